@@ -55,6 +55,11 @@ def _load_bytes(url: str) -> bytes:
     return data
 
 
+def context_bytes(url: str) -> bytes:
+    """The exact bytes of a bundled context, for digests (VC 2.0 relatedResource)."""
+    return _load_bytes(url)
+
+
 def load_context(url: str) -> dict[str, Any]:
     """The parsed context document for ``url``; raises ``UnknownContext`` when not bundled.
 
