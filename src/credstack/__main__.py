@@ -1,0 +1,3 @@
+from credstack.cli.main import main
+
+main()

@@ -1,0 +1,176 @@
+"""Issuing: build an Open Badges 3.0 AchievementCredential and sign it with one suite.
+
+>>> from credstack.issue import issue
+>>> from credstack.proofs.keys import generate_key
+>>> achievement = {
+...     "id": "https://example.edu/achievements/1", "type": ["Achievement"],
+...     "name": "Teamwork", "description": "Works well in a team.",
+...     "criteria": {"narrative": "Peer nominated."},
+... }
+>>> issued = issue(achievement, generate_key("ed25519"), recipient="learner@example.com")
+>>> issued.media_type
+'application/vc'
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from credstack.errors import InvalidInput, MalformedCredential
+from credstack.jsonld import expand
+from credstack.jsonld.loader import CREDENTIALS_V2, OB_V3
+from credstack.model import AchievementCredential
+from credstack.model.identity import identity_object_for_email
+from credstack.model.schema import validate as validate_schema
+from credstack.proofs.data_integrity import add_proof
+from credstack.proofs.did_key import did_key_for, verification_method_id
+from credstack.proofs.jose import sign_jwt
+from credstack.proofs.keys import PrivateKey
+
+Suite = Literal["eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019", "jwt"]
+SUITES: tuple[Suite, ...] = ("eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019", "jwt")
+_KEY_KIND = {"eddsa-rdfc-2022": "ed25519", "eddsa-jcs-2022": "ed25519", "ecdsa-rdfc-2019": "p256"}
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class IssuedCredential:
+    """A signed credential: ``text`` is what to hand out (JSON text or a compact JWT)."""
+
+    text: str
+    media_type: str
+    credential: dict[str, Any]
+
+
+def timestamp(moment: datetime) -> str:
+    """XML Schema dateTimeStamp in UTC to the second, as credentials usually carry it."""
+    if moment.tzinfo is None:
+        raise InvalidInput("Times must carry a time zone.", code="naive_datetime")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def credential_subject(recipient: str, *, salt: str | None = None) -> dict[str, Any]:
+    """An AchievementSubject naming a DID/URL, or a salted hash of an email address."""
+    value = recipient.strip()
+    if _EMAIL.match(value) and not value.lower().startswith("mailto:"):
+        identity = identity_object_for_email(value, salt)
+        return {"type": ["AchievementSubject"], "identifier": [identity.to_dict()]}
+    if _URI.match(value):
+        return {"id": value, "type": ["AchievementSubject"]}
+    raise InvalidInput(
+        f"The recipient {recipient!r} is neither an email address nor a DID or URL "
+        "(for example learner@example.com or did:key:z6Mk...).",
+        code="invalid_recipient",
+    )
+
+
+def build_credential(
+    achievement: Mapping[str, Any],
+    *,
+    issuer: Mapping[str, Any],
+    recipient: str,
+    valid_from: datetime,
+    valid_until: datetime | None = None,
+    credential_id: str | None = None,
+    salt: str | None = None,
+) -> dict[str, Any]:
+    """The unsigned credential, checked against the OB 3.0 model and schema."""
+    if valid_until is not None and valid_until <= valid_from:
+        raise InvalidInput(
+            f"validUntil ({timestamp(valid_until)}) must be after validFrom "
+            f"({timestamp(valid_from)}).",
+            code="invalid_validity_window",
+        )
+    subject = credential_subject(recipient, salt=salt)
+    subject["achievement"] = dict(achievement)
+    credential: dict[str, Any] = {
+        "@context": [CREDENTIALS_V2, OB_V3],
+        "id": credential_id or f"urn:uuid:{uuid.uuid4()}",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": achievement.get("name"),
+        "issuer": dict(issuer),
+        "validFrom": timestamp(valid_from),
+        "credentialSubject": subject,
+    }
+    if credential["name"] is None:
+        del credential["name"]
+    if valid_until is not None:
+        credential["validUntil"] = timestamp(valid_until)
+    _check_issuable(credential)
+    return credential
+
+
+def _check_issuable(credential: Mapping[str, Any]) -> None:
+    try:
+        AchievementCredential.from_json(credential)
+    except MalformedCredential as exc:
+        raise InvalidInput(
+            f"The credential would not be a valid Open Badge: {exc.message}", code=exc.code
+        ) from exc
+    errors = [issue for issue in validate_schema(credential) if not issue.strict_only]
+    if errors:
+        raise InvalidInput(
+            f"The credential would not match the Open Badges 3.0 schema at "
+            f"{errors[0].path or '/'}: {errors[0].message}",
+            code="schema_invalid",
+        )
+
+
+def issue(
+    achievement: Mapping[str, Any],
+    key: PrivateKey,
+    *,
+    recipient: str,
+    suite: Suite = "eddsa-rdfc-2022",
+    issuer: Mapping[str, Any] | None = None,
+    issuer_name: str | None = None,
+    verification_method: str | None = None,
+    valid_from: datetime | None = None,
+    valid_until: datetime | None = None,
+    credential_id: str | None = None,
+) -> IssuedCredential:
+    """Build and sign a credential. The issuer defaults to the key's did:key."""
+    if suite not in SUITES:
+        raise InvalidInput(
+            f"Unknown suite {suite!r}; choose one of {', '.join(SUITES)}.",
+            code="unsupported_cryptosuite",
+        )
+    wanted = _KEY_KIND.get(suite)
+    if wanted is not None and key.public_key.kind != wanted:
+        raise InvalidInput(
+            f"The suite {suite} signs with an {wanted} key, but the key is "
+            f"{key.public_key.kind}. Use a matching key or another suite.",
+            code="key_suite_mismatch",
+        )
+    if issuer is None:
+        issuer = {"id": did_key_for(key.public_key), "type": ["Profile"]}
+        if issuer_name:
+            issuer["name"] = issuer_name
+    elif issuer_name:
+        issuer = {**issuer, "name": issuer_name}
+    method = verification_method or verification_method_id(key.public_key)
+    now = datetime.now(UTC)
+    credential = build_credential(
+        achievement,
+        issuer=issuer,
+        recipient=recipient,
+        valid_from=valid_from or now,
+        valid_until=valid_until,
+        credential_id=credential_id,
+    )
+    if suite == "jwt":
+        # A JWT signs bytes, not RDF: refuse undefined terms here as the DI suites do.
+        expand(credential)
+        token = sign_jwt(credential, key, kid=method)
+        return IssuedCredential(token, "application/vc+jwt", credential)
+    signed = add_proof(
+        credential, key, cryptosuite=suite, verification_method=method, created=now
+    )
+    return IssuedCredential(json.dumps(signed, indent=2, ensure_ascii=False), "application/vc", signed)
