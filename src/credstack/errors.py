@@ -119,3 +119,9 @@ class StorageError(Error):
 
 class ConfigurationError(Error):
     code = "configuration_error"
+
+
+class InvalidJwt(InvalidInput):
+    """A VC-JWT that is malformed, uses a refused algorithm, or does not verify; see ``code``."""
+
+    code = "invalid_jwt"
