@@ -170,7 +170,7 @@ def issue(
         expand(credential)
         token = sign_jwt(credential, key, kid=method)
         return IssuedCredential(token, "application/vc+jwt", credential)
-    signed = add_proof(
-        credential, key, cryptosuite=suite, verification_method=method, created=now
+    signed = add_proof(credential, key, cryptosuite=suite, verification_method=method, created=now)
+    return IssuedCredential(
+        json.dumps(signed, indent=2, ensure_ascii=False), "application/vc", signed
     )
-    return IssuedCredential(json.dumps(signed, indent=2, ensure_ascii=False), "application/vc", signed)

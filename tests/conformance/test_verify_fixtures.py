@@ -87,9 +87,7 @@ def test_a_proof_set_with_an_unknown_proof_fails_only_that_proof() -> None:
 def test_rejected_fixtures_name_their_reason(name: str, check_name: str, code: str) -> None:
     report = run(OB30 + name)
     assert not report.valid
-    assert ("failed", code) in outcomes(report, check_name), [
-        c.to_dict() for c in report.failures
-    ]
+    assert ("failed", code) in outcomes(report, check_name), [c.to_dict() for c in report.failures]
 
 
 @pytest.mark.parametrize(

@@ -67,12 +67,18 @@ def test_keys_new_never_overwrites(keys: dict[str, Path]) -> None:
 def test_issue_then_verify(keys: dict[str, Path], tmp_path: Path, suite: str, kind: str) -> None:
     issued = credstack(
         "issue",
-        "--key", str(keys[kind]),
-        "--achievement", str(ACHIEVEMENT),
-        "--recipient", "learner@example.com",
-        "--suite", suite,
-        "--issuer-name", "Example Academy",
-        "--valid-until", "2099-12-31",
+        "--key",
+        str(keys[kind]),
+        "--achievement",
+        str(ACHIEVEMENT),
+        "--recipient",
+        "learner@example.com",
+        "--suite",
+        suite,
+        "--issuer-name",
+        "Example Academy",
+        "--valid-until",
+        "2099-12-31",
     )
     assert issued.returncode == 0, issued.stderr
     path = tmp_path / "badge"
@@ -89,8 +95,13 @@ def test_issue_then_verify(keys: dict[str, Path], tmp_path: Path, suite: str, ki
 
 def test_a_tampered_credential_exits_1(keys: dict[str, Path], tmp_path: Path) -> None:
     issued = credstack(
-        "issue", "--key", str(keys["ed25519"]), "--achievement", str(ACHIEVEMENT),
-        "--recipient", "did:example:learner",
+        "issue",
+        "--key",
+        str(keys["ed25519"]),
+        "--achievement",
+        str(ACHIEVEMENT),
+        "--recipient",
+        "did:example:learner",
     )
     document = json.loads(issued.stdout)
     document["credentialSubject"]["achievement"]["name"] = "Something grander"
@@ -107,8 +118,13 @@ def test_verify_a_vector_at_a_pinned_time() -> None:
     result = credstack("verify", "--offline", "--at", "2026-01-01", fixture)
     assert result.returncode == 1
     assert b"expired" in result.stdout
-    ok = credstack("verify", "--offline", "--at", "2026-01-01T00:00:00Z",
-                   str(vector_path("1edtech-validator-ob30/simple.json")))
+    ok = credstack(
+        "verify",
+        "--offline",
+        "--at",
+        "2026-01-01T00:00:00Z",
+        str(vector_path("1edtech-validator-ob30/simple.json")),
+    )
     assert ok.returncode == 0, ok.stdout
 
 
@@ -127,8 +143,13 @@ def test_usage_errors_exit_2(args: tuple[str, ...]) -> None:
 
 def test_issue_refuses_a_bad_recipient_with_a_reason(keys: dict[str, Path]) -> None:
     result = credstack(
-        "issue", "--key", str(keys["ed25519"]), "--achievement", str(ACHIEVEMENT),
-        "--recipient", "nobody",
+        "issue",
+        "--key",
+        str(keys["ed25519"]),
+        "--achievement",
+        str(ACHIEVEMENT),
+        "--recipient",
+        "nobody",
     )
     assert result.returncode == 1
     assert b"invalid_recipient" in result.stderr
@@ -136,8 +157,15 @@ def test_issue_refuses_a_bad_recipient_with_a_reason(keys: dict[str, Path]) -> N
 
 def test_issue_refuses_a_mismatched_suite(keys: dict[str, Path]) -> None:
     result = credstack(
-        "issue", "--key", str(keys["p256"]), "--achievement", str(ACHIEVEMENT),
-        "--recipient", "did:example:l", "--suite", "eddsa-rdfc-2022",
+        "issue",
+        "--key",
+        str(keys["p256"]),
+        "--achievement",
+        str(ACHIEVEMENT),
+        "--recipient",
+        "did:example:l",
+        "--suite",
+        "eddsa-rdfc-2022",
     )
     assert result.returncode == 1
     assert b"key_suite_mismatch" in result.stderr

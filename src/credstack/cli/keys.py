@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +16,7 @@ from credstack.proofs.keys import generate_key
 app = typer.Typer(help="Make and inspect issuer keys.", no_args_is_help=True)
 
 
-class KeyType(str, Enum):
+class KeyType(StrEnum):
     ed25519 = "ed25519"
     p256 = "p256"
 

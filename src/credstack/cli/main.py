@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import UTC, datetime, time
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -32,7 +32,7 @@ app = typer.Typer(
 app.add_typer(keys.app, name="keys")
 
 
-class SuiteName(str, Enum):
+class SuiteName(StrEnum):
     eddsa_rdfc_2022 = "eddsa-rdfc-2022"
     eddsa_jcs_2022 = "eddsa-jcs-2022"
     ecdsa_rdfc_2019 = "ecdsa-rdfc-2019"

@@ -21,7 +21,9 @@ OB_SPEC = "https://www.imsglobal.org/spec/ob/v3p0/"
 OB_TYPES = frozenset({"AchievementCredential", "OpenBadgeCredential", "EndorsementCredential"})
 CLR_TYPES = frozenset({"ClrCredential"})
 _OB_CONTEXT = re.compile(r"^https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)?\.json$")
-_CLR_CONTEXT = re.compile(r"^https://purl\.imsglobal\.org/spec/clr/v2p0/context(-2\.\d\.\d)?\.json$")
+_CLR_CONTEXT = re.compile(
+    r"^https://purl\.imsglobal\.org/spec/clr/v2p0/context(-2\.\d\.\d)?\.json$"
+)
 _CURRENT_OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 
@@ -83,8 +85,7 @@ def check_context(document: Mapping[str, Any], report: VerificationReport) -> No
             "context",
             "failed",
             "invalid_context",
-            f"The first @context must be {CREDENTIALS_V2}; this credential starts with "
-            f"{first!r}.",
+            f"The first @context must be {CREDENTIALS_V2}; this credential starts with {first!r}.",
             spec,
         )
         return

@@ -290,9 +290,9 @@ def _check_embedded(item: Any, policy: Policy) -> VerificationReport:
         return _check_input(item, policy)
     if isinstance(item, Mapping):
         envelope = item.get("id")
-        if "EnvelopedVerifiableCredential" in types_of(item) and isinstance(envelope, str):
-            if envelope.startswith(_ENVELOPED_JWT):
-                return _check_jwt(unquote(envelope[len(_ENVELOPED_JWT) :]), policy)
+        enveloped = "EnvelopedVerifiableCredential" in types_of(item)
+        if enveloped and isinstance(envelope, str) and envelope.startswith(_ENVELOPED_JWT):
+            return _check_jwt(unquote(envelope[len(_ENVELOPED_JWT) :]), policy)
         return _check_input(item, policy)
     report = VerificationReport()
     report.add("parse", "failed", "not_a_credential", "An embedded credential is not an object.")

@@ -22,7 +22,12 @@ SPEC = "https://www.w3.org/TR/vc-data-model-2.0/#integrity-of-related-resources"
 
 _SRI_ALGORITHMS = {"sha256": "sha256", "sha384": "sha384", "sha512": "sha512"}
 # Multihash codes (https://github.com/multiformats/multicodec): code -> (hashlib name, length).
-_MULTIHASH = {0x12: ("sha256", 32), 0x20: ("sha384", 48), 0x13: ("sha512", 64), 0x16: ("sha3_256", 32)}
+_MULTIHASH = {
+    0x12: ("sha256", 32),
+    0x20: ("sha384", 48),
+    0x13: ("sha512", 64),
+    0x16: ("sha3_256", 32),
+}
 
 
 class ResourceFetcher(Protocol):
@@ -123,12 +128,11 @@ def _check_digest(
             SPEC,
         )
         return
+    digests = [(v, f) for v, f in ((sri, _sri_matches), (multibase, _multibase_matches)) if v]
     try:
-        matches = all(
-            check(value, data)
-            for value, check in ((sri, _sri_matches), (multibase, _multibase_matches))
-            if isinstance(value, str)
-        ) and all(isinstance(v, str) for v in (sri, multibase) if v is not None)
+        if not all(isinstance(value, str) for value, _ in digests):
+            raise ValueError("a digest must be a string")
+        matches = all(match(str(value), data) for value, match in digests)
     except (ValueError, binascii.Error, Error) as exc:
         report.add(
             "structure",

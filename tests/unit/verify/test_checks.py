@@ -169,14 +169,24 @@ def test_status_is_skipped_until_status_lists_exist() -> None:
     ("signers", "from_fragment", "issuer", "expected"),
     [
         (["did:key:z6MkIssuer#z6MkIssuer"], False, "did:key:z6MkIssuer", ("passed", "ok")),
-        (["did:key:z6MkOther#z6MkOther"], False, "did:key:z6MkIssuer", ("failed", "issuer_mismatch")),
+        (
+            ["did:key:z6MkOther#z6MkOther"],
+            False,
+            "did:key:z6MkIssuer",
+            ("failed", "issuer_mismatch"),
+        ),
         (
             ["https://example.edu/i#z6Mk"],
             True,
             "https://example.edu/i",
             ("warning", "key_control_unconfirmed"),
         ),
-        (["http://example.edu/i#key-1"], False, "http://example.edu/i", ("warning", "issuer_not_https")),
+        (
+            ["http://example.edu/i#key-1"],
+            False,
+            "http://example.edu/i",
+            ("warning", "issuer_not_https"),
+        ),
         ([], False, "did:key:z6MkIssuer", ("skipped", "no_signer")),
         (["x#y"], False, "not a uri", ("failed", "invalid_issuer_id")),
     ],

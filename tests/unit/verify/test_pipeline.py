@@ -49,7 +49,16 @@ def test_every_check_is_named(key: PrivateKey) -> None:
     report = check(signed(key), now=NOW)
     assert report.valid
     names = [c.name for c in report.checks]
-    for name in ("parse", "context", "structure", "schema", "proof", "validity", "status", "issuer"):
+    for name in (
+        "parse",
+        "context",
+        "structure",
+        "schema",
+        "proof",
+        "validity",
+        "status",
+        "issuer",
+    ):
         assert name in names
 
 
@@ -116,7 +125,10 @@ def test_a_wrong_key_fails(key: PrivateKey) -> None:
     doc = json.loads(signed(key))
     doc.pop("proof")
     resigned = add_proof(
-        doc, key, cryptosuite="eddsa-rdfc-2022", verification_method=verification_method_id(other.public_key)
+        doc,
+        key,
+        cryptosuite="eddsa-rdfc-2022",
+        verification_method=verification_method_id(other.public_key),
     )
     report = check(resigned, now=NOW)
     assert "invalid_signature" in codes(report)
@@ -151,14 +163,20 @@ def test_entries_without_a_type_are_refused(key: PrivateKey, prop: str) -> None:
     doc.pop("proof")
     doc[prop] = [{"id": "https://example.org/thing"}]
     resigned = add_proof(
-        doc, key, cryptosuite="eddsa-jcs-2022", verification_method=verification_method_id(key.public_key)
+        doc,
+        key,
+        cryptosuite="eddsa-jcs-2022",
+        verification_method=verification_method_id(key.public_key),
     )
     assert "missing_type" in codes(check(resigned, now=NOW))
 
 
 def test_a_signed_related_resource_must_match(key: PrivateKey) -> None:
     v2 = "https://www.w3.org/ns/credentials/v2"
-    digest = "sha256-" + base64.b64encode(__import__("hashlib").sha256(context_bytes(v2)).digest()).decode()
+    digest = (
+        "sha256-"
+        + base64.b64encode(__import__("hashlib").sha256(context_bytes(v2)).digest()).decode()
+    )
     doc = json.loads(signed(key))
     doc.pop("proof")
     method = verification_method_id(key.public_key)
@@ -180,7 +198,7 @@ def test_a_signed_related_resource_must_match(key: PrivateKey) -> None:
 
 def test_jwt_with_alg_none_is_refused(key: PrivateKey) -> None:
     token = signed(key, suite="jwt")
-    header, payload, _ = token.split(".")
+    _, payload, _ = token.split(".")
     unsigned = b64({"alg": "none", "typ": "vc+jwt"}) + "." + payload + "."
     assert "jwt_alg_none" in codes(check(unsigned, now=NOW))
 
@@ -208,9 +226,11 @@ def test_a_presentation_checks_every_credential(key: PrivateKey) -> None:
         "type": ["VerifiablePresentation"],
         "verifiableCredential": [
             json.loads(signed(key)),
-            {"@context": ["https://www.w3.org/ns/credentials/v2"],
-             "type": "EnvelopedVerifiableCredential",
-             "id": "data:application/vc+jwt," + jwt},
+            {
+                "@context": ["https://www.w3.org/ns/credentials/v2"],
+                "type": "EnvelopedVerifiableCredential",
+                "id": "data:application/vc+jwt," + jwt,
+            },
         ],
     }
     report = check(json.dumps(presentation), now=NOW)
