@@ -1,0 +1,73 @@
+"""did:key: a DID that is its own public key, resolved offline.
+
+Per the did:key method (https://w3c-ccg.github.io/did-key-spec/), ``did:key:<multikey>``
+resolves to a DID document with one Multikey verification method whose fragment is the
+multikey again, usable for every verification relationship.
+
+>>> from credstack.proofs.keys import public_key_from_multikey
+>>> key = public_key_from_multikey("z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2")
+>>> verification_method_id(key)[:32]
+'did:key:z6MkrJVnaZkeFzdQyMZu1cgj'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from credstack.errors import KeyManagementError, ResolutionError
+from credstack.proofs.keys import PublicKey, public_key_from_multikey
+
+DID_CONTEXT = "https://www.w3.org/ns/did/v1"
+MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
+RELATIONSHIPS = (
+    "authentication",
+    "assertionMethod",
+    "capabilityInvocation",
+    "capabilityDelegation",
+)
+
+
+def did_key_for(public_key: PublicKey) -> str:
+    """``did:key:z6Mk...`` for an Ed25519 key, ``did:key:zDn...`` for P-256."""
+    return f"did:key:{public_key.multikey}"
+
+
+def verification_method_id(public_key: PublicKey) -> str:
+    """``did:key:<multikey>#<multikey>``, the verification method a proof names."""
+    return f"{did_key_for(public_key)}#{public_key.multikey}"
+
+
+def public_key_of_did_key(did: str) -> PublicKey:
+    """The key a did:key (without fragment) stands for; ``ResolutionError`` when malformed."""
+    if not did.startswith("did:key:"):
+        raise ResolutionError(f"{did!r} is not a did:key.", code="invalid_did")
+    multikey = did[len("did:key:") :]
+    try:
+        return public_key_from_multikey(multikey)
+    except KeyManagementError as exc:
+        raise ResolutionError(
+            f"The did:key {did!r} does not hold a usable public key: {exc.message}",
+            code="unresolvable_key",
+        ) from exc
+
+
+def resolve_did_key(did: str) -> dict[str, Any]:
+    """The DID document of a did:key (fragment ignored), built offline."""
+    did = did.split("#", 1)[0]
+    public_key = public_key_of_did_key(did)
+    vm_id = verification_method_id(public_key)
+    document: dict[str, Any] = {
+        "@context": [DID_CONTEXT, MULTIKEY_CONTEXT],
+        "id": did,
+        "verificationMethod": [
+            {
+                "id": vm_id,
+                "type": "Multikey",
+                "controller": did,
+                "publicKeyMultibase": public_key.multikey,
+            }
+        ],
+    }
+    for relationship in RELATIONSHIPS:
+        document[relationship] = [vm_id]
+    return document
