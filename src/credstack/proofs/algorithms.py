@@ -16,7 +16,12 @@ from typing import Any, ClassVar
 
 import rfc8785
 
-from credstack.errors import InvalidInput, MalformedCredential, UnsupportedCryptosuite
+from credstack.errors import (
+    InvalidInput,
+    InvalidJsonLd,
+    MalformedCredential,
+    UnsupportedCryptosuite,
+)
 from credstack.jsonld import canonicalize
 from credstack.proofs.keys import KeyKind, PrivateKey, PublicKey
 from credstack.proofs.multibase import base58btc_decode, encode_multibase
@@ -46,7 +51,12 @@ def parse_datetime(value: object, name: str) -> datetime:
 
 def rdfc(document: Mapping[str, Any]) -> bytes:
     """RDFC-1.0 canonical N-Quads (UTF-8) in safe mode; JSON-LD errors propagate."""
-    return canonicalize(document).encode("utf-8")
+    try:
+        return canonicalize(document).encode("utf-8")
+    except ValueError as exc:
+        # pyld raises a bare ValueError for some invalid input (a relative context URL such
+        # as "x" has no base to resolve against); it is the document's fault, not a bug here.
+        raise InvalidJsonLd(f"The document is not valid JSON-LD: {exc}") from exc
 
 
 def jcs(document: Mapping[str, Any]) -> bytes:

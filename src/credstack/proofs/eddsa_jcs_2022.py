@@ -2,7 +2,8 @@
 
 No JSON-LD processing: the bytes signed are the RFC 8785 form of the document and of the proof
 options, and the proof carries the document's ``@context`` (3.3.1 step 3), which verification
-checks against the document (3.3.2 step 4).
+checks against the document (3.3.2 step 4, more strictly than the spec: see
+``prepare_unsecured``).
 """
 
 from __future__ import annotations
@@ -49,8 +50,13 @@ class EddsaJcs2022(SuiteAlgorithms):
     def prepare_unsecured(
         self, unsecured_document: Mapping[str, Any], proof_options: Mapping[str, Any]
     ) -> Mapping[str, Any]:
-        """Verify Proof (3.3.2) step 4: the document's @context must start with the proof's,
-        and the proof's @context is the one that is verified."""
+        """Verify Proof (3.3.2) step 4: the document's @context against the proof's.
+
+        The spec lets the document's @context *start with* the proof's and verifies the
+        document under the proof's @context. We require them to be equal: a context appended
+        after signing changes what the signed JSON means to every later JSON-LD reader, yet
+        would go unnoticed, because the caller goes on with the document it holds.
+        """
         if "@context" not in proof_options:
             return unsecured_document
         proof_context = _as_list(proof_options["@context"])
@@ -59,6 +65,13 @@ class EddsaJcs2022(SuiteAlgorithms):
             raise InvalidInput(
                 "The proof's @context is not the start of the document's @context, so the "
                 "document is not the one that was signed.",
+                code="context_mismatch",
+            )
+        if len(document_context) != len(proof_context):
+            raise InvalidInput(
+                "The document's @context has entries the proof did not sign "
+                f"({', '.join(map(str, document_context[len(proof_context) :]))}); they were "
+                "added after signing and could change what the credential means.",
                 code="context_mismatch",
             )
         return {**unsecured_document, "@context": proof_options["@context"]}
