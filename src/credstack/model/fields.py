@@ -127,8 +127,8 @@ def parse_datetime(value: object) -> datetime:
     except ValueError:
         raise PydanticCustomError(
             "datetime_format",
-            "{value!r} is not a date-time with a time zone (for example 2026-01-01T00:00:00Z)",
-            {"value": value[:60]},
+            "{value} is not a date-time with a time zone (for example 2026-01-01T00:00:00Z)",
+            {"value": repr(value[:60])},
         ) from None
 
 

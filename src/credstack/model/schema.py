@@ -104,7 +104,7 @@ def validate(document: Mapping[str, Any], kind: Kind | None = None) -> list[Sche
 def kind_of(document: Mapping[str, Any]) -> Kind | None:
     """Which OB 3.0 schema applies to a document, judged by its ``type``."""
     declared = document.get("type")
-    types = declared if isinstance(declared, list) else [declared]
+    types = declared if isinstance(declared, list | tuple) else [declared]
     for name, kind in _KINDS_BY_TYPE:
         if name in types:
             return kind
