@@ -47,12 +47,14 @@ def identity_object_for_email(email: str, salt: str | None = None) -> IdentityOb
     a list of candidates; it is stored beside the hash, so it is not a secret.
     """
     salt = secrets.token_hex(_SALT_BYTES) if salt is None else salt
-    return IdentityObject(
-        type=["IdentityObject"],
-        hashed=True,
-        identity_hash=hash_identity(normalize_email(email), salt),
-        identity_type="emailAddress",
-        salt=salt,
+    return IdentityObject.from_json(
+        {
+            "type": "IdentityObject",  # a single IRI, as a string: what the JSON Schema wants
+            "hashed": True,
+            "identityHash": hash_identity(normalize_email(email), salt),
+            "identityType": "emailAddress",
+            "salt": salt,
+        }
     )
 
 

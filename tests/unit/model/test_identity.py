@@ -6,14 +6,16 @@ import hashlib
 
 import pytest
 
-from credstack.model import IdentityObject
+from credstack.model import AchievementCredential, IdentityObject
 from credstack.model.identity import (
     hash_identity,
     identity_object_for_email,
     matches_identity,
     normalize_email,
 )
+from credstack.model.schema import validate
 from tests.conftest import read_vector_json
+from tests.unit.model.examples import credential
 
 # OB 3.0, appendix "Derived types", IdentityHash: "'sha256$b5809d8a...' represents the result of
 # calculating a SHA-256 hash on the string 'a@example.comKosher'".
@@ -58,13 +60,21 @@ def test_an_email_identity_is_normalised_then_hashed() -> None:
         "Kosher",
     )
     assert made.to_dict() == {
-        "type": ["IdentityObject"],
+        "type": "IdentityObject",
         "hashed": True,
         "identityHash": SPEC_HASH,
         "identityType": "emailAddress",
         "salt": "Kosher",
     }
     assert normalize_email(" Bob@EXAMPLE.org ") == "bob@example.org"
+
+
+def test_a_made_identity_passes_model_and_schema_inside_a_credential() -> None:
+    doc = credential()
+    del doc["credentialSubject"]["id"]
+    doc["credentialSubject"]["identifier"] = [identity_object_for_email("a@example.com").to_dict()]
+    assert AchievementCredential.from_json(doc).to_dict() == doc
+    assert validate(doc) == []
 
 
 def test_salts_are_random_and_long() -> None:
