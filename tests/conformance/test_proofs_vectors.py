@@ -8,12 +8,17 @@ the canonical forms and hashes reproduce and the signed files verify.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
 
 import pytest
 
-from credstack.proofs import ecdsa_rdfc_2019, ed25519_signature_2020, eddsa_jcs_2022
-from credstack.proofs import eddsa_rdfc_2022
+from credstack.proofs import (
+    ecdsa_rdfc_2019,
+    ed25519_signature_2020,
+    eddsa_jcs_2022,
+    eddsa_rdfc_2022,
+)
 from credstack.proofs.data_integrity import add_proof, verify_proofs
 from credstack.proofs.keys import (
     PublicKey,
@@ -32,6 +37,10 @@ ECDSA = "w3c-vc-di-ecdsa"
 
 def _without(document: dict[str, Any], *names: str) -> dict[str, Any]:
     return {k: v for k, v in document.items() if k not in names}
+
+
+def _parse(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def _text(path: str) -> str:
@@ -87,12 +96,6 @@ def test_eddsa_add_proof_gives_the_signed_vector(
         created=_parse(proof["created"]),
     )
     assert result == signed
-
-
-def _parse(value: str) -> Any:
-    from datetime import datetime
-
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def test_ed25519_signature_2020_vector_reproduces() -> None:

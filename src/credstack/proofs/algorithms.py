@@ -56,7 +56,7 @@ def rdfc(document: Mapping[str, Any]) -> bytes:
     except ValueError as exc:
         # pyld raises a bare ValueError for some invalid input (a relative context URL such
         # as "x" has no base to resolve against); it is the document's fault, not a bug here.
-        raise InvalidJsonLd(f"The document is not valid JSON-LD: {exc}") from exc
+        raise InvalidJsonLd(f"The document is not valid JSON-LD: {exc}.") from exc
 
 
 def jcs(document: Mapping[str, Any]) -> bytes:

@@ -1,0 +1,106 @@
+"""The per-suite steps: hashing sizes, signing abilities, and each suite's Create/Verify Proof."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from credstack.errors import InvalidInput
+from credstack.proofs import (
+    ecdsa_rdfc_2019,
+    ed25519_signature_2020,
+    eddsa_jcs_2022,
+    eddsa_rdfc_2022,
+)
+from credstack.proofs.keys import KeyKind, generate_key
+
+DOCUMENT: dict[str, Any] = {
+    "@context": [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://www.w3.org/ns/credentials/examples/v2",
+    ],
+    "type": ["VerifiableCredential"],
+    "issuer": "did:example:issuer",
+    "credentialSubject": {"id": "did:example:subject", "alumniOf": "Example University"},
+}
+
+
+def _options(suite: Any, vm: str = "did:example:issuer#key-1") -> dict[str, Any]:
+    options = {
+        "type": suite.proof_type,
+        "verificationMethod": vm,
+        "proofPurpose": "assertionMethod",
+    }
+    if suite.proof_type == "DataIntegrityProof":
+        options["cryptosuite"] = suite.name
+    return options
+
+
+@pytest.mark.parametrize(
+    ("suite", "kind", "size"),
+    [
+        (eddsa_rdfc_2022.SUITE, "ed25519", 64),
+        (eddsa_jcs_2022.SUITE, "ed25519", 64),
+        (ed25519_signature_2020.SUITE, "ed25519", 64),
+        (ecdsa_rdfc_2019.SUITE, "p256", 64),
+        (ecdsa_rdfc_2019.SUITE, "p384", 96),
+    ],
+)
+def test_create_then_verify(suite: Any, kind: KeyKind, size: int) -> None:
+    key = generate_key(kind)
+    assert len(suite.hashing(b"doc", b"proof", key_kind=kind)) == size
+    proof = suite.create_proof(DOCUMENT, _options(suite), key)
+    assert proof["proofValue"].startswith("z")
+    assert suite.verify_proof(DOCUMENT, proof, key.public_key)
+    assert not suite.verify_proof(DOCUMENT, proof, generate_key(kind).public_key)
+    changed = {**DOCUMENT, "issuer": "did:example:other"}
+    assert not suite.verify_proof(changed, proof, key.public_key)
+
+
+def test_ecdsa_has_no_hash_for_ed25519() -> None:
+    with pytest.raises(ValueError, match="no hash"):
+        ecdsa_rdfc_2019.SUITE.hashing(b"", b"", key_kind="ed25519")
+
+
+def test_jcs_proof_carries_the_document_context() -> None:
+    suite = eddsa_jcs_2022.SUITE
+    key = generate_key("ed25519")
+    proof = suite.create_proof(DOCUMENT, _options(suite), key)
+    assert proof["@context"] == DOCUMENT["@context"]
+    without_context = {k: v for k, v in DOCUMENT.items() if k != "@context"}
+    bare = suite.create_proof(without_context, _options(suite), key)
+    assert "@context" not in bare
+    assert suite.verify_proof(without_context, bare, key.public_key)
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        ["https://www.w3.org/ns/credentials/v2"],  # the proof's context no longer a prefix
+        [*DOCUMENT["@context"], "https://w3id.org/security/data-integrity/v2"],  # appended
+        list(reversed(DOCUMENT["@context"])),
+    ],
+)
+def test_jcs_refuses_a_changed_document_context(context: list[str]) -> None:
+    suite = eddsa_jcs_2022.SUITE
+    key = generate_key("ed25519")
+    proof = suite.create_proof(DOCUMENT, _options(suite), key)
+    with pytest.raises(InvalidInput) as info:
+        suite.verify_proof({**DOCUMENT, "@context": context}, proof, key.public_key)
+    assert info.value.code == "context_mismatch"
+
+
+def test_rdfc_proof_config_takes_the_document_context() -> None:
+    suite = eddsa_rdfc_2022.SUITE
+    options = _options(suite)
+    with_context = suite.proof_configuration({**options, "@context": ["ignored"]}, DOCUMENT)
+    assert with_context == suite.proof_configuration(options, DOCUMENT)
+
+
+def test_obsolete_name_is_the_rdfc_algorithm_under_another_name() -> None:
+    suite = eddsa_rdfc_2022.OBSOLETE_EDDSA_2022
+    assert (suite.name, suite.obsolete, suite.signs) == ("eddsa-2022", True, False)
+    key = generate_key("ed25519")
+    proof = suite.create_proof(DOCUMENT, _options(suite), key)
+    assert suite.verify_proof(DOCUMENT, proof, key.public_key)
