@@ -143,12 +143,8 @@ def _predicate(error: ErrorDetails) -> str:
     known = _PREDICATES.get(error["type"])
     if known is not None:
         return known
-    message = error["msg"]
-    for prefix in ("Value error, ", "Assertion failed, "):
-        message = message.removeprefix(prefix)
-    if message.startswith("Input should"):
-        return message.removeprefix("Input ")
-    return message
+    # Pydantic's own sentences start "Input should be ...": the path is the subject here.
+    return error["msg"].removeprefix("Input ")
 
 
 def _json_kind(value: object) -> str:

@@ -114,12 +114,8 @@ def kind_of(document: Mapping[str, Any]) -> Kind | None:
 def kind_of_schema(url: str) -> Kind | None:
     """The bundled schema a ``credentialSchema`` id names, if it is one of the OB 3.0 schemas."""
     entry = _index().get(url)
-    if entry is None:
-        return None
-    for kind, known in SCHEMA_URLS.items():
-        if _index()[known]["file"] == entry["file"]:
-            return kind
-    return None
+    kinds = {_index()[known]["file"]: kind for kind, known in SCHEMA_URLS.items()}
+    return None if entry is None else kinds.get(entry["file"])
 
 
 def _validate_with_single_values(

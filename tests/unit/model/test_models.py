@@ -222,3 +222,21 @@ def test_a_json_array_is_not_a_model() -> None:
 def test_text_goes_through_the_safe_parser() -> None:
     assert rejection(Profile, '{"id": "a", "id": "b", "type": "Profile"}').code == "duplicate_key"
     assert Profile.from_json(b'{"id": "a", "type": "Profile"}').id == "a"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ('"text"', "JSON string"),
+        ("true", "JSON boolean"),
+        ("null", "JSON null"),
+        ("3", "JSON number"),
+    ],
+)
+def test_other_json_values_are_not_models(text: str, kind: str) -> None:
+    assert f"this is a {kind}" in rejection(Profile, text).message
+
+
+def test_dates_made_in_python_are_kept() -> None:
+    built = Profile(id="urn:x", type=["Profile"], date_of_birth=date(2000, 2, 29))
+    assert built.to_dict()["dateOfBirth"] == "2000-02-29"

@@ -129,3 +129,8 @@ def test_errors_belong_to_the_one_hierarchy() -> None:
     error = refusal("{")
     assert isinstance(error, MalformedCredential)
     assert error.__cause__ is not None
+
+
+def test_surrogates_are_found_anywhere_in_the_document() -> None:
+    assert refusal('[1, true, null, {"a": [2.5, "\\udfff"]}]').code == "malformed_json"
+    assert parse_json('[1, true, null, {"a": [2.5, "\\\\udfff"]}]')[3] == {"a": [2.5, "\\udfff"]}

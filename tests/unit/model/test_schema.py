@@ -150,6 +150,51 @@ def test_errors_name_path_and_reason(path: str, value: Any, expected: tuple[str,
     assert errors(validate(changed(credential(), path, value))) == [expected]
 
 
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        (
+            "credentialSubject.achievement.inLanguage",
+            "english",
+            "'english' does not match the pattern ^[a-z]{2,4}",
+        ),
+        (
+            "credentialSubject.result",
+            [{"type": ["Result"], "status": "Done"}],
+            "'Done' is not one of the 7 allowed values",
+        ),
+        ("validFrom", 2010, "must be of JSON type string (it is 2010)"),
+        (
+            "image",
+            {"id": "https://x/a.png", "type": "Image", "alt": "A"},
+            "Additional properties are not allowed ('alt' was unexpected)",
+        ),
+    ],
+)
+def test_more_error_sentences(path: str, value: Any, expected: str) -> None:
+    [(_, message)] = errors(validate(changed(credential(), path, value)))
+    assert message.startswith(expected)
+
+
+def test_repeated_errors_are_reported_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = schema._validator("achievement_credential")
+
+    class Twice:
+        def iter_errors(self, instance: Any) -> list[Any]:
+            return [*real.iter_errors(instance), *real.iter_errors(instance)]
+
+    monkeypatch.setattr(schema, "_validator", lambda kind: Twice())
+    issues = validate(changed(credential(), "validFrom", "yesterday"))
+    assert errors(issues) == [("/validFrom", "'yesterday' is not a valid date-time")]
+
+
+def test_wrapping_stops_after_a_bounded_number_of_rounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(schema, "_MAX_ROUNDS", 1)
+    issues = validate(credential(evidence={"type": "Evidence", "name": "Report"}))
+    assert warnings(issues) == ["/evidence"]
+    assert [path for path, _ in errors(issues)] == ["/evidence/type"]
+
+
 def test_profile_dates_are_checked() -> None:
     assert errors(validate(profile(dateOfBirth="1990-12-31"))) == []
     assert errors(validate(profile(dateOfBirth="31/12/1990"))) == [
