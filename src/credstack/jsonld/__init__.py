@@ -6,7 +6,8 @@
 '<urn:x:1> <https://schema.org/name> "A" .\\n'
 """
 
+from credstack.jsonld.canon import canonicalize
 from credstack.jsonld.loader import DEFAULT_LOADER, StaticDocumentLoader, load_context
-from credstack.jsonld.reference import canonicalize, expand
+from credstack.jsonld.reference import expand
 
 __all__ = ["DEFAULT_LOADER", "StaticDocumentLoader", "canonicalize", "expand", "load_context"]

@@ -1,10 +1,12 @@
 """JSON-LD expansion and RDFC-1.0 canonicalization through pyld, in safe mode.
 
 This is the reference path: correct for any JSON-LD 1.1 document, and the yardstick the fast
-path in this package is proven against.
+path in this package is proven against (``tests/unit/jsonld``, ``tests/property``). It is also
+where the fast path hands over whatever it does not cover.
 
-Safe mode: pyld drops undefined terms silently and turns undefined types into relative IRIs, so
-they would go unsigned. The reference JavaScript libraries refuse such documents; so do we.
+Safe mode (see ``safe.py``): pyld drops undefined terms silently and its toRdf skips IRIs that
+are not absolute, so they would go unsigned. The reference JavaScript libraries refuse such
+documents; so do we.
 """
 
 from __future__ import annotations
@@ -15,23 +17,20 @@ from typing import Any
 from pyld import jsonld as pyld
 
 from credstack.errors import InvalidJsonLd, UndefinedTerm, UnknownContext
+from credstack.jsonld import safe
 from credstack.jsonld.loader import DEFAULT_LOADER, StaticDocumentLoader
 
 
 def _raise_dropped(term: str | None) -> None:
-    raise UndefinedTerm(
-        f"The property {term!r} is not defined by any of the document's JSON-LD contexts, "
-        "so it would not be signed. Define it in a context or remove it.",
-        code="undefined_term",
-    )
-
-
-def _is_absolute(iri: str) -> bool:
-    return ":" in iri and not iri.startswith(":")
+    raise safe.undefined_property(term)
 
 
 def _check_expanded(node: Any) -> None:
-    """Refuse relative IRIs left in types and property names after expansion."""
+    """Refuse what toRdf would skip: non-absolute types, identifiers and properties.
+
+    The walk is depth-first in the expanded document's key order; the fast path relies on
+    that order when a document has more than one refusal (``to_rdf.py``).
+    """
     if isinstance(node, list):
         for item in node:
             _check_expanded(item)
@@ -41,25 +40,20 @@ def _check_expanded(node: Any) -> None:
     for key, value in node.items():
         if key == "@type" and "@value" not in node:
             for t in value if isinstance(value, list) else [value]:
-                if isinstance(t, str) and not _is_absolute(t):
-                    raise UndefinedTerm(
-                        f"The type {t!r} is not defined by any of the document's JSON-LD "
-                        "contexts, so it would be signed as a relative IRI. Define it in a "
-                        "context or use a full IRI.",
-                    )
-        elif key == "@id" and isinstance(value, str) and not _is_absolute(value):
-            raise UndefinedTerm(
-                f"The identifier {value!r} is a relative IRI; use an absolute IRI "
-                "(for example urn:uuid:...) so that it is signed as written.",
-                code="relative_iri",
-            )
-        elif not key.startswith("@") and not _is_absolute(key):
-            _raise_dropped(key)
+                if isinstance(t, str) and not safe.is_signable(t):
+                    raise safe.undefined_type(t)
+        elif key == "@id" and isinstance(value, str) and not safe.is_signable(value):
+            raise safe.relative_iri(value)
+        elif not key.startswith("@"):
+            if key.startswith("_:"):
+                raise safe.blank_node_property(key)
+            if not safe.ABSOLUTE_IRI.match(key):
+                raise safe.undefined_property(key)
         if key != "@value":
             _check_expanded(value)
 
 
-def _wrap(exc: pyld.JsonLdError) -> Exception:
+def wrap(exc: pyld.JsonLdError) -> Exception:
     """Map pyld's errors to ours, preserving an UnknownContext or UndefinedTerm raised inside."""
     cause: BaseException | None = exc
     while cause is not None:
@@ -71,29 +65,31 @@ def _wrap(exc: pyld.JsonLdError) -> Exception:
     return InvalidJsonLd(f"The document is not valid JSON-LD: {exc}")
 
 
-def expand(
-    document: Mapping[str, Any], loader: StaticDocumentLoader = DEFAULT_LOADER
-) -> list[Any]:
-    """Expanded JSON-LD, refusing undefined terms and unknown contexts."""
+def expand(document: Mapping[str, Any], loader: StaticDocumentLoader = DEFAULT_LOADER) -> list[Any]:
+    """Expanded JSON-LD, refusing undefined terms, non-absolute IRIs and unknown contexts."""
     processor = pyld.JsonLdProcessor(on_property_dropped=_raise_dropped)
+    # No base: a relative IRI must stay relative so that safe mode can refuse it (pyld would
+    # otherwise resolve it against http://example.org/base/ and sign that).
+    options = {"documentLoader": loader, "base": None}
     try:
-        expanded: list[Any] = processor.expand(dict(document), {"documentLoader": loader})
+        expanded: list[Any] = processor.expand(dict(document), options)
     except pyld.JsonLdError as exc:
-        raise _wrap(exc) from exc
+        raise wrap(exc) from exc
     _check_expanded(expanded)
     return expanded
 
 
-def canonicalize(
-    document: Mapping[str, Any], loader: StaticDocumentLoader = DEFAULT_LOADER
-) -> str:
+def canonicalize(document: Mapping[str, Any], loader: StaticDocumentLoader = DEFAULT_LOADER) -> str:
     """RDFC-1.0 canonical N-Quads of ``document`` (pyld calls the algorithm URDNA2015)."""
     expanded = expand(document, loader)
+    options = {
+        "algorithm": "URDNA2015",
+        "format": "application/n-quads",
+        "documentLoader": loader,
+        "base": None,
+    }
     try:
-        nquads: str = pyld.normalize(
-            expanded,
-            {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": loader},
-        )
+        nquads: str = pyld.normalize(expanded, options)
     except pyld.JsonLdError as exc:
-        raise _wrap(exc) from exc
+        raise wrap(exc) from exc
     return nquads
