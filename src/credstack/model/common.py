@@ -23,7 +23,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 
 from credstack.errors import MalformedCredential
 from credstack.model.fields import OneOrMany, Types
-from credstack.model.parse import parse_json
+from credstack.model.parse import parse_json, plain_json
 
 Number = int | float
 """A JSON number; an integer stays an integer so that ``to_dict()`` gives back what it read."""
@@ -63,11 +63,12 @@ class OBModel(BaseModel):
     def from_json(cls, raw: str | bytes | Mapping[str, object]) -> Self:
         """Parse and validate; raise ``MalformedCredential`` naming the first problem's path.
 
-        Text goes through ``parse_json`` (size, depth, duplicate keys). The error code is
+        Text goes through ``parse_json`` (size, depth, duplicate keys); a mapping is copied
+        into plain dicts and lists, with the same depth limit. The error code is
         ``invalid_credential``, or ``missing_type`` for a credentialSchema, credentialStatus or
         refreshService entry without a type.
         """
-        data = parse_json(raw) if isinstance(raw, str | bytes) else raw
+        data = parse_json(raw) if isinstance(raw, str | bytes) else plain_json(raw)
         if not isinstance(data, Mapping):
             raise MalformedCredential(
                 f"A {cls.__name__} is a JSON object; this is a {_json_kind(data)}.",

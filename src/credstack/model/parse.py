@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from credstack.errors import MalformedCredential
@@ -87,6 +88,26 @@ def parse_json(
         ) from exc
     if _SURROGATE_ESCAPE.search(text) or _SURROGATE.search(text):
         _check_surrogates(value)
+    return value
+
+
+def plain_json(value: object, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
+    """A copy of a JSON-like Python value with every mapping a ``dict`` and every tuple a
+    ``list``, refused with ``too_deep`` past ``max_depth`` as parsed text would be."""
+    return _plain(value, max_depth, 0)
+
+
+def _plain(value: object, max_depth: int, depth: int) -> Any:
+    if isinstance(value, Mapping | list | tuple):
+        if depth >= max_depth:
+            raise MalformedCredential(
+                f"The data is nested more than {max_depth} levels deep; no credential needs "
+                "that, so it is refused.",
+                code="too_deep",
+            )
+        if isinstance(value, Mapping):
+            return {key: _plain(item, max_depth, depth + 1) for key, item in value.items()}
+        return [_plain(item, max_depth, depth + 1) for item in value]
     return value
 
 

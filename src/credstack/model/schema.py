@@ -33,6 +33,7 @@ from referencing.jsonschema import DRAFT201909
 
 from credstack.errors import ConfigurationError
 from credstack.model.fields import Timestamp
+from credstack.model.parse import plain_json
 
 Kind = Literal["achievement_credential", "endorsement_credential", "profile"]
 
@@ -78,7 +79,7 @@ def validate(document: Mapping[str, Any], kind: Kind | None = None) -> list[Sche
             )
         ]
     validator = _validator(kind)
-    instance = _plain(document)
+    instance = plain_json(document)
     strict = list(validator.iter_errors(instance))
     if not strict:
         return []
@@ -219,15 +220,6 @@ def _describe(error: ValidationError, instance: Any) -> str:
 def _shown(value: object) -> str:
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
-
-
-def _plain(value: Any) -> Any:
-    """JSON Schema tests ``dict`` and ``list``: turn any mapping or tuple into them (a copy)."""
-    if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    return value
 
 
 def _is_datetime(value: object) -> bool:

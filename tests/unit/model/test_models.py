@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -240,3 +241,18 @@ def test_other_json_values_are_not_models(text: str, kind: str) -> None:
 def test_dates_made_in_python_are_kept() -> None:
     built = Profile(id="urn:x", type=["Profile"], date_of_birth=date(2000, 2, 29))
     assert built.to_dict()["dateOfBirth"] == "2000-02-29"
+
+
+def test_any_mapping_is_read_as_json() -> None:
+    doc = MappingProxyType(profile(parentOrg=MappingProxyType(profile(id="urn:p")), tag=("a",)))
+    parsed = Profile.from_json(doc)
+    assert parsed.parent_org is not None
+    assert parsed.parent_org.id == "urn:p"
+    assert parsed.model_extra == {"tag": ["a"]}
+
+
+def test_deep_python_data_is_refused_like_deep_text() -> None:
+    doc: dict[str, Any] = profile()
+    for _ in range(3000):
+        doc = profile(parentOrg=doc)
+    assert rejection(Profile, doc).code == "too_deep"
