@@ -57,6 +57,7 @@ for _model in (
     EndorsementCredential,
 ):
     _model.model_rebuild(_types_namespace=_CYCLE)
+del _model
 
 __all__ = [
     "Achievement",
