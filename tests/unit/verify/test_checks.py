@@ -188,6 +188,13 @@ def test_status_is_skipped_until_status_lists_exist() -> None:
             ("warning", "issuer_not_https"),
         ),
         ([], False, "did:key:z6MkIssuer", ("skipped", "no_signer")),
+        (
+            ["did:key:z6MkA#z6MkA"],
+            False,
+            "urn:uuid:0b5c1f9e-0000-4000-8000-000000000000",
+            ("warning", "issuer_not_verifiable"),
+        ),
+        (["did:key:z6MkA#z6MkA"], False, "https://example.edu/i", ("failed", "issuer_mismatch")),
         (["x#y"], False, "not a uri", ("failed", "invalid_issuer_id")),
     ],
 )
