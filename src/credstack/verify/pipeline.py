@@ -35,7 +35,7 @@ from credstack.verify.checks import (
     types_of,
 )
 from credstack.verify.related import ResourceFetcher, check_related_resources
-from credstack.verify.report import VerificationReport
+from credstack.verify.report import Outcome, VerificationReport
 
 DEFAULT_MAX_BYTES = 1_048_576
 DEFAULT_MAX_DEPTH = 64
@@ -267,7 +267,7 @@ def _check_presentation(document: Mapping[str, Any], policy: Policy) -> Verifica
     check_context(document, report)
     if document.get("proof"):
         for result in verify_proofs(document, policy.resolver, expected_purpose="authentication"):
-            outcome = "passed" if result.verified else "failed"
+            outcome: Outcome = "passed" if result.verified else "failed"
             report.add("proof", outcome, result.code, result.message, DI_SPEC)
     else:
         report.add(

@@ -246,3 +246,29 @@ def test_an_empty_presentation_is_invalid() -> None:
         "type": ["VerifiablePresentation"],
     }
     assert "empty_presentation" in codes(check(json.dumps(presentation)))
+
+
+def test_a_signed_presentation_checks_its_own_proof(key: PrivateKey) -> None:
+    holder = generate_key("ed25519")
+    presentation = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": [json.loads(signed(key))],
+    }
+    method = verification_method_id(holder.public_key)
+    proven = add_proof(
+        presentation,
+        holder,
+        cryptosuite="eddsa-rdfc-2022",
+        verification_method=method,
+        proof_purpose="authentication",
+    )
+    report = check(json.dumps(proven), now=NOW)
+    assert report.valid
+    assert ("passed", "ok") in {(c.outcome, c.code) for c in report.check("proof")}
+    proven["verifiableCredential"][0]["name"] = "Changed"
+    assert not check(json.dumps(proven), now=NOW).valid
+    wrong_purpose = add_proof(
+        presentation, holder, cryptosuite="eddsa-rdfc-2022", verification_method=method
+    )
+    assert not check(json.dumps(wrong_purpose), now=NOW).valid
