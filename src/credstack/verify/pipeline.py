@@ -35,7 +35,7 @@ from credstack.verify.checks import (
     types_of,
 )
 from credstack.verify.related import ResourceFetcher, check_related_resources
-from credstack.verify.report import Outcome, VerificationReport
+from credstack.verify.report import VerificationReport
 
 DEFAULT_MAX_BYTES = 1_048_576
 DEFAULT_MAX_DEPTH = 64
@@ -267,8 +267,10 @@ def _check_presentation(document: Mapping[str, Any], policy: Policy) -> Verifica
     check_context(document, report)
     if document.get("proof"):
         for result in verify_proofs(document, policy.resolver, expected_purpose="authentication"):
-            outcome: Outcome = "passed" if result.verified else "failed"
-            report.add("proof", outcome, result.code, result.message, DI_SPEC)
+            if result.verified:
+                report.add("proof", "passed", "ok", "The presentation's proof verified.", DI_SPEC)
+            else:
+                report.add("proof", "failed", result.code, result.message, DI_SPEC)
     else:
         report.add(
             "proof",
