@@ -171,6 +171,9 @@ def issue(
         token = sign_jwt(credential, key, kid=method)
         return IssuedCredential(token, "application/vc+jwt", credential)
     signed = add_proof(credential, key, cryptosuite=suite, verification_method=method, created=now)
+    if isinstance(signed.get("proof"), dict):
+        # The OB 3.0 JSON Schema lists proof as an array; JSON-LD reads both the same way.
+        signed["proof"] = [signed["proof"]]
     return IssuedCredential(
         json.dumps(signed, indent=2, ensure_ascii=False), "application/vc", signed
     )
