@@ -45,7 +45,7 @@ def _checks(name: str, resolver: KeyResolver | None = None) -> list[ProofCheck]:
 def test_valid_fixture_proofs_verify(name: str, from_fragment: bool) -> None:
     checks = _checks(name)
     assert [(c.code, c.verified, c.from_fragment, c.obsolete) for c in checks] == [
-        ("verified", True, from_fragment, False)
+        ("ok", True, from_fragment, False)
     ]
     if from_fragment:
         assert "not confirmed" in checks[0].message
@@ -66,7 +66,7 @@ def test_multiple_proofs_report_the_unknown_one() -> None:
     unknown, known = _checks(f"{OB30}/simple-multiple-proofs.json")
     assert (unknown.index, unknown.verified, unknown.code) == (0, False, "unsupported_cryptosuite")
     assert unknown.type == "SomeProofType"
-    assert (known.index, known.verified, known.code) == (1, True, "verified")
+    assert (known.index, known.verified, known.code) == (1, True, "ok")
 
 
 def test_did_web_fixture_resolves_through_its_did_document() -> None:
@@ -94,7 +94,7 @@ def test_did_web_fixture_resolves_through_its_did_document() -> None:
     }
     fetcher = StaticFetcher({url: did_document})
     (check,) = verify_proofs(document, KeyResolver(fetcher))
-    assert (check.code, check.from_fragment, check.controller) == ("verified", False, did)
+    assert (check.code, check.from_fragment, check.controller) == ("ok", False, did)
     assert public_key_from_multikey(vm.split("#")[1])  # the fragment is the key, as expected
 
 

@@ -15,7 +15,7 @@ so they cannot be removed without breaking it (section 2.1.2).
 >>> signed = add_proof(doc, key, cryptosuite="eddsa-rdfc-2022",
 ...                    verification_method=verification_method_id(key.public_key))
 >>> [check.code for check in verify_proofs(signed, KeyResolver())]
-['verified']
+['ok']
 """
 
 from __future__ import annotations
@@ -41,7 +41,10 @@ from credstack.proofs.suite import Cryptosuite, get_suite, suite_for_proof
 
 @dataclass(frozen=True)
 class ProofCheck:
-    """The outcome for one proof of a document: ``code`` is stable, ``message`` a sentence."""
+    """The outcome for one proof of a document.
+
+    ``code`` is stable (``ok`` when ``verified``); ``message`` is a sentence a person can act on.
+    """
 
     index: int
     type: str
@@ -225,7 +228,7 @@ def _success(
         cryptosuite=_text(proof.get("cryptosuite")),
         verification_method=method.id,
         verified=True,
-        code="verified",
+        code="ok",
         message=message,
         from_fragment=method.from_fragment,
         obsolete=suite.obsolete,

@@ -81,7 +81,7 @@ def test_add_proof_then_verify(suite: str, key: PrivateKey) -> None:
         cryptosuite=suite,
         verification_method=verification_method_id(key.public_key),
         verified=True,
-        code="verified",
+        code="ok",
         message=check.message,
         controller=verification_method_id(key.public_key).split("#")[0],
     )
@@ -108,11 +108,11 @@ def test_proof_sets_and_chains() -> None:
     assert [p["id"] for p in second["proof"]] == ["urn:uuid:proof-1", "urn:uuid:proof-2"]
     chained = _sign(second, previous_proof=["urn:uuid:proof-1", "urn:uuid:proof-2"])
     assert chained["proof"][2]["previousProof"] == ["urn:uuid:proof-1", "urn:uuid:proof-2"]
-    assert _codes(chained) == ["verified"] * 3
+    assert _codes(chained) == ["ok"] * 3
     # The chained proof signed the two others: changing one breaks it too.
     broken = copy.deepcopy(chained)
     broken["proof"][1]["created"] = "2026-01-01T12:00:01Z"
-    assert _codes(broken) == ["verified", "invalid_signature", "invalid_signature"]
+    assert _codes(broken) == ["ok", "invalid_signature", "invalid_signature"]
 
 
 def test_add_proof_refusals() -> None:
@@ -154,7 +154,7 @@ def test_purpose_must_be_the_expected_one() -> None:
     signed = _sign(DOCUMENT)
     assert _codes(signed, expected_purpose="authentication") == ["proof_purpose_mismatch"]
     auth = _sign(DOCUMENT, proof_purpose="authentication")
-    assert _codes(auth, expected_purpose="authentication") == ["verified"]
+    assert _codes(auth, expected_purpose="authentication") == ["ok"]
     assert _codes(auth) == ["proof_purpose_mismatch"]
 
 
@@ -198,7 +198,7 @@ def test_expected_rejections_are_checks_with_codes(document: dict[str, Any], cod
 def test_proof_expiry_is_checked_against_the_given_clock() -> None:
     signed = _with_proof({})
     expiring = _sign(DOCUMENT)
-    assert _codes(signed, now=CREATED) == ["verified"]
+    assert _codes(signed, now=CREATED) == ["ok"]
     expiring["proof"]["expires"] = "2026-06-01T00:00:00Z"  # not signed: fails anyway later
     assert _codes(expiring, now=datetime(2027, 1, 1, tzinfo=UTC)) == ["proof_expired"]
 
