@@ -290,3 +290,17 @@ def test_cache_lives_for_its_ttl(http_server: str, handler: type[_Handler]) -> N
     uncached.fetch_json(f"{http_server}/doc")
     uncached.fetch_json(f"{http_server}/doc")
     assert len(handler.hits) == 4
+
+
+def test_the_next_address_is_tried_when_one_refuses(
+    http_server: str, handler: type[_Handler]
+) -> None:
+    handler.routes["/ok"] = _json({"id": "x"})
+    port = int(http_server.rsplit(":", 1)[1])
+    # 127.0.0.2 is loopback too, but nothing listens there on this port.
+    fetcher = HttpDocumentFetcher(
+        allow_private=True, resolve_host=lambda host, _: ["127.0.0.2", "127.0.0.1"]
+    )
+    assert fetcher.fetch_json(f"http://issuer.test:{port}/ok") == {"id": "x"}
+    nobody = HttpDocumentFetcher(allow_private=True, resolve_host=lambda host, _: ["127.0.0.2"])
+    assert _code(nobody, f"http://issuer.test:{port}/ok") == "fetch_failed"

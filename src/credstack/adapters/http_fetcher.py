@@ -76,6 +76,10 @@ def _error(code: str, message: str) -> ResolutionError:
     return ResolutionError(message, code=code)
 
 
+class _ConnectFailed(Exception):
+    """This address refused the connection (or TLS): the next one may be tried."""
+
+
 class HttpDocumentFetcher:
     """A ``DocumentFetcher`` (and ``fetch_bytes`` for related resources) over httpx."""
 
@@ -132,8 +136,7 @@ class HttpDocumentFetcher:
     def _fetch(self, url: str, *, deadline: float) -> bytes:
         for _ in range(self.max_redirects + 1):
             target = self._check_url(url)
-            address = self._check_host(target)
-            status, location, body = self._get(target, address, deadline)
+            status, location, body = self._get_any(target, self._check_host(target), deadline)
             if status not in _REDIRECTS:
                 if status != 200:
                     raise _error("fetch_failed", f"{url} answered HTTP {status}, not 200.")
@@ -157,8 +160,8 @@ class HttpDocumentFetcher:
         default = 443 if parts.scheme == "https" else 80
         return _Target(url, parts.scheme, parts.hostname, port or default)
 
-    def _check_host(self, target: _Target) -> IPAddress:
-        """Resolve once, refuse non-public addresses, and return the one to connect to."""
+    def _check_host(self, target: _Target) -> list[IPAddress]:
+        """Resolve once, refuse non-public addresses, and return those to connect to."""
         try:
             found = [
                 ipaddress.ip_address(a.split("%", 1)[0])
@@ -176,7 +179,19 @@ class HttpDocumentFetcher:
                         f"The address {address} of {target.host} is not a public address; "
                         "documents are fetched from the public internet only.",
                     )
-        return found[0]
+        return found
+
+    def _get_any(
+        self, target: _Target, addresses: list[IPAddress], deadline: float
+    ) -> tuple[int, str | None, bytes]:
+        """Try the checked addresses in order until one accepts the connection."""
+        failure = _error("fetch_failed", f"The host {target.host} has no address.")
+        for address in addresses:
+            try:
+                return self._get(target, address, deadline)
+            except _ConnectFailed as exc:
+                failure = _error("fetch_failed", f"Fetching {target.url} failed: {exc.__cause__}.")
+        raise failure
 
     def _get(
         self, target: _Target, address: IPAddress, deadline: float
@@ -225,6 +240,8 @@ class HttpDocumentFetcher:
                             f"Fetching {target.url} took longer than {self.timeout} s.",
                         )
                 return response.status_code, None, bytes(body)
+        except httpx.ConnectError as exc:
+            raise _ConnectFailed from exc
         except httpx.TimeoutException as exc:
             raise _error(
                 "timeout", f"Fetching {target.url} took longer than {self.timeout} s."

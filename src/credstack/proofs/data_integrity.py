@@ -34,7 +34,8 @@ from credstack.errors import (
     UnsupportedCryptosuite,
 )
 from credstack.proofs.algorithms import malformed_proof, parse_datetime
-from credstack.proofs.keys import PrivateKey, PublicKey
+from credstack.proofs.did_key import check_did_key_method
+from credstack.proofs.keys import PrivateKey
 from credstack.proofs.resolver import KeyResolver, VerificationMethod
 from credstack.proofs.suite import Cryptosuite, get_suite, suite_for_proof
 
@@ -102,20 +103,6 @@ def _matching_proofs(
     return matches
 
 
-def _check_key_matches_method(verification_method: str, public_key: PublicKey) -> None:
-    """A did:key method names its key: catch signing with the wrong key before issuing."""
-    if not verification_method.startswith("did:key:"):
-        return
-    did, _, fragment = verification_method.partition("#")
-    names = {did[len("did:key:") :], fragment} - {""}
-    if names != {public_key.multikey}:
-        raise KeyManagementError(
-            f"The verification method {verification_method} is not the signing key "
-            f"({public_key.multikey}); a verifier would reject the proof.",
-            code="key_mismatch",
-        )
-
-
 def add_proof(
     document: Mapping[str, Any],
     key: PrivateKey,
@@ -144,7 +131,7 @@ def add_proof(
             f"{key.kind}; use a matching key or another cryptosuite.",
             code="key_type_mismatch",
         )
-    _check_key_matches_method(verification_method, key.public_key)
+    check_did_key_method(verification_method, key.public_key)
     existing = _proofs_of(document)
     if not all(isinstance(p, Mapping) for p in existing):
         raise malformed_proof("The document's existing proof is not a JSON object.")

@@ -71,3 +71,20 @@ def resolve_did_key(did: str) -> dict[str, Any]:
     for relationship in RELATIONSHIPS:
         document[relationship] = [vm_id]
     return document
+
+
+def check_did_key_method(verification_method: str, public_key: PublicKey) -> None:
+    """Before signing: a did:key method must name the signing key (``key_mismatch``).
+
+    Other methods cannot be checked offline; a verifier resolves them.
+    """
+    if not verification_method.startswith("did:key:"):
+        return
+    did, _, fragment = verification_method.partition("#")
+    names = {did[len("did:key:") :], fragment} - {""}
+    if names != {public_key.multikey}:
+        raise KeyManagementError(
+            f"The verification method {verification_method} is not the signing key "
+            f"({public_key.multikey}); a verifier would reject the signature.",
+            code="key_mismatch",
+        )

@@ -34,6 +34,7 @@ from typing import Any
 
 from credstack.errors import InvalidInput, InvalidJwt, ResolutionError
 from credstack.proofs.algorithms import parse_datetime
+from credstack.proofs.did_key import check_did_key_method
 from credstack.proofs.keys import PrivateKey
 from credstack.proofs.multibase import base64url_decode, base64url_encode
 from credstack.proofs.resolver import KeyResolver, VerificationMethod
@@ -142,6 +143,7 @@ def sign_jwt(
     credential: Mapping[str, Any], key: PrivateKey, *, kid: str, vc_jwt_claims: bool = True
 ) -> str:
     """A compact JWS whose payload is ``credential`` (plus the OB 3.0 claims by default)."""
+    check_did_key_method(kid, key.public_key)
     header = {"alg": key.public_key.jose_alg, "typ": "vc+jwt", "cty": "vc", "kid": kid}
     payload = dict(credential)
     if vc_jwt_claims:

@@ -51,3 +51,18 @@ def test_bad_did_keys(did: str, code: str) -> None:
     with pytest.raises(ResolutionError) as info:
         resolve_did_key(did)
     assert info.value.code == code
+
+
+def test_a_did_key_method_must_name_the_signing_key() -> None:
+    from credstack.errors import KeyManagementError
+    from credstack.proofs.did_key import check_did_key_method
+
+    key = generate_key("ed25519").public_key
+    check_did_key_method(verification_method_id(key), key)
+    check_did_key_method(did_key_for(key), key)
+    check_did_key_method("https://example.com/issuers/1#key-1", key)  # not checkable offline
+    other = generate_key("ed25519").public_key
+    for method in (verification_method_id(other), f"{did_key_for(key)}#{other.multikey}"):
+        with pytest.raises(KeyManagementError) as info:
+            check_did_key_method(method, key)
+        assert info.value.code == "key_mismatch"

@@ -8,7 +8,7 @@ import pytest
 from joserfc import jws
 from joserfc.jwk import ECKey, OKPKey
 
-from credstack.errors import InvalidInput, InvalidJwt
+from credstack.errors import InvalidInput, InvalidJwt, KeyManagementError
 from credstack.proofs.did_key import verification_method_id
 from credstack.proofs.jose import registered_claims, sign_jwt, verify_jwt
 from credstack.proofs.keys import KeyKind, PrivateKey, generate_key
@@ -89,6 +89,12 @@ def test_registered_claims_follow_the_credential() -> None:
     with pytest.raises(InvalidInput) as info:
         registered_claims({"validFrom": "soon"})
     assert info.value.code == "invalid_datetime"
+
+
+def test_sign_refuses_a_did_key_that_is_not_the_signing_key() -> None:
+    with pytest.raises(KeyManagementError) as info:
+        sign_jwt(CREDENTIAL, ED, kid=_kid(P256))
+    assert info.value.code == "key_mismatch"
 
 
 def test_sign_refuses_a_credential_that_contradicts_its_claims() -> None:
