@@ -26,6 +26,7 @@ SIGNED = [
     "w3c-vc-di-eddsa/Ed25519Signature2020/signedEdSig.json",
     "w3c-vc-di-eddsa/proof-set-chain/signedProofChain2.json",
     "w3c-vc-di-ecdsa/ecdsa-rdfc-2019-p256/signedECDSAP256.json",
+    "w3c-vc-di-ecdsa/ecdsa-jcs-2019-p384/signedJCSECDSAP384.json",
     "1edtech-ob3/ldp-vector/linked-data-proof-ob__03__Signed-credential.json",
     "1edtech-validator-ob30/simple.json",
     "1edtech-validator-ob30/simple_v1.json",

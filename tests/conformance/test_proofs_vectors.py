@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from credstack.proofs import (
+    ecdsa_jcs_2019,
     ecdsa_rdfc_2019,
     ed25519_signature_2020,
     eddsa_jcs_2022,
@@ -172,14 +173,44 @@ def test_ecdsa_rdfc_vectors_reproduce_and_verify(
 
 
 @pytest.mark.parametrize("kind", ["p256", "p384"])
+def test_ecdsa_jcs_vectors_reproduce_and_verify(kind: str) -> None:
+    suffix = kind.upper()
+    folder = f"{ECDSA}/ecdsa-jcs-2019-{kind}"
+    suite = ecdsa_jcs_2019.SUITE
+    digest = "sha256" if kind == "p256" else "sha384"
+    unsigned = read_vector_json(f"{ECDSA}/unsigned.json")
+    options = read_vector_json(f"{folder}/proofConfigJCSECDSA{suffix}.json")
+
+    canonical_document = suite.transformation(unsigned, options)
+    canonical_proof = suite.proof_configuration(options, unsigned)
+    hash_data = suite.hashing(canonical_document, canonical_proof, key_kind=kind)  # type: ignore[arg-type]
+
+    assert canonical_document.decode() == read_vector_text(f"{folder}/canonDocJCSECDSA{suffix}.txt")
+    assert canonical_proof.decode() == read_vector_text(f"{folder}/proofCanonJCSECDSA{suffix}.txt")
+    assert hashlib.new(digest, canonical_document).hexdigest() == _text(
+        f"{folder}/docHashJCSECDSA{suffix}.txt"
+    )
+    assert hashlib.new(digest, canonical_proof).hexdigest() == _text(
+        f"{folder}/proofHashJCSECDSA{suffix}.txt"
+    )
+    assert hash_data.hex() == _text(f"{folder}/combinedHashJCSECDSA{suffix}.txt")
+    signed = read_vector_json(f"{folder}/signedJCSECDSA{suffix}.json")
+    public_key = public_key_from_multikey(signed["proof"]["verificationMethod"].split("#")[1])
+    vector_signature = bytes.fromhex(_text(f"{folder}/sigHexJCSECDSA{suffix}.txt"))
+    assert suite.proof_verification(hash_data, vector_signature, public_key)
+    assert [c.code for c in verify_proofs(signed, KeyResolver())] == ["ok"]
+
+
+@pytest.mark.parametrize("kind", ["p256", "p384"])
 def test_ecdsa_vector_keys_sign_fresh_proofs(kind: str) -> None:
     pair = read_vector_json(f"{ECDSA}/{kind}KeyPair.json")
     key = private_key_from_multikey(pair["secretKeyMultibase"])
     assert key.public_key.multikey == pair["publicKeyMultibase"]
     unsigned = read_vector_json(f"{ECDSA}/unsigned.json")
     vm = f"did:key:{pair['publicKeyMultibase']}#{pair['publicKeyMultibase']}"
-    signed = add_proof(unsigned, key, cryptosuite="ecdsa-rdfc-2019", verification_method=vm)
-    assert [c.code for c in verify_proofs(signed, KeyResolver())] == ["ok"]
+    for cryptosuite in ("ecdsa-rdfc-2019", "ecdsa-jcs-2019"):
+        signed = add_proof(unsigned, key, cryptosuite=cryptosuite, verification_method=vm)
+        assert [c.code for c in verify_proofs(signed, KeyResolver())] == ["ok"]
 
 
 # 1EdTech OB 3.0 and CLR 2.0 Linked Data proof vectors (ob-spec linked-data-proof-*.html).

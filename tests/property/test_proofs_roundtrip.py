@@ -29,6 +29,7 @@ SUITES: dict[str, PrivateKey] = {
     "eddsa-rdfc-2022": ED,
     "eddsa-jcs-2022": ED,
     "ecdsa-rdfc-2019": P256,
+    "ecdsa-jcs-2019": P256,
     "jwt": ED,
 }
 CONTEXT = [

@@ -13,6 +13,16 @@ from credstack.proofs.keys import KeyKind
 _HASHES = {"p256": "sha256", "p384": "sha384"}
 
 
+def curve_hashing(
+    transformed_document: bytes, canonical_proof_config: bytes, key_kind: KeyKind
+) -> bytes:
+    """The curve's hash of the proof configuration, then of the document."""
+    name = _HASHES.get(key_kind)
+    if name is None:
+        raise ValueError(f"ECDSA suites have no hash for a {key_kind} key")
+    return sha(name, canonical_proof_config) + sha(name, transformed_document)
+
+
 class EcdsaRdfc2019(RdfcSuite):
     """The ecdsa-rdfc-2019 steps; transformation and proof configuration are RDFC-1.0."""
 
@@ -23,10 +33,7 @@ class EcdsaRdfc2019(RdfcSuite):
         self, transformed_document: bytes, canonical_proof_config: bytes, *, key_kind: KeyKind
     ) -> bytes:
         """Hashing (3.2.4): the curve's hash of the proof configuration, then of the document."""
-        name = _HASHES.get(key_kind)
-        if name is None:
-            raise ValueError(f"ecdsa-rdfc-2019 has no hash for a {key_kind} key")
-        return sha(name, canonical_proof_config) + sha(name, transformed_document)
+        return curve_hashing(transformed_document, canonical_proof_config, key_kind)
 
     # Proof Serialization (3.2.6) and Proof Verification (3.2.7): ECDSA with the curve's hash
     # over hashData, in P1363 form, as PrivateKey.sign and PublicKey.verify do.

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from credstack.errors import UnsupportedCryptosuite
 from credstack.proofs import (
+    ecdsa_jcs_2019,
     ecdsa_rdfc_2019,
     ed25519_signature_2020,
     eddsa_jcs_2022,
@@ -91,6 +92,7 @@ _SUITES: dict[str, Cryptosuite] = {
         eddsa_rdfc_2022.OBSOLETE_EDDSA_2022,
         eddsa_jcs_2022.SUITE,
         ecdsa_rdfc_2019.SUITE,
+        ecdsa_jcs_2019.SUITE,
         ed25519_signature_2020.SUITE,
     )
 }

@@ -63,7 +63,12 @@ def _codes(document: dict[str, Any], **kw: Any) -> list[str]:
 
 @pytest.mark.parametrize(
     ("suite", "key"),
-    [("eddsa-rdfc-2022", ED), ("eddsa-jcs-2022", ED), ("ecdsa-rdfc-2019", P256)],
+    [
+        ("eddsa-rdfc-2022", ED),
+        ("eddsa-jcs-2022", ED),
+        ("ecdsa-rdfc-2019", P256),
+        ("ecdsa-jcs-2019", P256),
+    ],
 )
 def test_add_proof_then_verify(suite: str, key: PrivateKey) -> None:
     original = copy.deepcopy(DOCUMENT)

@@ -13,6 +13,7 @@ def test_registry_names() -> None:
         "eddsa-rdfc-2022",
         "eddsa-jcs-2022",
         "ecdsa-rdfc-2019",
+        "ecdsa-jcs-2019",
         "eddsa-2022",
         "Ed25519Signature2020",
     }
@@ -20,6 +21,7 @@ def test_registry_names() -> None:
     assert not get_suite("eddsa-2022").signs
     assert not get_suite("Ed25519Signature2020").signs
     assert get_suite("ecdsa-rdfc-2019").key_kinds == {"p256", "p384"}
+    assert get_suite("ecdsa-jcs-2019").key_kinds == {"p256", "p384"}
 
 
 def test_unknown_names_are_unsupported() -> None:

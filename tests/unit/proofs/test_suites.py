@@ -8,6 +8,7 @@ import pytest
 
 from credstack.errors import InvalidInput
 from credstack.proofs import (
+    ecdsa_jcs_2019,
     ecdsa_rdfc_2019,
     ed25519_signature_2020,
     eddsa_jcs_2022,
@@ -45,6 +46,8 @@ def _options(suite: Any, vm: str = "did:example:issuer#key-1") -> dict[str, Any]
         (ed25519_signature_2020.SUITE, "ed25519", 64),
         (ecdsa_rdfc_2019.SUITE, "p256", 64),
         (ecdsa_rdfc_2019.SUITE, "p384", 96),
+        (ecdsa_jcs_2019.SUITE, "p256", 64),
+        (ecdsa_jcs_2019.SUITE, "p384", 96),
     ],
 )
 def test_create_then_verify(suite: Any, kind: KeyKind, size: int) -> None:
@@ -58,14 +61,17 @@ def test_create_then_verify(suite: Any, kind: KeyKind, size: int) -> None:
     assert not suite.verify_proof(changed, proof, key.public_key)
 
 
-def test_ecdsa_has_no_hash_for_ed25519() -> None:
+@pytest.mark.parametrize("suite", [ecdsa_rdfc_2019.SUITE, ecdsa_jcs_2019.SUITE])
+def test_ecdsa_has_no_hash_for_ed25519(suite: Any) -> None:
     with pytest.raises(ValueError, match="no hash"):
-        ecdsa_rdfc_2019.SUITE.hashing(b"", b"", key_kind="ed25519")
+        suite.hashing(b"", b"", key_kind="ed25519")
 
 
-def test_jcs_proof_carries_the_document_context() -> None:
-    suite = eddsa_jcs_2022.SUITE
-    key = generate_key("ed25519")
+@pytest.mark.parametrize(
+    ("suite", "kind"), [(eddsa_jcs_2022.SUITE, "ed25519"), (ecdsa_jcs_2019.SUITE, "p256")]
+)
+def test_jcs_proof_carries_the_document_context(suite: Any, kind: KeyKind) -> None:
+    key = generate_key(kind)
     proof = suite.create_proof(DOCUMENT, _options(suite), key)
     assert proof["@context"] == DOCUMENT["@context"]
     without_context = {k: v for k, v in DOCUMENT.items() if k != "@context"}
