@@ -3,13 +3,15 @@
 vc-di-eddsa (sections 3.2.1-3.2.2 and 3.3.1-3.3.2) and vc-di-ecdsa (3.2.1-3.2.2, 3.3.1-3.3.2)
 define them once per suite, identically apart from the suite's own steps: transformation,
 proof configuration, hashing, proof serialization and proof verification. ``SuiteAlgorithms``
-runs the shared outline; each suite module supplies the five steps, named as in its spec.
+runs the shared outline; ``RdfcSuite`` and ``JcsSuite`` hold the steps of the two
+canonicalization families, and each suite module adds its hashing, named as in its spec.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -87,7 +89,7 @@ def decode_proof_value(value: object) -> bytes:
         raise malformed_proof("The proof's proofValue is not valid base58btc.") from exc
 
 
-class SuiteAlgorithms:
+class SuiteAlgorithms(ABC):
     """The shared outline; subclasses define the five suite steps and the class attributes."""
 
     name: str
@@ -99,20 +101,20 @@ class SuiteAlgorithms:
     embeds_context: ClassVar[bool] = False
 
     # The five steps each suite's specification defines.
+    @abstractmethod
     def transformation(
         self, unsecured_document: Mapping[str, Any], options: Mapping[str, Any]
-    ) -> bytes:
-        raise NotImplementedError
+    ) -> bytes: ...
 
+    @abstractmethod
     def proof_configuration(
         self, options: Mapping[str, Any], unsecured_document: Mapping[str, Any]
-    ) -> bytes:
-        raise NotImplementedError
+    ) -> bytes: ...
 
+    @abstractmethod
     def hashing(
         self, transformed_document: bytes, canonical_proof_config: bytes, *, key_kind: KeyKind
-    ) -> bytes:
-        raise NotImplementedError
+    ) -> bytes: ...
 
     def proof_serialization(self, hash_data: bytes, key: PrivateKey) -> bytes:
         return key.sign(hash_data)
