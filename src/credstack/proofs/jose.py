@@ -78,9 +78,19 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+def _no_constants(name: str) -> Any:
+    # RFC 8259 JSON has no NaN or Infinity; Python's parser would accept them, and a NaN
+    # "exp" compares false with every time.
+    raise _fail("malformed_jwt", f"The JWT holds {name}, which is not JSON.")
+
+
 def _decode_json(segment: str, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(base64url_decode(segment), object_pairs_hook=_no_duplicates)
+        value = json.loads(
+            base64url_decode(segment),
+            object_pairs_hook=_no_duplicates,
+            parse_constant=_no_constants,
+        )
     except (InvalidInput, ValueError, RecursionError) as exc:
         if isinstance(exc, InvalidJwt):
             raise
@@ -214,7 +224,11 @@ def _credential_of(payload: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
     for claim, name in (("nbf", "issuanceDate"), ("exp", "expirationDate")):
         value = payload.get(claim)
         if isinstance(value, int | float) and name not in credential:
-            credential[name] = datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            try:
+                moment = datetime.fromtimestamp(value, UTC)
+            except (OverflowError, OSError, ValueError):
+                continue  # out of range: _check_claims reports the claim as a mismatch
+            credential[name] = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return credential, True
 
 

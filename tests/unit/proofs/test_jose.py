@@ -201,6 +201,15 @@ def test_the_vc_1_1_form_is_accepted() -> None:
     )
 
 
+def test_non_json_numbers_and_absurd_times_are_refused() -> None:
+    header = _segment({"alg": "EdDSA", "kid": _kid(ED)})
+    payload = base64url_encode(b'{"vc": {}, "exp": NaN}')
+    signature = base64url_encode(ED.sign(f"{header}.{payload}".encode()))
+    assert _code(f"{header}.{payload}.{signature}") == "malformed_jwt"
+    absurd = _token({"alg": "EdDSA", "kid": _kid(ED)}, {"vc": {}, "exp": 10**20}, ED)
+    assert _code(absurd) == "jwt_claims_mismatch"
+
+
 def test_time_claims_against_the_clock() -> None:
     token = sign_jwt(CREDENTIAL, ED, kid=_kid(ED))
     assert verify_jwt(token, KeyResolver(), now=datetime(2026, 6, 1, tzinfo=UTC))
