@@ -13,26 +13,37 @@ from typing import Any
 from credstack.jsonld import reference
 from credstack.jsonld.contexts import Unsupported, universe_of
 from credstack.jsonld.loader import DEFAULT_LOADER, StaticDocumentLoader
+from credstack.jsonld.rdfc import HASHES
 from credstack.jsonld.rdfc import canonicalize as rdfc
 from credstack.jsonld.to_rdf import to_quads
 
 
-def canonicalize(document: Mapping[str, Any], loader: StaticDocumentLoader = DEFAULT_LOADER) -> str:
+def canonicalize(
+    document: Mapping[str, Any],
+    loader: StaticDocumentLoader = DEFAULT_LOADER,
+    *,
+    hash_algorithm: str = "sha256",
+) -> str:
     """RDFC-1.0 canonical N-Quads of ``document``, refusing what safe mode refuses.
 
     Raises ``UnknownContext`` for a context that is not bundled, ``UndefinedTerm`` for a term,
     type or identifier that would not be signed, and ``InvalidJsonLd`` for invalid JSON-LD.
+    ``hash_algorithm`` is RDFC-1.0's internal hash: ``"sha256"`` (the default), or
+    ``"sha384"`` as ecdsa-rdfc-2019 uses with P-384.
     """
+    if hash_algorithm not in HASHES:
+        raise ValueError(f"RDFC-1.0 hash must be one of {sorted(HASHES)}, not {hash_algorithm!r}")
     try:
-        return canonicalize_fast(document, loader)
-    except Unsupported:
-        return reference.canonicalize(document, loader)
-    except RecursionError:
-        return reference.canonicalize(document, loader)
+        return canonicalize_fast(document, loader, hash_algorithm=hash_algorithm)
+    except (Unsupported, RecursionError):
+        return reference.canonicalize(document, loader, hash_algorithm=hash_algorithm)
 
 
 def canonicalize_fast(
-    document: Mapping[str, Any], loader: StaticDocumentLoader = DEFAULT_LOADER
+    document: Mapping[str, Any],
+    loader: StaticDocumentLoader = DEFAULT_LOADER,
+    *,
+    hash_algorithm: str = "sha256",
 ) -> str:
     """The fast path alone: raises ``Unsupported`` where ``canonicalize`` would use pyld."""
     try:
@@ -41,4 +52,4 @@ def canonicalize_fast(
         # Only input that is not plain JSON (say, a dict with integer keys) gets here; what
         # pyld makes of it is pyld's business.
         raise Unsupported(f"unexpected input: {exc!r}") from exc
-    return rdfc(quads)
+    return rdfc(quads, hash_algorithm)

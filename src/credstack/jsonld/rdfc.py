@@ -16,14 +16,28 @@ first-degree hash is unique. Hash N-Degree Quads runs only for blank nodes that 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Final, Protocol
 
 from credstack.jsonld.nquads import Quad, line
 
 
-def canonicalize(quads: list[Quad]) -> str:
+class _Hash(Protocol):
+    def update(self, data: bytes, /) -> None: ...
+    def hexdigest(self) -> str: ...
+
+
+HASHES: Final[dict[str, Callable[[bytes], _Hash]]] = {
+    "sha256": hashlib.sha256,
+    "sha384": hashlib.sha384,
+}
+"""RDFC-1.0 hashes with SHA-256 unless told otherwise (section 4.4); ecdsa-rdfc-2019 with
+P-384 tells it to use SHA-384 (the W3C P-384 vectors are made so)."""
+
+
+def canonicalize(quads: list[Quad], hash_algorithm: str = "sha256") -> str:
     """The canonical N-Quads document of the dataset ``quads`` (section 4.4)."""
-    return _Canonicalizer(quads).run()
+    return _Canonicalizer(quads, HASHES[hash_algorithm]).run()
 
 
 class _Issuer:
@@ -51,8 +65,9 @@ class _Issuer:
 
 
 class _Canonicalizer:
-    def __init__(self, quads: list[Quad]) -> None:
+    def __init__(self, quads: list[Quad], hasher: Callable[[bytes], _Hash]) -> None:
         self.quads = quads
+        self.hasher = hasher
         self.canonical = _Issuer("_:c14n")
         self.first_degree: dict[str, str] = {}
         # Section 4.4.3 step 2: the blank node to quads map.
@@ -124,7 +139,7 @@ class _Canonicalizer:
             else:
                 lines.append(f"{s} {p} {o} .\n")
         lines.sort()
-        found = self.first_degree[node] = hashlib.sha256("".join(lines).encode()).hexdigest()
+        found = self.first_degree[node] = self.hasher("".join(lines).encode()).hexdigest()
         return found
 
     def hash_related(self, related: str, quad: Quad, issuer: _Issuer, position: str) -> str:
@@ -133,7 +148,7 @@ class _Canonicalizer:
         if identifier is None:
             identifier = self.hash_first_degree(related)
         predicate = quad[1] if position != "g" else ""
-        return hashlib.sha256(f"{position}{predicate}{identifier}".encode()).hexdigest()
+        return self.hasher(f"{position}{predicate}{identifier}".encode()).hexdigest()
 
     def hash_n_degree(self, node: str, issuer: _Issuer) -> tuple[str, _Issuer]:
         """Section 4.8, Hash N-Degree Quads; returns the hash and the issuer it chose."""
@@ -143,7 +158,7 @@ class _Canonicalizer:
                 if component and component[0] == "_" and component != node:
                     digest = self.hash_related(component, quad, issuer, position)
                     _append(related_by_hash, digest, component)
-        data = hashlib.sha256()
+        data = self.hasher(b"")
         for digest, related_nodes in sorted(related_by_hash.items()):
             data.update(digest.encode())
             chosen_path = ""

@@ -11,10 +11,12 @@ documents; so do we.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
 from pyld import jsonld as pyld
+from pyld.canon import URDNA2015
 
 from credstack.errors import InvalidJsonLd, UndefinedTerm, UnknownContext
 from credstack.jsonld import safe
@@ -79,17 +81,32 @@ def expand(document: Mapping[str, Any], loader: StaticDocumentLoader = DEFAULT_L
     return expanded
 
 
-def canonicalize(document: Mapping[str, Any], loader: StaticDocumentLoader = DEFAULT_LOADER) -> str:
+def canonicalize(
+    document: Mapping[str, Any],
+    loader: StaticDocumentLoader = DEFAULT_LOADER,
+    *,
+    hash_algorithm: str = "sha256",
+) -> str:
     """RDFC-1.0 canonical N-Quads of ``document`` (pyld calls the algorithm URDNA2015)."""
     expanded = expand(document, loader)
-    options = {
-        "algorithm": "URDNA2015",
-        "format": "application/n-quads",
-        "documentLoader": loader,
-        "base": None,
-    }
+    options = {"format": "application/n-quads", "documentLoader": loader, "base": None}
     try:
-        nquads: str = pyld.normalize(expanded, options)
+        if hash_algorithm == "sha256":
+            nquads: str = pyld.normalize(expanded, {**options, "algorithm": "URDNA2015"})
+        else:
+            # pyld hard-codes SHA-256; the algorithm is otherwise the same (RDFC-1.0, 4.4).
+            rdf_options = {"documentLoader": loader, "base": None, "produceGeneralizedRdf": False}
+            dataset = pyld.JsonLdProcessor().to_rdf(expanded, rdf_options)
+            nquads = _Urdna2015(hash_algorithm).main(dataset, options)
     except pyld.JsonLdError as exc:
         raise wrap(exc) from exc
     return nquads
+
+
+class _Urdna2015(URDNA2015):  # type: ignore[misc]  # pyld is untyped
+    def __init__(self, hash_algorithm: str) -> None:
+        super().__init__()
+        self._hash_algorithm = hash_algorithm
+
+    def create_hash(self) -> Any:
+        return hashlib.new(self._hash_algorithm)

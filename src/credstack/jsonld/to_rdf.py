@@ -158,22 +158,24 @@ def _object(
     # Step 13, classified first: a value object, or a node, its identifier and language.
     entries = [(key, infos[key]) for key in keys]
     id_key = language_key = None
+    is_value = other = False
     for key, info in entries:
         kind = info.kind
-        if kind > TYPE:
-            if kind == VALUE or key == "@context":
-                continue
-            if kind == LANGUAGE and language_key is None:
-                language_key = key
-            else:
-                raise Unsupported("a node object with other keywords")
-        elif kind == ID:
-            if id_key is not None:
-                raise Unsupported("colliding keywords")
+        if kind == ID:
+            other = other or id_key is not None  # colliding keywords
             id_key = key
-    if any(info.kind == VALUE for _, info in entries):
+        elif kind == VALUE:
+            is_value = True
+        elif kind == LANGUAGE:
+            other = other or language_key is not None
+            language_key = key
+        elif kind > LANGUAGE and key != "@context":
+            other = True
+    if is_value:
         term = _value_object(active, type_scoped, element, keys)
         return None if top else term
+    if other:
+        raise Unsupported("a node object with other keywords")
     subject, refusal = _subject(build, active, element[id_key] if id_key else _NO_ID)
     # A node's @language says nothing in RDF, but expansion keeps it as an entry.
     language = element[language_key] if language_key else None
@@ -385,10 +387,14 @@ def _value_object(
     """A value object (section 5.1.2 step 13 and 15, as pyld validates it)."""
     value: Any = None
     datatype = language = direction = None
+    seen = set()
     for key in keys:
         if key == "@context":
             continue
         kind = active.keys[key].kind
+        if kind in seen:
+            raise Unsupported("colliding keywords")
+        seen.add(kind)
         written = element[key]
         if kind == VALUE:
             if written is not None and type(written) not in (str, int, float, bool):
