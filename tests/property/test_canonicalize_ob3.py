@@ -27,7 +27,7 @@ Json = dict[str, Any]
 text = st.text(
     alphabet=st.one_of(
         st.sampled_from('"\\\t\n\r\x00\x7f\u2028 é日👩🏽‍🎓'),
-        st.characters(blacklist_categories=("Cs",)),
+        st.characters(exclude_categories=["Cs"]),
     ),
     max_size=24,
 )

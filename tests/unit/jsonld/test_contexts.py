@@ -13,13 +13,12 @@ from credstack.jsonld import canonicalize, contexts
 from credstack.jsonld.canon import canonicalize_fast
 from credstack.jsonld.contexts import Universe, universe_of
 from credstack.jsonld.loader import DEFAULT_LOADER, StaticDocumentLoader
+from tests.conftest import REPO
 
 BENCHMARK = "benchmarks/credential.json"
 
 
 def _credential() -> dict[str, Any]:
-    from tests.conftest import REPO
-
     document: dict[str, Any] = json.loads((REPO / BENCHMARK).read_text(encoding="utf-8"))
     return document
 
@@ -55,7 +54,7 @@ def test_the_caches_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(contexts, "_MAX_CONTEXTS_PER_LOADER", 4)
     loader = StaticDocumentLoader()
     for i in range(12):
-        document = {"@context": [{"@vocab": f"urn:v{i}:"}], "@id": "urn:x"}
+        document: dict[str, Any] = {"@context": [{"@vocab": f"urn:v{i}:"}], "@id": "urn:x"}
         document.update({f"k{j}": j for j in range(20)})
         assert canonicalize_fast(document, loader).count("\n") == 20
     universe = universe_of(loader)

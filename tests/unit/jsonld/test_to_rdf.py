@@ -213,7 +213,11 @@ def test_blank_nodes_that_look_alike(copies: int) -> None:
 
 
 def test_symmetric_blank_node_cycles() -> None:
-    ring = {"@context": SCHEMA, "@id": "_:a", "knows": {"@id": "_:b", "knows": "_:c"}}
+    ring: dict[str, Any] = {
+        "@context": SCHEMA,
+        "@id": "_:a",
+        "knows": {"@id": "_:b", "knows": "_:c"},
+    }
     ring["name"] = "ring"
     more = [{"@id": "_:c", "knows": "_:a"}, {"@id": "_:d", "knows": {"@id": "_:e", "knows": "_:d"}}]
     ring["s:related"] = more

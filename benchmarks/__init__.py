@@ -1,0 +1,1 @@
+"""Throughput benchmarks: ``python -m benchmarks`` (``make bench``); ``--quick`` for a smoke run."""

@@ -1,0 +1,44 @@
+"""``python -m benchmarks --quick`` runs every row of the benchmark table."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+ROWS = [
+    "canonicalize OB 3.0 credential: fast path",
+    "canonicalize OB 3.0 credential: pyld",
+    "canonicalize 1EdTech OB vector: fast path",
+    "canonicalize 1EdTech OB vector: pyld",
+    *(
+        f"{suite} {verb}"
+        for suite in (
+            "eddsa-rdfc-2022",
+            "eddsa-jcs-2022",
+            "ecdsa-rdfc-2019",
+            "jwt (VC-JOSE, EdDSA)",
+        )
+        for verb in ("sign", "verify")
+    ),
+    "raw Ed25519 sign (cryptography)",
+    "raw Ed25519 verify (cryptography)",
+]
+
+
+def test_the_quick_benchmark_prints_every_row() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    lines = run.stdout.splitlines()
+    for row in ROWS:
+        matches = [line for line in lines if line.startswith(row + " ")]
+        assert len(matches) == 1, (row, run.stdout)
+        assert re.fullmatch(r".* {2,}[\d,]+ +[\d,]+", matches[0]), matches[0]
