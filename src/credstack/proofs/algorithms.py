@@ -51,10 +51,13 @@ def parse_datetime(value: object, name: str) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def rdfc(document: Mapping[str, Any]) -> bytes:
-    """RDFC-1.0 canonical N-Quads (UTF-8) in safe mode; JSON-LD errors propagate."""
+def rdfc(document: Mapping[str, Any], hash_algorithm: str = "sha256") -> bytes:
+    """RDFC-1.0 canonical N-Quads (UTF-8) in safe mode; JSON-LD errors propagate.
+
+    ``hash_algorithm`` is RDFC-1.0's own hash, which labels blank nodes (RDFC-1.0 section 4.4).
+    """
     try:
-        return canonicalize(document).encode("utf-8")
+        return canonicalize(document, hash_algorithm=hash_algorithm).encode("utf-8")
     except ValueError as exc:
         # pyld raises a bare ValueError for some invalid input (a relative context URL such
         # as "x" has no base to resolve against); it is the document's fault, not a bug here.
@@ -101,14 +104,23 @@ class SuiteAlgorithms(ABC):
     embeds_context: ClassVar[bool] = False
 
     # The five steps each suite's specification defines.
+    # ``key_kind`` is the signing key's type, for suites whose canonicalization depends on it.
     @abstractmethod
     def transformation(
-        self, unsecured_document: Mapping[str, Any], options: Mapping[str, Any]
+        self,
+        unsecured_document: Mapping[str, Any],
+        options: Mapping[str, Any],
+        *,
+        key_kind: KeyKind | None = None,
     ) -> bytes: ...
 
     @abstractmethod
     def proof_configuration(
-        self, options: Mapping[str, Any], unsecured_document: Mapping[str, Any]
+        self,
+        options: Mapping[str, Any],
+        unsecured_document: Mapping[str, Any],
+        *,
+        key_kind: KeyKind | None = None,
     ) -> bytes: ...
 
     @abstractmethod
@@ -155,8 +167,8 @@ class SuiteAlgorithms(ABC):
         proof = dict(options)
         if self.embeds_context and "@context" in unsecured_document:
             proof["@context"] = unsecured_document["@context"]
-        proof_config = self.proof_configuration(proof, unsecured_document)
-        transformed = self.transformation(unsecured_document, proof)
+        proof_config = self.proof_configuration(proof, unsecured_document, key_kind=key.kind)
+        transformed = self.transformation(unsecured_document, proof, key_kind=key.kind)
         hash_data = self.hashing(transformed, proof_config, key_kind=key.kind)
         proof["proofValue"] = encode_multibase(self.proof_serialization(hash_data, key))
         return proof
@@ -175,8 +187,9 @@ class SuiteAlgorithms(ABC):
         proof_options = {k: v for k, v in proof.items() if k != "proofValue"}
         proof_bytes = decode_proof_value(proof.get("proofValue"))
         document = self.prepare_unsecured(unsecured_document, proof_options)
-        transformed = self.transformation(document, proof_options)
-        proof_config = self.proof_configuration(proof_options, document)
+        kind = public_key.kind
+        transformed = self.transformation(document, proof_options, key_kind=kind)
+        proof_config = self.proof_configuration(proof_options, document, key_kind=kind)
         hash_data = self.hashing(transformed, proof_config, key_kind=public_key.kind)
         return self.proof_verification(hash_data, proof_bytes, public_key)
 
@@ -184,15 +197,27 @@ class SuiteAlgorithms(ABC):
 class RdfcSuite(SuiteAlgorithms):
     """Transformation and proof configuration through RDFC-1.0 (the ``-rdfc-`` suites)."""
 
+    def rdfc_hash(self, key_kind: KeyKind | None) -> str:
+        """The hash RDFC-1.0 runs with; SHA-256, its default, unless a suite says otherwise."""
+        return "sha256"
+
     def transformation(
-        self, unsecured_document: Mapping[str, Any], options: Mapping[str, Any]
+        self,
+        unsecured_document: Mapping[str, Any],
+        options: Mapping[str, Any],
+        *,
+        key_kind: KeyKind | None = None,
     ) -> bytes:
         """Transformation (e.g. vc-di-eddsa 3.2.3): RDFC-1.0 of the document as N-Quads."""
         self.check_options(options)
-        return rdfc(unsecured_document)
+        return rdfc(unsecured_document, self.rdfc_hash(key_kind))
 
     def proof_configuration(
-        self, options: Mapping[str, Any], unsecured_document: Mapping[str, Any]
+        self,
+        options: Mapping[str, Any],
+        unsecured_document: Mapping[str, Any],
+        *,
+        key_kind: KeyKind | None = None,
     ) -> bytes:
         """Proof Configuration (e.g. vc-di-eddsa 3.2.5): the options, in the document's
         @context (step 4), canonicalized with RDFC-1.0."""
@@ -200,7 +225,7 @@ class RdfcSuite(SuiteAlgorithms):
         proof_config = {k: v for k, v in options.items() if k != "@context"}
         if "@context" in unsecured_document:
             proof_config = {"@context": unsecured_document["@context"], **proof_config}
-        return rdfc(proof_config)
+        return rdfc(proof_config, self.rdfc_hash(key_kind))
 
 
 def _as_list(value: object) -> list[Any]:
@@ -219,14 +244,22 @@ class JcsSuite(SuiteAlgorithms):
     embeds_context = True
 
     def transformation(
-        self, unsecured_document: Mapping[str, Any], options: Mapping[str, Any]
+        self,
+        unsecured_document: Mapping[str, Any],
+        options: Mapping[str, Any],
+        *,
+        key_kind: KeyKind | None = None,
     ) -> bytes:
         """Transformation (e.g. vc-di-eddsa 3.3.3): the JCS serialization of the document."""
         self.check_options(options)
         return jcs(unsecured_document)
 
     def proof_configuration(
-        self, options: Mapping[str, Any], unsecured_document: Mapping[str, Any]
+        self,
+        options: Mapping[str, Any],
+        unsecured_document: Mapping[str, Any],
+        *,
+        key_kind: KeyKind | None = None,
     ) -> bytes:
         """Proof Configuration (e.g. vc-di-eddsa 3.3.5): the options as they are, in JCS."""
         self.check_options(options)

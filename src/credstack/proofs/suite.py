@@ -53,11 +53,19 @@ class Cryptosuite(Protocol):
         """False for suites Credstack only verifies."""
 
     def transformation(
-        self, unsecured_document: Mapping[str, Any], options: Mapping[str, Any]
+        self,
+        unsecured_document: Mapping[str, Any],
+        options: Mapping[str, Any],
+        *,
+        key_kind: KeyKind | None = None,
     ) -> bytes: ...
 
     def proof_configuration(
-        self, options: Mapping[str, Any], unsecured_document: Mapping[str, Any]
+        self,
+        options: Mapping[str, Any],
+        unsecured_document: Mapping[str, Any],
+        *,
+        key_kind: KeyKind | None = None,
     ) -> bytes: ...
 
     def hashing(

@@ -110,3 +110,20 @@ def test_obsolete_name_is_the_rdfc_algorithm_under_another_name() -> None:
     key = generate_key("ed25519")
     proof = suite.create_proof(DOCUMENT, _options(suite), key)
     assert suite.verify_proof(DOCUMENT, proof, key.public_key)
+
+
+def test_p384_proofs_with_sha256_blank_node_labels_verify_too() -> None:
+    from credstack.proofs.ecdsa_rdfc_2019 import EcdsaRdfc2019
+    from tests.conftest import read_vector_json
+
+    document = read_vector_json("w3c-vc-di-ecdsa/employmentAuth.json")  # several blank nodes
+    suite = ecdsa_rdfc_2019.SUITE
+    options = _options(suite)
+    assert suite.transformation(document, options, key_kind="p384") != suite.transformation(
+        document, options, key_kind="p256"
+    )
+    key = generate_key("p384")
+    sha256_labels = EcdsaRdfc2019(p384_rdfc_hash="sha256")
+    proof = sha256_labels.create_proof(document, options, key)
+    assert suite.verify_proof(document, proof, key.public_key)
+    assert not suite.verify_proof(document, proof, generate_key("p384").public_key)
