@@ -149,7 +149,8 @@ class ActiveContext:
         if value[:1] == "@":
             return self.universe.expand_iri(self.raw, value, vocab=False)
         colon = value.find(":")
-        if colon > 0 and value[colon + 1 : colon + 3] != "//":
+        # A blank node identifier (prefix "_") and an IRI with an authority stay as written.
+        if colon > 0 and value[colon + 1 : colon + 3] != "//" and value[:colon] != "_":
             prefixes = self._prefixes
             if prefixes is None:
                 prefixes = self._prefixes = {
@@ -252,9 +253,7 @@ def universe_of(loader: StaticDocumentLoader) -> Universe:
     found = _universes.get(loader)
     if found is None:
         with _universes_lock:
-            found = _universes.get(loader)
-            if found is None:
-                found = _universes[loader] = Universe(loader)
+            found = _universes.setdefault(loader, Universe(loader))
     return found
 
 

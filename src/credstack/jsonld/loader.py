@@ -72,15 +72,17 @@ def load_context(url: str) -> dict[str, Any]:
 class StaticDocumentLoader:
     """A pyld-compatible document loader over the bundled contexts.
 
-    ``extra`` adds documents by URL (tests use it for contexts outside the bundle).
+    ``extra`` adds documents by URL (tests use it for contexts outside the bundle). They are
+    copied: what a loader returns for a URL never changes, so contexts compiled through it
+    can be kept (``contexts.py``).
     """
 
     def __init__(self, extra: Mapping[str, Mapping[str, Any]] | None = None) -> None:
-        self._extra = dict(extra or {})
+        self._extra = {url: json.dumps(document) for url, document in (extra or {}).items()}
 
     def __call__(self, url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
         if url in self._extra:
-            document: Any = json.loads(json.dumps(self._extra[url]))
+            document: Any = json.loads(self._extra[url])
         else:
             document = load_context(url)
         return {"contextUrl": None, "documentUrl": url, "document": document}

@@ -77,6 +77,8 @@ def expand(document: Mapping[str, Any], loader: StaticDocumentLoader = DEFAULT_L
         expanded: list[Any] = processor.expand(dict(document), options)
     except pyld.JsonLdError as exc:
         raise wrap(exc) from exc
+    except ValueError as exc:  # pyld's IRI resolver, on a relative context URL without a base
+        raise InvalidJsonLd(f"The document is not valid JSON-LD: {exc}") from exc
     _check_expanded(expanded)
     return expanded
 

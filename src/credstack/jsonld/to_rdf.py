@@ -233,12 +233,16 @@ def _property(
     term = active if info.scoped is None else active.derive_scoped(info.scoped, type_scoped=False)
     if value is None:
         return False
-    if info.reverse or info.coercion == "@json" or info.other_container:
+    # The term as the scoped context defines it; pyld asks each question of one or the other.
+    scoped = info if term is active else term.keys[key]
+    if info.reverse or scoped.reverse or info.coercion == "@json" or info.other_container:
         raise Unsupported("a reverse, JSON literal or map property")
     if type(value) is dict and info.language_map:
         language_map(dataset, term, info, value, subject, graph)
         return True
-    if info.list or term.keys[key].list:
+    if info.list or scoped.list:
+        if not (info.list and scoped.list):
+            raise Unsupported("a list container in one context only")
         _list(dataset, term, key, value, subject, info.token, graph)
         return True
     if type(value) is list:

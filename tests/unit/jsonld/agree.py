@@ -1,7 +1,8 @@
 """Differential checks: the fast path against pyld (``reference.py``), outcome for outcome.
 
 An outcome is the canonical N-Quads text, or the error's class, code and message: safe mode
-must refuse the same documents in the same words on both paths.
+must refuse the same documents in the same words on both paths. Python values that are not
+JSON can crash pyld; then ``canonicalize`` must crash the same way.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ def outcome(
         return ("ok", canon(document, loader, **options))
     except Error as exc:
         return ("error", type(exc).__name__, exc.code, str(exc))
+    except (TypeError, AttributeError) as exc:  # input that is not JSON can crash pyld
+        return ("crash", type(exc).__name__)
 
 
 def assert_fast_path_agrees(

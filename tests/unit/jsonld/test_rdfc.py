@@ -77,7 +77,10 @@ HARD = {
     "self loops": [(b, "<urn:p>", b, "") for b in BLANKS[:3]],
     "blank graph names": [(b, "<urn:p>", '"x"', g) for b in BLANKS[:2] for g in BLANKS[2:4]],
     "duplicate quads": [("_:n0", "<urn:p>", '"x"', "")] * 2 + [("_:n1", "<urn:p>", '"x"', "")],
-    "no blank nodes": [("<urn:a>", "<urn:p>", '"x"', ""), ("<urn:a>", "<urn:p>", "<urn:b>", "")],
+    "no blank nodes": [
+        ("<urn:a>", "<urn:p>", '"x"', ""),
+        ("<urn:a>", "<urn:p>", "<urn:b>", "<urn:g>"),
+    ],
 }
 
 

@@ -114,6 +114,7 @@ def test_feature(name: str) -> None:
 SCOPED = {
     "@version": 1.1,
     "@vocab": "urn:v:",
+    "type": "@type",
     "Person": {
         "@id": "urn:t:Person",
         "@context": {"@protected": True, "name": "urn:person:name", "pet": "urn:person:pet"},
