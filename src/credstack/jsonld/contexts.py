@@ -16,6 +16,7 @@ contexts and keys come from untrusted documents.
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 import weakref
@@ -25,6 +26,7 @@ from typing import Any, Final
 from pyld import jsonld as pyld
 
 from credstack.jsonld.loader import StaticDocumentLoader
+from credstack.jsonld.reference import PYLD_LOCK
 from credstack.jsonld.reference import wrap as reference_error
 from credstack.jsonld.safe import ABSOLUTE_IRI
 
@@ -41,8 +43,13 @@ LANGUAGE: Final = 6
 DIRECTION: Final = 7
 OTHER_KEYWORD: Final = 8  # any other keyword: outside the fast path
 
-_KIND_OF_KEYWORD: Final = {"@id": ID, "@type": TYPE, "@value": VALUE, "@language": LANGUAGE}
-_KIND_OF_KEYWORD["@direction"] = DIRECTION
+_KIND_OF_KEYWORD: Final = {
+    "@id": ID,
+    "@type": TYPE,
+    "@value": VALUE,
+    "@language": LANGUAGE,
+    "@direction": DIRECTION,
+}
 
 # How far the caches may grow before they stop memoizing (keys) or start over (contexts).
 _MAX_KEYS_PER_CONTEXT: Final = 4096
@@ -184,7 +191,8 @@ class ActiveContext:
         found = self._derived.get(cache_key)
         if found is not None:
             return found[1]
-        return self._derive(cache_key, local, _EMBEDDED)
+        # pyld keeps the context it was given; give it one the caller cannot change later.
+        return self._derive(cache_key, copy.deepcopy(local), _EMBEDDED)
 
     def _derive(self, cache_key: Any, local: Any, flags: Mapping[str, bool]) -> ActiveContext:
         raw = self.universe.process(self.raw, local, flags)
@@ -199,7 +207,6 @@ class Universe:
     def __init__(self, loader: StaticDocumentLoader) -> None:
         self._loader = weakref.ref(loader)
         self._processor = pyld.JsonLdProcessor()
-        self._lock = threading.RLock()
         self._wrapped: dict[int, ActiveContext] = {}
         self.initial = self._reset()
 
@@ -232,7 +239,7 @@ class Universe:
         return expanded
 
     def process(self, raw: Mapping[str, Any], local: Any, flags: Mapping[str, bool]) -> Any:
-        with self._lock:
+        with PYLD_LOCK:
             if len(self._wrapped) > _MAX_CONTEXTS_PER_LOADER:
                 self._reset()  # drop every memo; the next documents compile afresh
             try:

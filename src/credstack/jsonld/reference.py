@@ -12,6 +12,7 @@ documents; so do we.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +22,10 @@ from pyld.canon import URDNA2015
 from credstack.errors import InvalidJsonLd, UndefinedTerm, UnknownContext
 from credstack.jsonld import safe
 from credstack.jsonld.loader import DEFAULT_LOADER, StaticDocumentLoader
+
+# pyld shares caches between calls (cachetools LRU caches, which are not thread-safe), so
+# every call into pyld holds this lock; the fast path needs pyld only to compile contexts.
+PYLD_LOCK = threading.RLock()
 
 
 def _raise_dropped(term: str | None) -> None:
@@ -74,7 +79,8 @@ def expand(document: Mapping[str, Any], loader: StaticDocumentLoader = DEFAULT_L
     # otherwise resolve it against http://example.org/base/ and sign that).
     options = {"documentLoader": loader, "base": None}
     try:
-        expanded: list[Any] = processor.expand(dict(document), options)
+        with PYLD_LOCK:
+            expanded: list[Any] = processor.expand(dict(document), options)
     except pyld.JsonLdError as exc:
         raise wrap(exc) from exc
     except ValueError as exc:  # pyld's IRI resolver, on a relative context URL without a base
@@ -93,13 +99,14 @@ def canonicalize(
     expanded = expand(document, loader)
     options = {"format": "application/n-quads", "documentLoader": loader, "base": None}
     try:
-        if hash_algorithm == "sha256":
-            nquads: str = pyld.normalize(expanded, {**options, "algorithm": "URDNA2015"})
-        else:
-            # pyld hard-codes SHA-256; the algorithm is otherwise the same (RDFC-1.0, 4.4).
-            rdf_options = {"documentLoader": loader, "base": None, "produceGeneralizedRdf": False}
-            dataset = pyld.JsonLdProcessor().to_rdf(expanded, rdf_options)
-            nquads = _Urdna2015(hash_algorithm).main(dataset, options)
+        with PYLD_LOCK:
+            if hash_algorithm == "sha256":
+                nquads: str = pyld.normalize(expanded, {**options, "algorithm": "URDNA2015"})
+            else:
+                # pyld hard-codes SHA-256; the algorithm is otherwise the same (RDFC-1.0, 4.4).
+                rdf_options = {"documentLoader": loader, "base": None}
+                dataset = pyld.JsonLdProcessor().to_rdf(expanded, rdf_options)
+                nquads = _Urdna2015(hash_algorithm).main(dataset, options)
     except pyld.JsonLdError as exc:
         raise wrap(exc) from exc
     return nquads

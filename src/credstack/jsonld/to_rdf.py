@@ -1,11 +1,13 @@
 """JSON-LD to RDF in one pass: expansion, node map and toRdf fused, for the common subset.
 
-pyld is the only JSON-LD processor for Python, and it is about ten times too slow for signing
-and verifying at hundreds of credentials per second: it reprocesses every context on each call,
-builds the expanded document, then a node map, then RDF dictionaries. No maintained faster
-package exists (pyoxigraph parses JSON-LD but does not implement RDFC-1.0), so this module
-walks the compacted document once and writes N-Quads tokens (``nquads.py``) straight away,
-with contexts compiled once (``contexts.py``).
+Why our own: pyld is the JSON-LD 1.1 processor for Python that Data Integrity tooling relies
+on, and it is an order of magnitude too slow for signing and verifying hundreds of credentials a
+second: it reprocesses every context on each call, builds the expanded document, then a node
+map, then RDF dictionaries. No maintained package on PyPI does this faster with pyld's results
+(rdflib and pyoxigraph read JSON-LD, but implement neither RDFC-1.0 nor pyld's safe-mode
+hooks), so this module walks the compacted document once and writes N-Quads tokens
+(``nquads.py``) straight away, with contexts compiled once (``contexts.py``); pyld stays the
+reference it is tested against and the fallback for the rest.
 
 It follows pyld's own algorithm, not just the specification, because the output must be
 byte-identical to pyld's (``reference.py``), and so must the refusals of safe mode:
@@ -63,7 +65,7 @@ _NO_ID = object()
 
 
 def to_quads(document: Mapping[str, Any], universe: Universe) -> list[Quad]:
-    """The RDF dataset of ``document`` as pyld would dataset it, or ``Unsupported``.
+    """The RDF dataset of ``document`` as pyld would build it, or ``Unsupported``.
 
     Raises the safe-mode ``UndefinedTerm`` that pyld would raise. When a document has several
     refusals that differ, which one pyld names first depends on the expanded document's key
@@ -243,8 +245,7 @@ def _property(
     if info.list or scoped.list:
         if not (info.list and scoped.list):
             raise Unsupported("a list container in one context only")
-        _list(dataset, term, key, value, subject, info.token, graph)
-        return True
+        return _list(dataset, term, key, value, subject, info.token, graph)
     if type(value) is list:
         _items(dataset, term, key, value, subject, info.token, graph, info.graph)
         return True
@@ -306,19 +307,21 @@ def _list(
     subject: str,
     predicate: str,
     graph: str,
-) -> None:
+) -> bool:
     """A list container (section 8.4, "List Conversion"): a chain of rdf:first/rdf:rest.
 
-    pyld's node map never merges lists, not even two empty ones, so each gets its own key.
+    An array always makes a list, empty or not; a single value makes a list of one, unless it
+    expands to nothing. pyld's node map never merges lists, so each gets its own key.
     """
     objects = []
     for item in value if type(value) is list else [value]:
         if type(item) is list:
             raise Unsupported("a list of lists")
-        if item is not None:
-            result = _expand_value(dataset, term, key, item, graph)
-            if result is not None:
-                objects.append(result[0])
+        result = _expand_value(dataset, term, key, item, graph) if item is not None else None
+        if result is not None:
+            objects.append(result[0])
+        elif type(value) is not list:
+            return False
     head = node = dataset.bnode() if objects else RDF_NIL_TOKEN
     for index, obj in enumerate(objects):
         rest = dataset.bnode() if index + 1 < len(objects) else RDF_NIL_TOKEN
@@ -326,3 +329,4 @@ def _list(
         dataset.add(node, RDF_REST_TOKEN, rest, graph, (graph, node, RDF_REST_TOKEN, index))
         node = rest
     dataset.add(subject, predicate, head, graph, (graph, subject, predicate, object()))
+    return True
