@@ -61,15 +61,28 @@ def _check_expanded(node: Any) -> None:
 
 
 def wrap(exc: pyld.JsonLdError) -> Exception:
-    """Map pyld's errors to ours, preserving an UnknownContext or UndefinedTerm raised inside."""
+    """Map pyld's errors to ours, preserving an UnknownContext or UndefinedTerm raised inside.
+
+    Anything else is ``InvalidJsonLd``, worded from pyld's chain of causes, outermost first
+    ("invalid scoped context: a term definition must not contain context").
+    """
+    reasons: list[str] = []
     cause: BaseException | None = exc
     while cause is not None:
         if isinstance(cause, UnknownContext | UndefinedTerm):
             return cause
+        if isinstance(cause, pyld.JsonLdError) and cause.args:
+            reason = str(cause.args[0]).removeprefix("Invalid JSON-LD syntax; ").rstrip(".")
+            if reason not in reasons:
+                reasons.append(reason)
         details = getattr(cause, "details", None)
         nested = details.get("cause") if isinstance(details, dict) else None
         cause = nested if isinstance(nested, BaseException) else cause.__cause__
-    return InvalidJsonLd(f"The document is not valid JSON-LD: {exc}")
+    return invalid(": ".join(reasons))
+
+
+def invalid(reason: str) -> InvalidJsonLd:
+    return InvalidJsonLd(f"The document is not valid JSON-LD: {reason}.")
 
 
 def expand(document: Mapping[str, Any], loader: StaticDocumentLoader = DEFAULT_LOADER) -> list[Any]:
@@ -84,7 +97,7 @@ def expand(document: Mapping[str, Any], loader: StaticDocumentLoader = DEFAULT_L
     except pyld.JsonLdError as exc:
         raise wrap(exc) from exc
     except ValueError as exc:  # pyld's IRI resolver, on a relative context URL without a base
-        raise InvalidJsonLd(f"The document is not valid JSON-LD: {exc}") from exc
+        raise invalid(str(exc)) from exc
     _check_expanded(expanded)
     return expanded
 
