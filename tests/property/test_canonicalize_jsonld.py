@@ -144,7 +144,7 @@ def test_generated_json_ld_agrees(document: dict[str, Any]) -> None:
 
 
 @pytest.mark.slow
-@examples(4000)
+@examples(1500)
 @given(documents())
 def test_much_more_generated_json_ld_agrees(document: dict[str, Any]) -> None:
     check(document)

@@ -215,7 +215,7 @@ def test_generated_refusals_agree(document: Json) -> None:
 
 
 @pytest.mark.slow
-@examples(2500)
+@examples(2000)
 @given(credential)
 def test_thousands_of_generated_credentials_agree(document: Json) -> None:
     assert assert_fast_path_agrees(document)[0] == "ok"
