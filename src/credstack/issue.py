@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from credstack.errors import InvalidInput, MalformedCredential
-from credstack.jsonld import expand
+from credstack.jsonld import canonicalize
 from credstack.jsonld.loader import CREDENTIALS_V2, OB_V3
 from credstack.model import AchievementCredential
 from credstack.model.identity import identity_object_for_email
@@ -167,7 +167,7 @@ def issue(
     )
     if suite == "jwt":
         # A JWT signs bytes, not RDF: refuse undefined terms here as the DI suites do.
-        expand(credential)
+        canonicalize(credential)
         token = sign_jwt(credential, key, kid=method)
         return IssuedCredential(token, "application/vc+jwt", credential)
     signed = add_proof(credential, key, cryptosuite=suite, verification_method=method, created=now)

@@ -206,8 +206,7 @@ def _success(
         )
     if suite.obsolete:
         message += (
-            f" The proof uses the obsolete cryptosuite name {suite.name!r}; new proofs use "
-            "eddsa-rdfc-2022."
+            f" The proof uses the legacy suite {suite.name!r}; new proofs use eddsa-rdfc-2022."
         )
     return ProofCheck(
         index=index,

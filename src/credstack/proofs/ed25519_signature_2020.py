@@ -20,6 +20,7 @@ class Ed25519Signature2020(RdfcSuite):
     proof_type = "Ed25519Signature2020"
     key_kinds = frozenset({"ed25519"})
     signs = False
+    obsolete = True  # a verifier warns: new proofs use eddsa-rdfc-2022
 
     def hashing(
         self, transformed_document: bytes, canonical_proof_config: bytes, *, key_kind: KeyKind

@@ -231,8 +231,8 @@ def _check_proofs(
                 "proof",
                 "warning",
                 "obsolete_cryptosuite",
-                f"{label} verified, but it uses an obsolete cryptosuite name; "
-                "current issuers use eddsa-rdfc-2022.",
+                f"{label} verified, but it uses a legacy suite; current issuers use "
+                "eddsa-rdfc-2022.",
                 DI_SPEC,
             )
         else:
