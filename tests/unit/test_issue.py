@@ -128,3 +128,21 @@ def test_subjects() -> None:
     assert "identifier" in credential_subject("a@b.org", salt="s")
     with pytest.raises(InvalidInput):
         credential_subject("")
+
+
+def test_an_achievement_the_schema_refuses_is_refused() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        issue(
+            achievement(achievementType="NotAnAchievementType"),
+            generate_key("ed25519"),
+            recipient="did:example:learner",
+        )
+    assert caught.value.code == "schema_invalid"
+    assert "achievementType" in caught.value.message
+
+
+def test_issuer_name_is_added_to_a_given_profile() -> None:
+    key = generate_key("ed25519")
+    profile = {"id": did_key_for(key.public_key), "type": ["Profile"]}
+    issued = issue(achievement(), key, recipient="did:example:l", issuer=profile, issuer_name="U")
+    assert issued.credential["issuer"] == {**profile, "name": "U"}

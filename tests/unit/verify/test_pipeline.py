@@ -272,3 +272,36 @@ def test_a_signed_presentation_checks_its_own_proof(key: PrivateKey) -> None:
         presentation, holder, cryptosuite="eddsa-rdfc-2022", verification_method=method
     )
     assert not check(json.dumps(wrong_purpose), now=NOW).valid
+
+
+def test_verify_returns_the_report_when_valid(key: PrivateKey) -> None:
+    from credstack.verify import verify
+
+    report = verify(signed(key), now=NOW)
+    assert report.valid
+    assert report.to_dict()["valid"] is True
+    assert all("name" in entry for entry in report.to_dict()["checks"])
+
+
+def test_a_presentation_may_carry_jwts_and_refuses_non_objects(key: PrivateKey) -> None:
+    presentation = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": [signed(key, suite="jwt"), 42],
+    }
+    report = check(json.dumps(presentation), now=NOW)
+    assert [child.valid for child in report.children] == [True, False]
+    assert report.children[1].failures[0].code == "not_a_credential"
+
+
+def test_a_clr_must_name_the_clr_context(key: PrivateKey) -> None:
+    clr = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential", "ClrCredential"],
+        "issuer": "did:example:issuer",
+        "validFrom": "2025-01-01T00:00:00Z",
+        "credentialSubject": {"verifiableCredential": [json.loads(signed(key))]},
+    }
+    report = check(json.dumps(clr), now=NOW)
+    assert "missing_clr_context" in codes(report)
+    assert [child.valid for child in report.children] == [True]

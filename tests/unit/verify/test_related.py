@@ -103,3 +103,19 @@ def test_an_unreachable_resource_fails_and_no_fetcher_only_warns() -> None:
     offline = run({"id": IMAGE, "digestSRI": sri(IMAGE_BYTES)})
     assert [c.code for c in offline.warnings] == ["related_resource_unchecked"]
     assert offline.valid
+
+
+def test_a_multihash_of_the_wrong_length_is_unreadable() -> None:
+    data = context_bytes(V2)
+    short = (
+        "z" + base58.b58encode(bytes([0x12, 0x10]) + hashlib.sha256(data).digest()[:16]).decode()
+    )
+    assert [c.code for c in run([{"id": V2, "digestMultibase": short}]).failures] == [
+        "invalid_related_resource"
+    ]
+
+
+def test_a_digest_that_is_not_a_string_is_unreadable() -> None:
+    assert [c.code for c in run([{"id": V2, "digestSRI": 42}]).failures] == [
+        "invalid_related_resource"
+    ]
