@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from benchmarks.cases import Case, canonicalize_cases, proof_cases, raw_cases
+from benchmarks.cases import Case, canonicalize_cases, pipeline_cases, proof_cases, raw_cases
 
 WARM_UP_SECONDS = 0.2
 
@@ -39,7 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     seconds = 0.02 if arguments.quick else arguments.seconds
     print(f"Credstack benchmarks, Python {platform.python_version()} on {platform.machine()}")
     print(f"{'operation':<48}{'ops/s':>10}{'µs/op':>10}")
-    cases: list[Case] = [*canonicalize_cases(), *proof_cases(), *raw_cases()]
+    cases: list[Case] = [
+        *canonicalize_cases(),
+        *proof_cases(),
+        *pipeline_cases(),
+        *raw_cases(),
+    ]
     for case in cases:
         per_second = rate(case.operation, seconds)
         print(f"{case.name:<48}{per_second:>10,.0f}{1e6 / per_second:>10,.0f}", flush=True)

@@ -25,6 +25,7 @@ from credstack.proofs.did_key import verification_method_id
 from credstack.proofs.jose import sign_jwt, verify_jwt
 from credstack.proofs.keys import generate_key
 from credstack.proofs.resolver import KeyResolver
+from credstack.verify import check
 
 HERE = Path(__file__).resolve().parent
 CREDENTIAL = HERE / "credential.json"
@@ -118,6 +119,22 @@ def proof_cases() -> list[Case]:
         Case("jwt (VC-JOSE, EdDSA) verify", rotate(tokens, lambda t: verify_jwt(t, resolver)))
     )
     return cases
+
+
+def pipeline_cases() -> list[Case]:
+    """The whole verifier (parse, context, model, schema, proof, validity, issuer) on JSON text."""
+    key = generate_key("ed25519")
+    method = verification_method_id(key.public_key)
+    texts = []
+    for document in pool(load(CREDENTIAL)):
+        document["issuer"]["id"] = method.split("#")[0]  # the issuer signs with its own key
+        proven = add_proof(document, key, cryptosuite="eddsa-rdfc-2022", verification_method=method)
+        texts.append(json.dumps({**proven, "proof": [proven["proof"]]}))
+    for text in texts:
+        report = check(text)
+        assert report.valid, report.to_dict()
+        assert not report.warnings, report.to_dict()
+    return [Case("verifier check(): eddsa-rdfc-2022 JSON text", rotate(texts, check))]
 
 
 def raw_cases() -> list[Case]:

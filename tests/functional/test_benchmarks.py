@@ -23,6 +23,7 @@ ROWS = [
         )
         for verb in ("sign", "verify")
     ),
+    "verifier check(): eddsa-rdfc-2022 JSON text",
     "raw Ed25519 sign (cryptography)",
     "raw Ed25519 verify (cryptography)",
 ]
