@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from credstack.jsonld import canonicalize
+from credstack.jsonld import canonicalize, reference
 from tests.conftest import VECTORS, read_vector_json, read_vector_text
 from tests.unit.jsonld.agree import assert_agrees, assert_fast_path_agrees
 
@@ -142,6 +142,9 @@ SEVERAL_REFUSALS = {"1edtech-validator-ob30/complete_v1.json"}
 @pytest.mark.parametrize("relative", _json_ld_documents())
 def test_every_vector_document_agrees_with_pyld(relative: str) -> None:
     document = read_vector_json(relative)
+    # No vector holds a control character that pyld escapes unlike RDFC-1.0, so every one is
+    # compared with pyld's own output, never with the stand-in ``agree.py`` uses for those.
+    reference._check_characters(document)
     if relative in SEVERAL_REFUSALS:
         assert assert_agrees(document)[0] == "error"
     else:

@@ -3,7 +3,9 @@
 The credentials vary what real ones vary: optional fields, single values or arrays, blank
 nodes or identifiers, nested objects, numbers, booleans, unicode and characters N-Quads must
 escape, repeated alignments (blank nodes that look alike), proofs (named graphs), and now and
-then a term, type or identifier that safe mode must refuse.
+then a term, type or identifier that safe mode must refuse. A credential with a control
+character that pyld escapes unlike RDFC-1.0 is compared with pyld's result escaped the
+recommendation's way (``agree.py``).
 """
 
 from __future__ import annotations

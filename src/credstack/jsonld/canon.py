@@ -3,6 +3,11 @@
 ``to_rdf`` covers what credentials use; when a document needs more it says ``Unsupported``
 and the document goes to ``reference.canonicalize``, so the result is always pyld's, byte for
 byte, refusals included. ``tests/unit/jsonld`` and ``tests/property`` prove the two agree.
+
+The one exception is a literal holding a control character other than tab, newline and
+carriage return, or DEL: the fast path escapes it as RDFC-1.0 requires (section 4.3.1, as the
+reference JavaScript stack does), pyld does not, and so the pyld path refuses such a document
+with ``unsupported_characters`` instead of returning a form no other verifier would produce.
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ def canonicalize(
     """RDFC-1.0 canonical N-Quads of ``document``, refusing what safe mode refuses.
 
     Raises ``UnknownContext`` for a context that is not bundled, ``UndefinedTerm`` for a term,
-    type or identifier that would not be signed, and ``InvalidJsonLd`` for invalid JSON-LD.
+    type or identifier that would not be signed, and ``InvalidJsonLd`` for invalid JSON-LD or,
+    on pyld's path only, for a control character pyld cannot escape (``unsupported_characters``).
     ``hash_algorithm`` is RDFC-1.0's internal hash: ``"sha256"`` (the default), or
     ``"sha384"`` as ecdsa-rdfc-2019 uses with P-384.
     """

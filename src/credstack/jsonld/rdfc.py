@@ -6,6 +6,10 @@ the final recommendation without changing any output it is followed anyway, so t
 cannot disagree on some input: a quad that holds one blank node twice is listed twice for it
 (section 4.4.3, step 2), and permutations (4.8.3, step 5.4) come in pyld's order.
 
+Every line, hashed or written, is made of the tokens ``nquads.py`` made, so literals are
+escaped as canonical N-Quads (section 4.3.1) in the first-degree hashes too, as the
+recommendation hashes them, and unlike pyld.
+
 Credentials almost always take the fast path of section 4.4.3 step 5: every blank node's
 first-degree hash is unique. Hash N-Degree Quads runs only for blank nodes that look alike.
 
