@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit bench clean
+.PHONY: run test lint unit interop-js bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +21,21 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# The reference JavaScript stack that tests/interop checks Credstack against, at the versions its
+# package-lock.json pins; installed again whenever the lock file is newer than the install.
+JS := tests/interop/js
+JS_STAMP := $(JS)/node_modules/.package-lock.json
+
+$(JS_STAMP): $(JS)/package-lock.json
+	npm ci --prefix $(JS) --no-audit --no-fund
+	touch $(JS_STAMP)
+
+interop-js: $(JS_STAMP)
+
 # The security core keeps its branch coverage (STYLE.md); the command line is tested through
 # subprocesses, which coverage does not follow.
 CORE := model jsonld proofs verify issue errors
-unit: $(STAMP)
+unit: $(STAMP) interop-js
 	$(BIN)/pytest $(foreach m,$(CORE),--cov=credstack.$(m)) --cov-branch \
 		--cov-report=term:skip-covered --cov-fail-under=97
 
@@ -34,4 +45,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis $(JS)/node_modules
