@@ -107,6 +107,42 @@ def build_credential(
     return credential
 
 
+# I-JSON (RFC 7493 section 2.2): JavaScript reads larger integers inexactly, so no JS verifier
+# could check a signature over them.
+_MAX_SAFE_INTEGER = 2**53 - 1
+# jsonld.js 9 turns numbers below 1e-6 (printed "1e-7" by JavaScript, with no ".") into "0" in
+# RDF, so the reference verifier would reject an RDFC proof over them (tests/interop).
+_SMALLEST_RDFC_FRACTION = 1e-6
+
+
+def _check_interoperable_numbers(node: Any, suite: str, path: str = "") -> None:
+    """Refuse numbers that the reference JavaScript stack would read as other values."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            _check_interoperable_numbers(value, suite, f"{path}.{key}" if path else str(key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _check_interoperable_numbers(value, suite, f"{path}[{index}]")
+    elif isinstance(node, bool):
+        return
+    elif isinstance(node, int) and abs(node) > _MAX_SAFE_INTEGER:
+        raise InvalidInput(
+            f"{path} is {node}, beyond what JavaScript verifiers read exactly "
+            f"(±{_MAX_SAFE_INTEGER}); write it as a string.",
+            code="unsafe_number",
+        )
+    elif (
+        isinstance(node, float)
+        and suite in ("eddsa-rdfc-2022", "ecdsa-rdfc-2019")
+        and 0 < abs(node) < _SMALLEST_RDFC_FRACTION
+    ):
+        raise InvalidInput(
+            f"{path} is {node!r}; common verifiers read numbers this small as 0 under {suite}. "
+            "Write it as a string, scale it, or use eddsa-jcs-2022.",
+            code="unsafe_number",
+        )
+
+
 def _check_issuable(credential: Mapping[str, Any]) -> None:
     try:
         AchievementCredential.from_json(credential)
@@ -165,6 +201,7 @@ def issue(
         valid_until=valid_until,
         credential_id=credential_id,
     )
+    _check_interoperable_numbers(credential, suite)
     if suite == "jwt":
         # A JWT signs bytes, not RDF: refuse undefined terms here as the DI suites do.
         canonicalize(credential)

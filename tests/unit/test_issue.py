@@ -146,3 +146,44 @@ def test_issuer_name_is_added_to_a_given_profile() -> None:
     profile = {"id": did_key_for(key.public_key), "type": ["Profile"]}
     issued = issue(achievement(), key, recipient="did:example:l", issuer=profile, issuer_name="U")
     assert issued.credential["issuer"] == {**profile, "name": "U"}
+
+
+@pytest.mark.parametrize("suite", SUITES)
+def test_integers_javascript_cannot_hold_are_refused(suite: Suite) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        issue(
+            achievement(creditsAvailable=2**53),
+            key_for(suite),
+            recipient="did:example:learner",
+            suite=suite,
+        )
+    assert caught.value.code == "unsafe_number"
+    assert "creditsAvailable" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("suite", "refused"),
+    [("eddsa-rdfc-2022", True), ("ecdsa-rdfc-2019", True), ("eddsa-jcs-2022", False)],
+)
+def test_tiny_fractions_are_refused_only_where_rdf_misreads_them(
+    suite: Suite, refused: bool
+) -> None:
+    def run() -> None:
+        issue(
+            achievement(creditsAvailable=1e-7),
+            key_for(suite),
+            recipient="did:example:learner",
+            suite=suite,
+        )
+
+    if refused:
+        with pytest.raises(InvalidInput, match="small"):
+            run()
+    else:
+        run()
+    issue(
+        achievement(creditsAvailable=2**53 - 1, tag=["x"]),
+        key_for(suite),
+        recipient="did:example:l",
+        suite=suite,
+    )
