@@ -32,10 +32,13 @@ T = TypeVar("T")
 
 # RFC 3339 section 5.6 date-time, which VC 2.0 (section 4.9) and OB 3.0 (DateTimeZ) require:
 # the time zone is mandatory. Lower-case t and z are allowed by RFC 3339.
+# ASCII digits only and no trailing newline (Python's \d and $ allow both): the text is signed
+# exactly as written, so what passes here must be exactly an RFC 3339 date-time.
 DATETIME_PATTERN = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})\Z"
 )
-_DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 class ValueList(list[T]):

@@ -13,6 +13,7 @@ from typing import Any
 from credstack.errors import MalformedCredential
 from credstack.jsonld.loader import CREDENTIALS_V1, CREDENTIALS_V2, bundled_urls
 from credstack.model import AchievementCredential, EndorsementCredential
+from credstack.model.fields import Timestamp
 from credstack.verify.report import VerificationReport
 
 VC_DATA_MODEL = "https://www.w3.org/TR/vc-data-model-2.0/"
@@ -198,17 +199,13 @@ def _check_model(document: Mapping[str, Any], kinds: set[str], report: Verificat
 
 
 def parse_datetime(value: Any) -> datetime | None:
-    """An RFC 3339 date-time with a time zone, or None when it is not one."""
+    """An RFC 3339 date-time with a time zone, or None when it is not exactly one."""
     if not isinstance(value, str):
         return None
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
     try:
-        moment = datetime.fromisoformat(text)
+        return Timestamp.parse(value)
     except ValueError:
         return None
-    return moment if moment.tzinfo is not None else None
 
 
 def check_validity(document: Mapping[str, Any], report: VerificationReport, now: datetime) -> None:

@@ -220,3 +220,6 @@ def test_helpers() -> None:
     assert parse_datetime("2026-01-01T00:00:00Z") == NOW
     assert parse_datetime(5) is None
     assert parse_datetime("yesterday") is None
+    assert parse_datetime("2026-01-01T00:00:00Z\n") is None
+    assert parse_datetime(" 2026-01-01T00:00:00Z") is None
+    assert parse_datetime("\u0662026-01-01T00:00:00Z") is None
