@@ -1,0 +1,97 @@
+"""The composition root: ``Settings`` in, a ``Platform`` of engine, key store and services out.
+
+This is the one place that chooses implementations; front doors (CLI, API) call ``build`` and
+then work through ``Platform.unit_of_work``.
+
+>>> from credstack.config import Settings
+>>> settings = Settings(database_url="sqlite://", secret_key="x" * 32)
+>>> platform = build(settings, migrate=True)
+>>> with platform.unit_of_work() as services:
+...     org = services.organizations.create(Actor.operator(), slug="acme", name="Acme")
+>>> org.issuer_did
+'did:web:localhost%3A8000:orgs:acme'
+>>> platform.close()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from argon2 import PasswordHasher
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from credstack.adapters.keystore import KeyStore, load_master_secret
+from credstack.config import Settings
+from credstack.errors import StorageError
+from credstack.services import Services
+from credstack.services.actors import Actor
+from credstack.services.audit import AuditTrail
+from credstack.services.organizations import OrganizationService
+from credstack.services.tokens import TokenService
+from credstack.services.users import UserService
+from credstack.store.db import make_engine, make_session_factory
+from credstack.store.migrate import upgrade
+
+__all__ = ["Actor", "Platform", "build"]
+
+
+@dataclass
+class Platform:
+    """Everything long-lived: made once per process, shared by every request or command."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    keystore: KeyStore = field(repr=False)
+    hasher: PasswordHasher = field(repr=False)
+
+    def services(self, session: Session) -> Services:
+        """The services bound to ``session``; whoever made the session commits it."""
+        audit = AuditTrail(session)
+        return Services(
+            organizations=OrganizationService(
+                session, self.keystore, self.settings.base_url, audit
+            ),
+            users=UserService(session, audit, self.hasher),
+            tokens=TokenService(session, audit),
+            audit=audit,
+        )
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Services]:
+        """One transaction: committed when the block ends, rolled back when it raises."""
+        with self.sessions() as session:
+            try:
+                yield self.services(session)
+                session.commit()
+            except SQLAlchemyError as exc:
+                session.rollback()
+                raise StorageError(
+                    f"The database refused the change: {type(exc).__name__}.",
+                    code="storage_error",
+                ) from exc
+            except BaseException:
+                session.rollback()
+                raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build(settings: Settings, *, migrate: bool = False) -> Platform:
+    """The platform for ``settings``; with ``migrate`` the database is upgraded first."""
+    engine = make_engine(settings.database_url)
+    if migrate:
+        upgrade(engine)
+    secret = settings.secret_key.get_secret_value() if settings.secret_key else None
+    return Platform(
+        settings=settings,
+        engine=engine,
+        sessions=make_session_factory(engine),
+        keystore=KeyStore(load_master_secret(secret, settings.key_file)),
+        hasher=PasswordHasher(),
+    )

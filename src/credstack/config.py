@@ -1,0 +1,53 @@
+"""Settings of the platform service, read from the environment (prefix ``CREDSTACK_``).
+
+Nothing here runs at import: ``Settings()`` reads the environment when a front door asks.
+
+>>> settings = Settings(database_url="sqlite:///:memory:", base_url="https://badges.example.edu/")
+>>> settings.base_url
+'https://badges.example.edu'
+>>> settings.secret_key is None
+True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """What ``bootstrap.build`` needs; each field is ``CREDSTACK_<NAME>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="CREDSTACK_", extra="ignore")
+
+    # A SQLite file by default, so one command runs the platform; postgresql+psycopg://... in
+    # production.
+    database_url: str = "sqlite:///./credstack.db"
+    # The public URL that ids, links and did:web names are made from.
+    base_url: str = "http://127.0.0.1:8000"
+    # The master key that encrypts signing keys at rest; without it, ``key_file`` is used and
+    # created (mode 0600) on first run. SecretStr keeps it out of every repr and log line.
+    secret_key: SecretStr | None = None
+    key_file: Path = Path("credstack-secret.key")
+    # Let did:web and status-list fetches reach loopback and private addresses (tests only).
+    allow_private_network: bool = False
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("base_url must be an http(s) URL such as https://badges.example.edu")
+        if parts.query or parts.fragment:
+            raise ValueError("base_url must not carry a query or fragment")
+        return value.strip().rstrip("/")
+
+    @field_validator("secret_key")
+    @classmethod
+    def _check_secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("secret_key must have at least 32 characters")
+        return value

@@ -1,0 +1,23 @@
+"""Use cases: plain arguments and an actor in, permission checks, one transaction.
+
+Services ``flush()`` and never commit; ``bootstrap.Platform.unit_of_work`` commits or rolls back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from credstack.services.audit import AuditTrail
+from credstack.services.organizations import OrganizationService
+from credstack.services.tokens import TokenService
+from credstack.services.users import UserService
+
+
+@dataclass(frozen=True)
+class Services:
+    """The services bound to one session (one unit of work)."""
+
+    organizations: OrganizationService
+    users: UserService
+    tokens: TokenService
+    audit: AuditTrail

@@ -1,0 +1,56 @@
+"""Checks of plain input shared by the services; each failure has a stable code."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from credstack.errors import InvalidInput
+
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+def slug(value: str) -> str:
+    if not _SLUG.match(value):
+        raise InvalidInput(
+            f"{value!r} is not a valid slug: use 1 to 63 lower-case letters, digits and inner "
+            "hyphens (for example acme-academy).",
+            code="invalid_slug",
+        )
+    return value
+
+
+def email(value: str) -> str:
+    cleaned = value.strip().lower()
+    if len(cleaned) > 320 or not _EMAIL.match(cleaned):
+        raise InvalidInput(f"{value!r} is not an email address.", code="invalid_email")
+    return cleaned
+
+
+def country(value: str) -> str:
+    cleaned = value.strip().upper()
+    if not _COUNTRY.match(cleaned):
+        raise InvalidInput(
+            f"{value!r} is not an ISO 3166-1 alpha-2 country code (for example NL).",
+            code="invalid_country",
+        )
+    return cleaned
+
+
+def http_url(value: str) -> str:
+    cleaned = value.strip()
+    parts = urlsplit(cleaned)
+    if parts.scheme not in ("http", "https") or not parts.hostname or len(cleaned) > 2048:
+        raise InvalidInput(f"{value!r} is not an http(s) URL.", code="invalid_url")
+    return cleaned
+
+
+def text(value: str, *, field: str, max_length: int) -> str:
+    cleaned = value.strip()
+    if not cleaned or len(cleaned) > max_length:
+        raise InvalidInput(
+            f"The {field} must have 1 to {max_length} characters.", code=f"invalid_{field}"
+        )
+    return cleaned

@@ -1,0 +1,1 @@
+"""Tables, repositories and Alembic migrations (SQLite and PostgreSQL)."""

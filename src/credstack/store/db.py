@@ -1,0 +1,66 @@
+"""Engines and session factories made from a database URL; no module-level engine.
+
+>>> engine = make_engine("sqlite://")
+>>> with engine.connect() as connection:
+...     connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
+1
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session, sessionmaker
+
+from credstack.errors import ConfigurationError
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``: SQLite (a file, or ``sqlite://`` in memory) or PostgreSQL."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigurationError(
+            f"The database URL {url!r} cannot be read; use sqlite:///path.db or "
+            "postgresql+psycopg://user@host/db.",
+            code="invalid_database_url",
+        ) from exc
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        engine = create_engine(parsed, connect_args={"check_same_thread": False})
+        _fix_sqlite_transactions(engine)
+        return engine
+    if backend == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed, pool_pre_ping=True)
+    raise ConfigurationError(
+        f"Credstack runs on SQLite or PostgreSQL, not {backend}.", code="unsupported_database"
+    )
+
+
+def _fix_sqlite_transactions(engine: Engine) -> None:
+    """Foreign keys on, and transactions that SQLAlchemy controls (so SAVEPOINT works).
+
+    Python's sqlite3 opens transactions lazily and only before DML; the SQLAlchemy SQLite
+    dialect documents this recipe ("Serializable isolation / Savepoints / Transactional DDL").
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that keep loaded objects usable after commit (services return them)."""
+    return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,1 @@
+"""Alembic migrations, run programmatically by ``credstack.store.migrate``."""
