@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from credstack.adapters.http_fetcher import HttpDocumentFetcher
-from credstack.cli import keys
+from credstack.cli import admin, keys
 from credstack.cli.output import render_report
 from credstack.errors import Error
 from credstack.issue import issue as issue_credential
@@ -30,6 +30,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(keys.app, name="keys")
+app.add_typer(admin.org_app, name="org")
+app.add_typer(admin.user_app, name="user")
+app.add_typer(admin.token_app, name="token")
 
 
 class SuiteName(StrEnum):
@@ -120,13 +123,17 @@ def verify(
         str | None, typer.Option("--at", help="Verify as of this date-time (default: now).")
     ] = None,
     offline: Annotated[
-        bool, typer.Option("--offline", help="Resolve no did:web documents over HTTP.")
+        bool,
+        typer.Option(
+            "--offline", help="Fetch nothing over HTTP: no did:web documents, no status lists."
+        ),
     ] = False,
     allow_private: Annotated[
         bool,
         typer.Option(
             "--allow-private-network",
-            help="Let did:web resolve to loopback or private addresses (testing only).",
+            help="Let did:web and status lists resolve to loopback or private addresses "
+            "(testing only).",
         ),
     ] = False,
 ) -> None:
@@ -140,7 +147,8 @@ def verify(
             raise _fail(f"cannot read {source}: {exc.strerror}") from exc
     now = parse_when(at) if at else None
     fetcher = None if offline else HttpDocumentFetcher(allow_private=allow_private)
-    report = check(raw, resolver=KeyResolver(fetcher), now=now)
+    # One fetcher for keys and status lists, so that they share its cache and address rules.
+    report = check(raw, resolver=KeyResolver(fetcher), now=now, status_fetcher=fetcher)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
