@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 
 from credstack.errors import VerificationFailed
+from credstack.proofs.resolver import StaticFetcher
 from credstack.verify import check, verify
 from credstack.verify.report import VerificationReport
-from tests.conftest import PINNED_NOW, vector_path
+from tests.conftest import PINNED_NOW, read_vector_json, vector_path
 
 OB30 = "1edtech-validator-ob30/"
 CLR20 = "1edtech-validator-clr20/"
@@ -142,13 +143,42 @@ def test_wrong_types_are_rejected_by_the_data_model(name: str) -> None:
     assert model_failures, "a wrong class type must fail the data model, not only the proof"
 
 
+# README section 6: the fixtures' status list URL maps to bit-string-list/testlist (index 23
+# set); the legacy 1EdTech revocation list is online only, so a stub lists the credential.
+TESTLIST_URL = (
+    "https://raw.githubusercontent.com/1EdTech/digital-credentials-public-validator/refs/heads/"
+    "main/inspector-vc/src/test/resources/ob30/bit-string-list/testlist"
+)
+LEGACY_LIST_URL = (
+    "https://dc.1edtech.org/wellspring2022/wellspring-portal/api/revocations/"
+    "da1e96e9-afcc-4eed-b9a2-2ddf7353214c"
+)
+LEGACY_REVOKED_ID = (
+    "https://dc.1edtech.org/wellspring2022/wellspring-portal/credential/"
+    "54418d3f-ec01-4652-800a-861c890a51a1"
+)
+
+
 @pytest.mark.parametrize(
     "name",
-    ["credential-status-revoked.json", "bit-string-list/credential-status-revoked.json"],
+    [
+        "credential-status-revoked.json",
+        "bit-string-list/credential-status-revoked.json",
+        "bit-string-list/credential-status-revoked-blank-nodes.json",
+    ],
 )
-def test_revocation_is_reported_as_not_checked_yet(name: str) -> None:
-    report = run(OB30 + name)
-    assert ("skipped", "not_implemented") in outcomes(report, "status")
+def test_revoked_fixtures_are_rejected_as_revoked(name: str) -> None:
+    fetcher = StaticFetcher(
+        {
+            TESTLIST_URL: read_vector_json(OB30 + "bit-string-list/testlist"),
+            LEGACY_LIST_URL: {"revokedCredential": [{"id": LEGACY_REVOKED_ID}]},
+        }
+    )
+    report = check(vector_path(OB30 + name).read_bytes(), now=PINNED_NOW, status_fetcher=fetcher)
+    assert not report.valid
+    assert ("failed", "revoked") in outcomes(report, "status")
+    # Offline, nothing is fetched and the status is reported as not checked.
+    assert ("skipped", "status_not_checked") in outcomes(run(OB30 + name), "status")
 
 
 @pytest.mark.parametrize(

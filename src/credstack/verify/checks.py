@@ -1,4 +1,6 @@
-"""The data checks of the pipeline: context, structure, validity window, status and issuer.
+"""The data checks of the pipeline: context, structure, validity window and issuer.
+
+The status check, which fetches through a port, is in ``credstack.verify.status``.
 
 Each function reads a parsed credential and appends entries to a report. None does I/O.
 """
@@ -256,24 +258,6 @@ def check_validity(document: Mapping[str, Any], report: VerificationReport, now:
         )
     else:
         report.add("validity", "passed", "ok", "The credential is within its validity period.")
-
-
-def check_status(document: Mapping[str, Any], report: VerificationReport) -> None:
-    # TODO(issue 3): check Bitstring Status Lists once the status package exists.
-    if document.get("credentialStatus") is None:
-        report.add(
-            "status",
-            "skipped",
-            "no_status",
-            "The credential declares no credentialStatus, so it cannot be revoked.",
-        )
-    else:
-        report.add(
-            "status",
-            "skipped",
-            "not_implemented",
-            "Revocation status was not checked: status lists are not implemented yet.",
-        )
 
 
 def controller_of(verification_method: str) -> str:

@@ -20,14 +20,13 @@ from credstack.model.parse import parse_json
 from credstack.model.schema import validate as validate_schema
 from credstack.proofs.data_integrity import verify_proofs
 from credstack.proofs.jose import verify_jwt
-from credstack.proofs.resolver import KeyResolver
+from credstack.proofs.resolver import DocumentFetcher, KeyResolver
 from credstack.verify.checks import (
     CLR_TYPES,
     OB_TYPES,
     as_list,
     check_context,
     check_issuer,
-    check_status,
     check_structure,
     check_validity,
     is_vc1,
@@ -36,6 +35,7 @@ from credstack.verify.checks import (
 )
 from credstack.verify.related import ResourceFetcher, check_related_resources
 from credstack.verify.report import VerificationReport
+from credstack.verify.status import StatusLists, check_status
 
 DEFAULT_MAX_BYTES = 1_048_576
 DEFAULT_MAX_DEPTH = 64
@@ -46,11 +46,15 @@ DI_SPEC = "https://www.w3.org/TR/vc-data-integrity/#verify-proof"
 
 @dataclass(frozen=True)
 class Policy:
-    """How to verify: the clock, the key resolver, limits, and what to require."""
+    """How to verify: the clock, the key resolver, limits, and what to require.
+
+    ``status_lists`` fetches status lists (each once per verification); None is offline.
+    """
 
     now: datetime
     resolver: KeyResolver
     related_fetcher: ResourceFetcher | None = None
+    status_lists: StatusLists | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     max_depth: int = DEFAULT_MAX_DEPTH
     require_open_badge: bool = True
@@ -62,18 +66,23 @@ def check(
     resolver: KeyResolver | None = None,
     now: datetime | None = None,
     related_fetcher: ResourceFetcher | None = None,
+    status_fetcher: DocumentFetcher | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
     require_open_badge: bool = True,
 ) -> VerificationReport:
     """Verify a JSON credential, a JWT or a presentation; return the report of named checks.
 
-    An expected rejection is a failed check in the report, never an exception.
+    An expected rejection is a failed check in the report, never an exception. Without a
+    ``status_fetcher``, status lists are not fetched and status is reported as not checked.
     """
+    moment = now or datetime.now(UTC)
+    keys = resolver or KeyResolver()
     policy = Policy(
-        now=now or datetime.now(UTC),
-        resolver=resolver or KeyResolver(),
+        now=moment,
+        resolver=keys,
         related_fetcher=related_fetcher,
+        status_lists=StatusLists(status_fetcher, keys, moment) if status_fetcher else None,
         max_bytes=max_bytes,
         max_depth=max_depth,
         require_open_badge=require_open_badge,
@@ -87,6 +96,7 @@ def verify(
     resolver: KeyResolver | None = None,
     now: datetime | None = None,
     related_fetcher: ResourceFetcher | None = None,
+    status_fetcher: DocumentFetcher | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
     require_open_badge: bool = True,
@@ -97,6 +107,7 @@ def verify(
         resolver=resolver,
         now=now,
         related_fetcher=related_fetcher,
+        status_fetcher=status_fetcher,
         max_bytes=max_bytes,
         max_depth=max_depth,
         require_open_badge=require_open_badge,
@@ -151,7 +162,7 @@ def _check_data_integrity(document: Mapping[str, Any], policy: Policy) -> Verifi
     _check_data(document, report, policy)
     signers, from_fragment = _check_proofs(document, report, policy)
     check_validity(document, report, policy.now)
-    check_status(document, report)
+    check_status(document, report, policy.status_lists, signers=signers)
     check_issuer(document, report, signers=signers, from_fragment=from_fragment)
     _check_nested(document, report, policy)
     return report
@@ -255,8 +266,8 @@ def _check_jwt(token: str, policy: Policy) -> VerificationReport:
     _check_data(document, report, policy)
     report.add("proof", "passed", "ok", f"The JWT signature ({result.header['alg']}) verified.")
     check_validity(document, report, policy.now)
-    check_status(document, report)
     method = result.verification_method
+    check_status(document, report, policy.status_lists, signers=[method.id])
     check_issuer(document, report, signers=[method.id], from_fragment=method.from_fragment)
     return report
 

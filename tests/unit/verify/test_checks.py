@@ -10,7 +10,6 @@ import pytest
 from credstack.verify.checks import (
     check_context,
     check_issuer,
-    check_status,
     check_structure,
     check_validity,
     controller_of,
@@ -153,16 +152,6 @@ def test_vc11_dates_are_read_from_issuance_and_expiration() -> None:
     report = VerificationReport()
     check_validity(doc, report, NOW)
     assert outcome(report, "validity") == ("failed", "expired")
-
-
-def test_status_is_skipped_until_status_lists_exist() -> None:
-    report = VerificationReport()
-    check_status(credential(), report)
-    assert outcome(report, "status") == ("skipped", "no_status")
-    report = VerificationReport()
-    status = {"id": "https://x.org/s#1", "type": "BitstringStatusListEntry"}
-    check_status(credential(credentialStatus=status), report)
-    assert outcome(report, "status") == ("skipped", "not_implemented")
 
 
 @pytest.mark.parametrize(
