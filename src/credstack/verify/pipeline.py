@@ -82,7 +82,9 @@ def check(
         now=moment,
         resolver=keys,
         related_fetcher=related_fetcher,
-        status_lists=StatusLists(status_fetcher, keys, moment) if status_fetcher else None,
+        status_lists=(
+            StatusLists(status_fetcher, keys, moment) if status_fetcher is not None else None
+        ),
         max_bytes=max_bytes,
         max_depth=max_depth,
         require_open_badge=require_open_badge,
