@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from credstack.adapters.http_fetcher import HttpDocumentFetcher
-from credstack.cli import admin, keys
+from credstack.cli import admin, keys, serve
 from credstack.cli.output import render_report
 from credstack.errors import Error
 from credstack.issue import issue as issue_credential
@@ -33,6 +33,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(admin.org_app, name="org")
 app.add_typer(admin.user_app, name="user")
 app.add_typer(admin.token_app, name="token")
+app.command("serve")(serve.serve)
 
 
 class SuiteName(StrEnum):

@@ -1,0 +1,66 @@
+"""The FastAPI application factory; ``credstack serve`` runs it under uvicorn.
+
+Nothing happens at import: ``create_app`` makes an app, and the app builds the platform
+(engine, migrations, key store) when it starts, unless it is handed one.
+
+>>> from credstack.config import Settings
+>>> app = create_app(Settings(database_url="sqlite://", secret_key="x" * 32))
+>>> app.docs_url
+'/docs'
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from credstack import __version__
+from credstack.api import problems
+from credstack.api.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
+from credstack.api.routers import credentials, health, organizations, presentations, verify
+from credstack.api.verification import Verifier
+from credstack.bootstrap import Platform, build
+from credstack.config import Settings
+
+DESCRIPTION = """Open Badges 3.0 micro-credentials: public verification, DID documents, and the
+W3C VC-API. Errors are RFC 9457 `application/problem+json` with a stable `code`."""
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    platform: Platform | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+) -> FastAPI:
+    """The app for ``settings`` (read from the environment when None).
+
+    With ``platform`` the app uses it and leaves closing it to the caller; otherwise it builds
+    one on startup (migrating the database) and closes it on shutdown.
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = platform is None
+        running = platform or build(settings or Settings(), migrate=True)
+        app.state.platform = running
+        app.state.verifier = Verifier(running)
+        try:
+            yield
+        finally:
+            if owned:
+                running.close()
+
+    app = FastAPI(
+        title="Credstack",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+    )
+    problems.install(app)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    for router in (health, organizations, verify, credentials, presentations):
+        app.include_router(router.router)
+    return app

@@ -1,0 +1,95 @@
+"""Request dependencies, declared once as ``Annotated`` aliases.
+
+``SessionDep`` is one transaction per request: committed when the route returns, rolled back
+when it raises (before the answer is sent, so a failed commit is a 503, not a lie).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from credstack.api.verification import Verifier
+from credstack.bootstrap import Platform
+from credstack.errors import Forbidden, StorageError
+from credstack.services import Services
+from credstack.services.actors import Actor
+
+
+def get_platform(request: Request) -> Platform:
+    platform: Platform = request.app.state.platform
+    return platform
+
+
+PlatformDep = Annotated[Platform, Depends(get_platform)]
+
+
+def get_verifier(request: Request) -> Verifier:
+    verifier: Verifier = request.app.state.verifier
+    return verifier
+
+
+VerifierDep = Annotated[Verifier, Depends(get_verifier)]
+
+
+def get_session(platform: PlatformDep) -> Iterator[Session]:
+    with platform.sessions() as session:
+        try:
+            yield session
+            session.commit()
+        except SQLAlchemyError as exc:
+            session.rollback()
+            raise StorageError(
+                f"The database refused the change: {type(exc).__name__}.", code="storage_error"
+            ) from exc
+        except BaseException:
+            session.rollback()
+            raise
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def get_services(platform: PlatformDep, session: SessionDep) -> Services:
+    return platform.services(session)
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+_bearer = HTTPBearer(auto_error=False, description="An API token from `credstack token create`.")
+
+
+def get_actor(
+    services: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
+    """The actor of the request's bearer token; 401 without a valid one."""
+    if credentials is None:
+        raise Forbidden(
+            "This endpoint needs an API token: Authorization: Bearer cst_...",
+            code="invalid_credentials",
+        )
+    return services.tokens.authenticate(credentials.credentials)
+
+
+CurrentActor = Annotated[Actor, Depends(get_actor)]
+
+
+def require_member(actor: Actor, organization_id: uuid.UUID) -> None:
+    """Any role of the organisation (or the operator) may read it; others get 403."""
+    if actor.kind != "operator" and actor.organization_id != organization_id:
+        raise Forbidden("The token belongs to another organisation.", code="other_organization")
+
+
+async def read_body(request: Request) -> bytes:
+    """The raw request body (already bounded by ``limits.BodySizeLimit``)."""
+    return await request.body()
+
+
+RawBody = Annotated[bytes, Depends(read_body)]

@@ -1,0 +1,89 @@
+"""What the API answers, as pydantic models (``XPublic``) for the OpenAPI document.
+
+>>> from credstack.verify import check
+>>> result = verification_result(check("{not json"))
+>>> result["verified"], result["errors"][0]["code"]
+(False, 'malformed_json')
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from credstack.verify.report import Check, VerificationReport
+
+
+def problem_type(code: str) -> str:
+    """The problem ``type`` URI of a code; URNs, as RFC 9457 section 3.1.1 allows."""
+    return f"urn:credstack:problem:{code}"
+
+
+class _Public(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, from_attributes=True)
+
+
+class HealthPublic(_Public):
+    status: str = "ok"
+
+
+class OrganizationPublic(_Public):
+    """An organisation's public profile (an OB 3.0 issuer Profile and its DID)."""
+
+    slug: str
+    name: str
+    issuer_did: str
+    did_method: str
+    country: str | None = None
+    url: str | None = None
+    email: str | None = None
+    description: str | None = None
+
+
+class ProblemPublic(_Public):
+    """An RFC 9457 problem (VC-API lists the problems of a verification this way)."""
+
+    type: str
+    title: str
+    detail: str
+    code: str
+
+
+class VerificationResultPublic(_Public):
+    """The VC-API verification result; ``report`` is the full report of named checks."""
+
+    verified: bool
+    checks: list[str]
+    warnings: list[ProblemPublic]
+    errors: list[ProblemPublic]
+    report: dict[str, Any] = Field(description="Credstack's report: every named check.")
+
+
+def _problem(check: Check) -> dict[str, str]:
+    return {
+        "type": problem_type(check.code),
+        "title": check.name,
+        "detail": check.message,
+        "code": check.code,
+    }
+
+
+def _all(report: VerificationReport) -> list[Check]:
+    checks = list(report.checks)
+    for child in report.children:
+        checks.extend(_all(child))
+    return checks
+
+
+def verification_result(report: VerificationReport) -> dict[str, Any]:
+    """The VC-API result of ``report``: passed check names, warnings and errors as problems."""
+    checks = _all(report)
+    return {
+        "verified": report.valid,
+        "checks": list(dict.fromkeys(c.name for c in report.checks if c.outcome == "passed")),
+        "warnings": [_problem(c) for c in checks if c.outcome == "warning"],
+        "errors": [_problem(c) for c in checks if c.outcome == "failed"],
+        "report": report.to_dict(),
+    }
