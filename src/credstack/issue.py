@@ -17,14 +17,14 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from credstack.errors import InvalidInput, MalformedCredential
 from credstack.jsonld import canonicalize
-from credstack.jsonld.loader import CREDENTIALS_V2, OB_V3
+from credstack.jsonld.loader import CREDENTIALS_V2, OB_V3, bundled_urls
 from credstack.model import AchievementCredential
 from credstack.model.identity import identity_object_for_email
 from credstack.model.schema import validate as validate_schema
@@ -80,8 +80,13 @@ def build_credential(
     valid_until: datetime | None = None,
     credential_id: str | None = None,
     salt: str | None = None,
+    extra_contexts: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The unsigned credential, checked against the OB 3.0 model and schema."""
+    """The unsigned credential, checked against the OB 3.0 model and schema.
+
+    ``extra_contexts`` are appended to ``@context`` after VC 2.0 and OB 3.0, for extension
+    properties (the EU micro-credential context, for example); each must be bundled.
+    """
     if valid_until is not None and valid_until <= valid_from:
         raise InvalidInput(
             f"validUntil ({timestamp(valid_until)}) must be after validFrom "
@@ -91,7 +96,7 @@ def build_credential(
     subject = credential_subject(recipient, salt=salt)
     subject["achievement"] = dict(achievement)
     credential: dict[str, Any] = {
-        "@context": [CREDENTIALS_V2, OB_V3],
+        "@context": [CREDENTIALS_V2, OB_V3, *_bundled(extra_contexts)],
         "id": credential_id or f"urn:uuid:{uuid.uuid4()}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": achievement.get("name"),
@@ -105,6 +110,16 @@ def build_credential(
         credential["validUntil"] = timestamp(valid_until)
     _check_issuable(credential)
     return credential
+
+
+def _bundled(contexts: Sequence[str]) -> list[str]:
+    unknown = [url for url in contexts if url not in bundled_urls()]
+    if unknown:
+        raise InvalidInput(
+            f"The context {unknown[0]} is not bundled with Credstack; it cannot be used.",
+            code="unknown_context",
+        )
+    return [url for url in dict.fromkeys(contexts) if url not in (CREDENTIALS_V2, OB_V3)]
 
 
 # I-JSON (RFC 7493 section 2.2): JavaScript reads larger integers inexactly, so no JS verifier
@@ -171,6 +186,7 @@ def issue(
     valid_from: datetime | None = None,
     valid_until: datetime | None = None,
     credential_id: str | None = None,
+    extra_contexts: Sequence[str] = (),
 ) -> IssuedCredential:
     """Build and sign a credential. The issuer defaults to the key's did:key."""
     if suite not in SUITES:
@@ -200,6 +216,7 @@ def issue(
         valid_from=valid_from or now,
         valid_until=valid_until,
         credential_id=credential_id,
+        extra_contexts=extra_contexts,
     )
     _check_interoperable_numbers(credential, suite)
     if suite == "jwt":
