@@ -28,6 +28,7 @@ from credstack.adapters.keystore import KeyStore, load_master_secret
 from credstack.config import Settings
 from credstack.errors import StorageError
 from credstack.services import Services
+from credstack.services.achievements import AchievementService
 from credstack.services.actors import Actor
 from credstack.services.audit import AuditTrail
 from credstack.services.organizations import OrganizationService
@@ -59,6 +60,7 @@ class Platform:
             users=UserService(session, audit, self.hasher),
             tokens=TokenService(session, audit),
             audit=audit,
+            achievements=AchievementService(session, self.settings.base_url, audit),
         )
 
     @contextmanager

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from credstack.services.achievements import AchievementService
 from credstack.services.audit import AuditTrail
 from credstack.services.organizations import OrganizationService
 from credstack.services.tokens import TokenService
@@ -21,3 +22,4 @@ class Services:
     users: UserService
     tokens: TokenService
     audit: AuditTrail
+    achievements: AchievementService
