@@ -1,4 +1,4 @@
-"""``credstack org|user|token``: first-run administration of the platform.
+"""``credstack org|user|token|achievement``: first-run administration of the platform.
 
 The commands read ``Settings`` from the environment, migrate the database, and call the same
 services as the API, acting as the platform operator. The server stack is imported only when a
@@ -8,10 +8,12 @@ Exit codes: 0 done, 1 refused (the message says why), 2 usage error.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -178,3 +180,82 @@ def token_revoke(
     with _operator_session() as services:
         revoked = services.tokens.revoke(Actor.operator("cli"), organization=org, token=token)
     typer.echo(f"revoked {revoked.id}")
+
+
+achievement_app = typer.Typer(help="Manage achievements.", no_args_is_help=True)
+
+
+class ProfileName(StrEnum):
+    eu_2022 = "eu-2022"
+
+
+@achievement_app.command("create")
+def achievement_create(
+    org: Annotated[str, typer.Option("--org", help="The organisation's slug.")],
+    file: Annotated[Path, typer.Option("--file", help="An OB 3.0 Achievement as JSON.")],
+    profile: Annotated[
+        ProfileName | None, typer.Option("--profile", help="A quality profile to meet.")
+    ] = None,
+    publish: Annotated[bool, typer.Option("--publish", help="Publish it at once.")] = False,
+) -> None:
+    """Create an achievement from a JSON file and print its id (its public URL)."""
+    from credstack.services.actors import Actor
+
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise _refuse(f"cannot read {file}: {exc.strerror}") from exc
+    with _operator_session() as services:
+        view = services.achievements.create(
+            Actor.operator("cli"),
+            organization=org,
+            achievement=raw,
+            profile=profile.value if profile else None,
+            publish=publish,
+        )
+        public_id = view.record.public_id
+    typer.echo(public_id)
+
+
+@achievement_app.command("list")
+def achievement_list(
+    org: Annotated[str, typer.Option("--org", help="The organisation's slug.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+) -> None:
+    """List an organisation's achievements: id, status, version, profile, name."""
+    with _operator_session() as services:
+        rows = [
+            {
+                "id": r.public_id,
+                "status": r.status,
+                "version": r.current_version,
+                "profile": r.quality_profile,
+                "name": r.name,
+            }
+            for r in services.achievements.list(org, limit=500)
+        ]
+    for row in rows:
+        if as_json:
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            typer.echo("\t".join(str(row[k] or "-") for k in row))
+
+
+@achievement_app.command("show")
+def achievement_show(
+    achievement: Annotated[str, typer.Argument(help="The achievement's id or public URL.")],
+) -> None:
+    """Print an achievement's JSON and, under a quality profile, which elements it meets."""
+    with _operator_session() as services:
+        view = services.achievements.get(achievement)
+        text, quality = view.text, view.quality
+        header = f"# {view.record.status}, version {view.version}"
+    typer.echo(header)
+    typer.echo(text)
+    if quality is not None:
+        verdict = "met" if quality.met else "NOT met"
+        typer.echo(f"# quality profile {quality.profile}: {verdict}")
+        for element in quality.elements:
+            mark = "ok  " if element.met else ("MISS" if element.mandatory else "--  ")
+            kind = "mandatory" if element.mandatory else "optional"
+            typer.echo(f"[{mark}] {element.label} ({kind}): {element.note}")

@@ -33,6 +33,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(admin.org_app, name="org")
 app.add_typer(admin.user_app, name="user")
 app.add_typer(admin.token_app, name="token")
+app.add_typer(admin.achievement_app, name="achievement")
 app.command("serve")(serve.serve)
 
 
