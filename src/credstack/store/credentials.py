@@ -1,0 +1,188 @@
+"""Issued credentials and the status lists that revoke or suspend them: tables and repository.
+
+A credential is stored as the exact text that was signed and handed out (JSON text or a compact
+JWT), never re-serialised; the columns beside it are what the service looks things up by. The
+recipient's email is kept here, and only here: the credential carries its salted hash.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Final
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from credstack.store.models import Base, _now, _one_of
+
+CREDENTIAL_STATUSES: Final = ("active", "revoked", "suspended")
+STATUS_PURPOSES: Final = ("revocation", "suspension")
+
+
+class StatusListRecord(Base):
+    """One Bitstring Status List of an organisation, for one purpose.
+
+    ``bits`` is the raw (uncompressed) bit string, ``length`` bits long; the published list
+    credential is built from it and signed on each request.
+    """
+
+    __tablename__ = "status_lists"
+    __table_args__ = (
+        CheckConstraint(_one_of("purpose", STATUS_PURPOSES), name="purpose"),
+        Index(None, "organization_id", "purpose", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    organization_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    purpose: Mapped[str] = mapped_column(String(16))
+    length: Mapped[int]
+    bits: Mapped[bytes] = mapped_column(LargeBinary)
+    # {base_url}/orgs/{slug}/status/{id}: the list credential's id and statusListCredential.
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+    updated_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class IssuedCredentialRecord(Base):
+    """A signed credential as issued, with where its status bits live."""
+
+    __tablename__ = "issued_credentials"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", CREDENTIAL_STATUSES), name="status"),
+        CheckConstraint(
+            "(recipient_email IS NULL) <> (recipient_did IS NULL)", name="one_recipient"
+        ),
+        UniqueConstraint("organization_id", "idempotency_key"),
+        UniqueConstraint("revocation_list_id", "revocation_index"),
+        UniqueConstraint("suspension_list_id", "suspension_index"),
+        Index(None, "organization_id", "issued_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    organization_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    achievement_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("achievements.id", ondelete="SET NULL")
+    )
+    achievement_version: Mapped[int | None]
+    name: Mapped[str] = mapped_column(String(500))
+    recipient_email: Mapped[str | None] = mapped_column(String(320))
+    recipient_did: Mapped[str | None] = mapped_column(String(2048))
+    # {base_url}/credentials/{id}: the credential's own id.
+    credential_id: Mapped[str] = mapped_column(String(2048), unique=True)
+    suite: Mapped[str] = mapped_column(String(32))
+    media_type: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    revocation_list_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("status_lists.id"))
+    revocation_index: Mapped[int]
+    suspension_list_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("status_lists.id"))
+    suspension_index: Mapped[int]
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    # sha256 of the canonical request, to tell a retry from a reuse of the key.
+    request_hash: Mapped[str | None] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column(default=_now)
+    revoked_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CredentialRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, record: IssuedCredentialRecord) -> IssuedCredentialRecord:
+        self._session.add(record)
+        return record
+
+    def get(self, credential_id: uuid.UUID) -> IssuedCredentialRecord | None:
+        return self._session.get(IssuedCredentialRecord, credential_id)
+
+    def by_idempotency_key(
+        self, organization_id: uuid.UUID, key: str
+    ) -> IssuedCredentialRecord | None:
+        return self._session.scalars(
+            select(IssuedCredentialRecord).where(
+                IssuedCredentialRecord.organization_id == organization_id,
+                IssuedCredentialRecord.idempotency_key == key,
+            )
+        ).one_or_none()
+
+    def for_organization(
+        self, organization_id: uuid.UUID, *, offset: int = 0, limit: int = 50
+    ) -> list[IssuedCredentialRecord]:
+        """A page of the organisation's credentials, oldest first."""
+        return list(
+            self._session.scalars(
+                select(IssuedCredentialRecord)
+                .where(IssuedCredentialRecord.organization_id == organization_id)
+                .order_by(IssuedCredentialRecord.issued_at, IssuedCredentialRecord.id)
+                .offset(offset)
+                .limit(limit)
+            )
+        )
+
+    def add_list(self, status_list: StatusListRecord) -> StatusListRecord:
+        self._session.add(status_list)
+        return status_list
+
+    def status_list(self, list_id: uuid.UUID) -> StatusListRecord | None:
+        return self._session.get(StatusListRecord, list_id)
+
+    def status_list_for_update(self, list_id: uuid.UUID) -> StatusListRecord | None:
+        """The list, locked until the transaction ends (PostgreSQL), so bit flips never race."""
+        return self._session.scalars(
+            select(StatusListRecord)
+            .where(StatusListRecord.id == list_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one_or_none()
+
+    def newest_list(self, organization_id: uuid.UUID, purpose: str) -> StatusListRecord | None:
+        return self._session.scalars(
+            select(StatusListRecord)
+            .where(
+                StatusListRecord.organization_id == organization_id,
+                StatusListRecord.purpose == purpose,
+            )
+            .order_by(StatusListRecord.created_at.desc(), StatusListRecord.id)
+            .limit(1)
+            .with_for_update()
+        ).one_or_none()
+
+    def used_indexes(self, status_list: StatusListRecord) -> set[int]:
+        """The indexes of the list that credentials hold."""
+        if status_list.purpose == "revocation":
+            list_column, index_column = (
+                IssuedCredentialRecord.revocation_list_id,
+                IssuedCredentialRecord.revocation_index,
+            )
+        else:
+            list_column, index_column = (
+                IssuedCredentialRecord.suspension_list_id,
+                IssuedCredentialRecord.suspension_index,
+            )
+        return set(self._session.scalars(select(index_column).where(list_column == status_list.id)))
+
+    def count(self, organization_id: uuid.UUID) -> int:
+        return (
+            self._session.scalar(
+                select(func.count())
+                .select_from(IssuedCredentialRecord)
+                .where(IssuedCredentialRecord.organization_id == organization_id)
+            )
+            or 0
+        )
