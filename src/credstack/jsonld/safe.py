@@ -17,10 +17,12 @@ import re
 
 from credstack.errors import UndefinedTerm
 
-# pyld's test for an absolute IRI (``pyld.jsonld._is_absolute_iri``), verbatim: an IRI that
-# fails it is skipped by pyld's toRdf, so it would go unsigned. ``+-.`` is a range in the
-# character class (``+``, ``,``, ``-``, ``.``), exactly as in pyld.
-ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
+# pyld's test for an absolute IRI (``pyld.jsonld._is_absolute_iri``): an IRI that fails it is
+# skipped by pyld's toRdf, so it would go unsigned. ``+-.`` is a range in the character class
+# (``+``, ``,``, ``-``, ``.``), exactly as in pyld. We also refuse what N-Quads' IRIREF forbids
+# (control characters, space, <>"{}|^`\\): pyld writes those raw while rdf-canonize escapes them,
+# so the two would sign different bytes; such IRIs are invalid (RFC 3987) anyway.
+ABSOLUTE_IRI = re.compile(r'^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s\x00-\x20<>"{}|^`\\\x7f]*\Z')
 
 
 def is_signable(iri: str) -> bool:

@@ -52,6 +52,15 @@ REFUSED: dict[str, tuple[dict[str, Any], str]] = {
     "relative coerced id": (credential(issuer="issuers/1"), "relative_iri"),
     "id with a space": (credential(id="urn:uuid:1 2"), "relative_iri"),
     "coerced IRI with a space": (credential(issuer="https://example.edu/a b"), "relative_iri"),
+    # N-Quads' IRIREF forbids these; rdf-canonize would escape them where pyld writes them raw.
+    "id with a brace": (credential(id="urn:x:a{b}"), "relative_iri"),
+    "coerced IRI with a pipe": (credential(issuer="https://example.edu/a|b"), "relative_iri"),
+    "id with a backslash": (credential(id="urn:x:a\\b"), "relative_iri"),
+    "id with a newline at the end": (credential(id="urn:x:a\n"), "relative_iri"),
+    "property IRI with a caret": (
+        {"@context": {"p": "urn:p^q"}, "@id": "urn:x", "p": "value"},
+        "undefined_term",
+    ),
     "relative vocab value": (
         {"@context": {"kind": {"@id": "urn:kind", "@type": "@vocab"}}, "kind": "Unlisted"},
         "relative_iri",
