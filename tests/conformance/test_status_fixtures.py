@@ -18,6 +18,7 @@ from credstack.proofs.resolver import KeyResolver, StaticFetcher
 from credstack.status.bitstring import Bitstring
 from credstack.verify import check
 from credstack.verify.report import VerificationReport
+from tests.conformance.legacy_did import legacy_did_documents
 from tests.conftest import PINNED_NOW, read_vector_json, vector_path
 
 OB30 = "1edtech-validator-ob30/"
@@ -37,8 +38,14 @@ def the_test_list() -> dict[str, Any]:
 
 
 def run(relative: str, served: dict[str, Any] | None = None) -> VerificationReport:
-    fetcher = StaticFetcher({TESTLIST_URL: the_test_list()} if served is None else served)
-    return check(vector_path(OB30 + relative).read_bytes(), now=PINNED_NOW, status_fetcher=fetcher)
+    documents = {TESTLIST_URL: the_test_list()} if served is None else dict(served)
+    fetcher = StaticFetcher({**legacy_did_documents(), **documents})
+    return check(
+        vector_path(OB30 + relative).read_bytes(),
+        now=PINNED_NOW,
+        resolver=KeyResolver(fetcher),
+        status_fetcher=fetcher,
+    )
 
 
 def status(report: VerificationReport) -> list[tuple[str, str]]:

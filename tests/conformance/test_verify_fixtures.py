@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 
 from credstack.errors import VerificationFailed
-from credstack.proofs.resolver import StaticFetcher
+from credstack.proofs.resolver import KeyResolver, StaticFetcher
 from credstack.verify import check, verify
 from credstack.verify.report import VerificationReport
+from tests.conformance.legacy_did import legacy_did_documents
 from tests.conftest import PINNED_NOW, read_vector_json, vector_path
 
 OB30 = "1edtech-validator-ob30/"
@@ -170,11 +171,17 @@ LEGACY_REVOKED_ID = (
 def test_revoked_fixtures_are_rejected_as_revoked(name: str) -> None:
     fetcher = StaticFetcher(
         {
+            **legacy_did_documents(),
             TESTLIST_URL: read_vector_json(OB30 + "bit-string-list/testlist"),
             LEGACY_LIST_URL: {"revokedCredential": [{"id": LEGACY_REVOKED_ID}]},
         }
     )
-    report = check(vector_path(OB30 + name).read_bytes(), now=PINNED_NOW, status_fetcher=fetcher)
+    report = check(
+        vector_path(OB30 + name).read_bytes(),
+        now=PINNED_NOW,
+        resolver=KeyResolver(fetcher),
+        status_fetcher=fetcher,
+    )
     assert not report.valid
     assert ("failed", "revoked") in outcomes(report, "status")
     # Offline, nothing is fetched and the status is reported as not checked.

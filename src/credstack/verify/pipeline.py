@@ -164,7 +164,16 @@ def _check_data_integrity(document: Mapping[str, Any], policy: Policy) -> Verifi
     _check_data(document, report, policy)
     signers, from_fragment = _check_proofs(document, report, policy)
     check_validity(document, report, policy.now)
-    check_status(document, report, policy.status_lists, signers=signers)
+    if any(c.outcome == "failed" for c in report.check("proof")):
+        # A forged credential must not make the verifier fetch the URLs it names.
+        report.add(
+            "status",
+            "skipped",
+            "status_not_checked",
+            "The status was not checked because the credential's proof did not verify.",
+        )
+    else:
+        check_status(document, report, policy.status_lists, signers=signers)
     check_issuer(document, report, signers=signers, from_fragment=from_fragment)
     _check_nested(document, report, policy)
     return report

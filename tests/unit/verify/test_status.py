@@ -409,3 +409,24 @@ def test_a_presentation_fetches_a_shared_list_once() -> None:
     report = check(presentation, now=NOW, status_fetcher=fetcher, require_open_badge=False)
     assert [child.valid for child in report.children] == [False, True]
     assert fetcher.requests == [LIST]
+
+
+def test_a_forged_credential_fetches_nothing() -> None:
+    entry = status_list_entry(LIST, 7, purpose="revocation")
+    signed = add_proof(
+        credential(entry), KEY, cryptosuite="eddsa-rdfc-2022", verification_method=method(KEY)
+    )
+    fetcher = StaticFetcher({LIST: signed_list([7])})
+    assert ("failed", "revoked") in {
+        (c.outcome, c.code)
+        for c in check(signed, now=NOW, status_fetcher=fetcher, require_open_badge=False).check(
+            "status"
+        )
+    }
+    forged = {**signed, "validFrom": "2025-06-02T00:00:00Z"}
+    fetcher = StaticFetcher({LIST: signed_list([7])})
+    report = check(forged, now=NOW, status_fetcher=fetcher, require_open_badge=False)
+    assert [(c.outcome, c.code) for c in report.check("status")] == [
+        ("skipped", "status_not_checked")
+    ]
+    assert fetcher.requests == []
