@@ -31,6 +31,7 @@ from credstack.services import Services
 from credstack.services.achievements import AchievementService
 from credstack.services.actors import Actor
 from credstack.services.audit import AuditTrail
+from credstack.services.credentials import CredentialService
 from credstack.services.organizations import OrganizationService
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
@@ -53,14 +54,16 @@ class Platform:
     def services(self, session: Session) -> Services:
         """The services bound to ``session``; whoever made the session commits it."""
         audit = AuditTrail(session)
+        base_url = self.settings.base_url
+        organizations = OrganizationService(session, self.keystore, base_url, audit)
+        achievements = AchievementService(session, base_url, audit)
         return Services(
-            organizations=OrganizationService(
-                session, self.keystore, self.settings.base_url, audit
-            ),
+            organizations=organizations,
             users=UserService(session, audit, self.hasher),
             tokens=TokenService(session, audit),
             audit=audit,
-            achievements=AchievementService(session, self.settings.base_url, audit),
+            achievements=achievements,
+            credentials=CredentialService(session, base_url, audit, organizations, achievements),
         )
 
     @contextmanager

@@ -81,11 +81,18 @@ def build_credential(
     credential_id: str | None = None,
     salt: str | None = None,
     extra_contexts: Sequence[str] = (),
+    credential_status: Mapping[str, Any] | None = None,
+    result: Sequence[Mapping[str, Any]] = (),
+    evidence: Sequence[Mapping[str, Any]] = (),
+    awarded_date: datetime | None = None,
 ) -> dict[str, Any]:
     """The unsigned credential, checked against the OB 3.0 model and schema.
 
     ``extra_contexts`` are appended to ``@context`` after VC 2.0 and OB 3.0, for extension
     properties (the EU micro-credential context, for example); each must be bundled.
+    ``credential_status`` (``credstack.status.status_list_entry``) is the ``credentialStatus``;
+    ``result`` goes in the subject's ``result`` and ``evidence`` in the credential's (OB 3.0
+    sections B.1.1 and B.1.2), ``awarded_date`` in ``awardedDate``.
     """
     if valid_until is not None and valid_until <= valid_from:
         raise InvalidInput(
@@ -95,6 +102,8 @@ def build_credential(
         )
     subject = credential_subject(recipient, salt=salt)
     subject["achievement"] = dict(achievement)
+    if result:
+        subject["result"] = [dict(item) for item in result]
     credential: dict[str, Any] = {
         "@context": [CREDENTIALS_V2, OB_V3, *_bundled(extra_contexts)],
         "id": credential_id or f"urn:uuid:{uuid.uuid4()}",
@@ -108,6 +117,13 @@ def build_credential(
         del credential["name"]
     if valid_until is not None:
         credential["validUntil"] = timestamp(valid_until)
+    if awarded_date is not None:
+        credential["awardedDate"] = timestamp(awarded_date)
+    if evidence:
+        credential["evidence"] = [dict(item) for item in evidence]
+    if credential_status is not None:
+        # OB 3.0 allows one credentialStatus object (its JSON Schema refuses an array).
+        credential["credentialStatus"] = dict(credential_status)
     _check_issuable(credential)
     return credential
 
@@ -187,6 +203,10 @@ def issue(
     valid_until: datetime | None = None,
     credential_id: str | None = None,
     extra_contexts: Sequence[str] = (),
+    credential_status: Mapping[str, Any] | None = None,
+    result: Sequence[Mapping[str, Any]] = (),
+    evidence: Sequence[Mapping[str, Any]] = (),
+    awarded_date: datetime | None = None,
 ) -> IssuedCredential:
     """Build and sign a credential. The issuer defaults to the key's did:key."""
     if suite not in SUITES:
@@ -217,6 +237,10 @@ def issue(
         valid_until=valid_until,
         credential_id=credential_id,
         extra_contexts=extra_contexts,
+        credential_status=credential_status,
+        result=result,
+        evidence=evidence,
+        awarded_date=awarded_date,
     )
     _check_interoperable_numbers(credential, suite)
     if suite == "jwt":

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from credstack.services.achievements import AchievementService
 from credstack.services.audit import AuditTrail
+from credstack.services.credentials import CredentialService
 from credstack.services.organizations import OrganizationService
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
@@ -23,3 +24,4 @@ class Services:
     tokens: TokenService
     audit: AuditTrail
     achievements: AchievementService
+    credentials: CredentialService

@@ -66,8 +66,8 @@ class IssuedCredentialRecord(Base):
             "(recipient_email IS NULL) <> (recipient_did IS NULL)", name="one_recipient"
         ),
         UniqueConstraint("organization_id", "idempotency_key"),
-        UniqueConstraint("revocation_list_id", "revocation_index"),
-        UniqueConstraint("suspension_list_id", "suspension_index"),
+        CheckConstraint(_one_of("status_purpose", STATUS_PURPOSES), name="status_purpose"),
+        UniqueConstraint("status_list_id", "status_index"),
         Index(None, "organization_id", "issued_at"),
     )
 
@@ -88,10 +88,11 @@ class IssuedCredentialRecord(Base):
     media_type: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="active")
-    revocation_list_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("status_lists.id"))
-    revocation_index: Mapped[int]
-    suspension_list_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("status_lists.id"))
-    suspension_index: Mapped[int]
+    # OB 3.0 allows one credentialStatus object, so a credential has one status entry: in a
+    # revocation list (the default) or a suspension list.
+    status_purpose: Mapped[str] = mapped_column(String(16))
+    status_list_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("status_lists.id"))
+    status_index: Mapped[int]
     idempotency_key: Mapped[str | None] = mapped_column(String(255))
     # sha256 of the canonical request, to tell a retry from a reuse of the key.
     request_hash: Mapped[str | None] = mapped_column(String(64))
@@ -165,17 +166,13 @@ class CredentialRepository:
 
     def used_indexes(self, status_list: StatusListRecord) -> set[int]:
         """The indexes of the list that credentials hold."""
-        if status_list.purpose == "revocation":
-            list_column, index_column = (
-                IssuedCredentialRecord.revocation_list_id,
-                IssuedCredentialRecord.revocation_index,
+        return set(
+            self._session.scalars(
+                select(IssuedCredentialRecord.status_index).where(
+                    IssuedCredentialRecord.status_list_id == status_list.id
+                )
             )
-        else:
-            list_column, index_column = (
-                IssuedCredentialRecord.suspension_list_id,
-                IssuedCredentialRecord.suspension_index,
-            )
-        return set(self._session.scalars(select(index_column).where(list_column == status_list.id)))
+        )
 
     def count(self, organization_id: uuid.UUID) -> int:
         return (

@@ -58,10 +58,9 @@ def upgrade() -> None:
         sa.Column("media_type", sa.String(length=64), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("revocation_list_id", sa.Uuid(), nullable=False),
-        sa.Column("revocation_index", sa.Integer(), nullable=False),
-        sa.Column("suspension_list_id", sa.Uuid(), nullable=False),
-        sa.Column("suspension_index", sa.Integer(), nullable=False),
+        sa.Column("status_purpose", sa.String(length=16), nullable=False),
+        sa.Column("status_list_id", sa.Uuid(), nullable=False),
+        sa.Column("status_index", sa.Integer(), nullable=False),
         sa.Column("idempotency_key", sa.String(length=255), nullable=True),
         sa.Column("request_hash", sa.String(length=64), nullable=True),
         sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
@@ -87,15 +86,14 @@ def upgrade() -> None:
             name=op.f("fk_issued_credentials_achievement_id_achievements"),
             ondelete="SET NULL",
         ),
-        sa.ForeignKeyConstraint(
-            ["revocation_list_id"],
-            ["status_lists.id"],
-            name=op.f("fk_issued_credentials_revocation_list_id_status_lists"),
+        sa.CheckConstraint(
+            "status_purpose IN ('revocation', 'suspension')",
+            name=op.f("ck_issued_credentials_status_purpose"),
         ),
         sa.ForeignKeyConstraint(
-            ["suspension_list_id"],
+            ["status_list_id"],
             ["status_lists.id"],
-            name=op.f("fk_issued_credentials_suspension_list_id_status_lists"),
+            name=op.f("fk_issued_credentials_status_list_id_status_lists"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_issued_credentials")),
         sa.UniqueConstraint("credential_id", name=op.f("uq_issued_credentials_credential_id")),
@@ -105,14 +103,9 @@ def upgrade() -> None:
             name=op.f("uq_issued_credentials_organization_id_idempotency_key"),
         ),
         sa.UniqueConstraint(
-            "revocation_list_id",
-            "revocation_index",
-            name=op.f("uq_issued_credentials_revocation_list_id_revocation_index"),
-        ),
-        sa.UniqueConstraint(
-            "suspension_list_id",
-            "suspension_index",
-            name=op.f("uq_issued_credentials_suspension_list_id_suspension_index"),
+            "status_list_id",
+            "status_index",
+            name=op.f("uq_issued_credentials_status_list_id_status_index"),
         ),
     )
     op.create_index(
