@@ -19,7 +19,15 @@ from fastapi import FastAPI
 from credstack import __version__
 from credstack.api import problems
 from credstack.api.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
-from credstack.api.routers import credentials, health, organizations, presentations, verify
+from credstack.api.routers import (
+    credential_pages,
+    credentials,
+    health,
+    issuing,
+    organizations,
+    presentations,
+    verify,
+)
 from credstack.api.verification import Verifier
 from credstack.bootstrap import Platform, build
 from credstack.config import Settings
@@ -61,6 +69,14 @@ def create_app(
     )
     problems.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
-    for router in (health, organizations, verify, credentials, presentations):
+    for router in (
+        health,
+        organizations,
+        verify,
+        credentials,
+        presentations,
+        issuing,
+        credential_pages,
+    ):
         app.include_router(router.router)
     return app

@@ -27,8 +27,8 @@ _DID_JSON = "/did.json"
 
 
 class LocalDidFetcher:
-    """A ``DocumentFetcher``: our organisations' DID documents from the database, the rest
-    from ``fallback``."""
+    """A ``DocumentFetcher``: our organisations' DID documents and status lists from the
+    database, the rest from ``fallback``."""
 
     def __init__(self, platform: Platform, fallback: DocumentFetcher) -> None:
         self._platform = platform
@@ -37,15 +37,31 @@ class LocalDidFetcher:
 
     def fetch_json(self, url: str) -> Mapping[str, Any]:
         slug = self._local_slug(url)
-        if slug is None:
+        status_list = None if slug is not None else self._local_status_list(url)
+        if slug is None and status_list is None:
             return self._fallback.fetch_json(url)
         try:
             with self._platform.unit_of_work() as services:
-                return services.organizations.did_document(slug)
+                if status_list is not None:
+                    return services.credentials.status_list_credential(*status_list)
+                return services.organizations.did_document(slug or "")
         except NotFound as exc:
             raise ResolutionError(
                 f"{url} answered HTTP 404, not 200.", code="fetch_failed"
             ) from exc
+
+    def _local_status_list(self, url: str) -> tuple[str, str] | None:
+        """(slug, list id) when ``url`` is exactly where one of our status lists is served:
+        ``{base_url}/orgs/{slug}/status/{id}``."""
+        base = self._platform.settings.base_url.rstrip("/")
+        if not url.startswith(f"{base}/orgs/"):
+            return None
+        parts = url[len(base) + len("/orgs/") :].split("/")
+        if len(parts) != 3 or parts[1] != "status" or not parts[0] or not parts[2]:
+            return None
+        if any(c in url for c in "?#%"):
+            return None
+        return parts[0], parts[2]
 
     def _local_slug(self, url: str) -> str | None:
         """The slug when ``url`` is exactly where one of our DID documents is served."""

@@ -1,0 +1,129 @@
+"""``/orgs/{slug}/credentials``: issue, list, revoke, suspend and unsuspend (API token of the
+organisation, issuer role or above); ``/orgs/{slug}/status/{id}``: its public status lists."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import JSONResponse, Response
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from credstack.api.deps import CurrentActor, ServicesDep
+from credstack.services.credentials import IssueRequest
+from credstack.store.credentials import IssuedCredentialRecord
+
+router = APIRouter(prefix="/orgs/{slug}", tags=["credentials"])
+
+# Bitstring Status List v1.0 section 6.3: lists are cached; a flip shows within a minute.
+STATUS_CACHE_CONTROL = "public, max-age=60"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, from_attributes=True, extra="forbid"
+    )
+
+
+class CredentialCreate(_Model):
+    recipient: str = Field(max_length=2048, description="An email address or a DID/URL.")
+    achievement_id: str | None = Field(default=None, max_length=2048)
+    achievement: dict[str, Any] | None = None
+    suite: str = "eddsa-rdfc-2022"
+    valid_until: AwareDatetime | None = None
+    awarded_date: AwareDatetime | None = None
+    result: list[dict[str, Any]] = Field(default_factory=list, max_length=100)
+    evidence: list[dict[str, Any]] = Field(default_factory=list, max_length=100)
+    status_purpose: Literal["revocation", "suspension"] = "revocation"
+
+
+class StatusChange(_Model):
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class CredentialSummary(_Model):
+    """An issued credential as the organisation's lists show it."""
+
+    id: uuid.UUID
+    credential_id: str
+    name: str
+    recipient: str | None
+    achievement_id: uuid.UUID | None
+    achievement_version: int | None
+    suite: str
+    status: str
+    status_purpose: str
+    issued_at: AwareDatetime
+    reason: str | None
+
+    @classmethod
+    def of(cls, record: IssuedCredentialRecord) -> CredentialSummary:
+        return cls(
+            id=record.id,
+            credential_id=record.credential_id,
+            name=record.name,
+            recipient=record.recipient_email or record.recipient_did,
+            achievement_id=record.achievement_id,
+            achievement_version=record.achievement_version,
+            suite=record.suite,
+            status=record.status,
+            status_purpose=record.status_purpose,
+            issued_at=record.issued_at,
+            reason=record.reason,
+        )
+
+
+@router.post("/credentials", status_code=201, summary="Issue a credential")
+def issue_credential(
+    slug: str,
+    body: CredentialCreate,
+    services: ServicesDep,
+    actor: CurrentActor,
+    idempotency_key: Annotated[str | None, Header()] = None,
+) -> Response:
+    request = IssueRequest(**body.model_dump(exclude_unset=False, by_alias=False))
+    record = services.credentials.issue(actor, slug, request, idempotency_key=idempotency_key)
+    return Response(
+        record.text,
+        status_code=201,
+        media_type=record.media_type,
+        headers={"Location": f"/credentials/{record.id}", "Credstack-Credential": str(record.id)},
+    )
+
+
+@router.get("/credentials", summary="A page of the organisation's credentials")
+def list_credentials(
+    slug: str,
+    services: ServicesDep,
+    actor: CurrentActor,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[CredentialSummary]:
+    records = services.credentials.list(actor, slug, offset=offset, limit=limit)
+    return [CredentialSummary.of(record) for record in records]
+
+
+@router.post("/credentials/{credential_id}/{change}", summary="Revoke, suspend or unsuspend")
+def change_status(
+    slug: str,
+    credential_id: uuid.UUID,
+    change: Literal["revoke", "suspend", "unsuspend"],
+    services: ServicesDep,
+    actor: CurrentActor,
+    body: StatusChange | None = None,
+) -> CredentialSummary:
+    reason = body.reason if body else None
+    action = {
+        "revoke": services.credentials.revoke,
+        "suspend": services.credentials.suspend,
+        "unsuspend": services.credentials.unsuspend,
+    }[change]
+    return CredentialSummary.of(action(actor, slug, credential_id, reason))
+
+
+@router.get("/status/{list_id}", summary="A signed Bitstring Status List credential (public)")
+def status_list(slug: str, list_id: uuid.UUID, services: ServicesDep) -> JSONResponse:
+    document = services.credentials.status_list_credential(slug, list_id)
+    return JSONResponse(document, headers={"Cache-Control": STATUS_CACHE_CONTROL})
