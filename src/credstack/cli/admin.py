@@ -259,3 +259,36 @@ def achievement_show(
             mark = "ok  " if element.met else ("MISS" if element.mandatory else "--  ")
             kind = "mandatory" if element.mandatory else "optional"
             typer.echo(f"[{mark}] {element.label} ({kind}): {element.note}")
+
+
+credentials_app = typer.Typer(help="Inspect issued credentials.", no_args_is_help=True)
+
+
+@credentials_app.command("list")
+def credentials_list(
+    org: Annotated[str, typer.Option("--org", help="The organisation's slug.")],
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many.")] = 0,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=500, help="At most this many.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+) -> None:
+    """List an organisation's credentials, oldest first: id, status, recipient, issued, name."""
+    from credstack.services.actors import Actor
+
+    with _operator_session() as services:
+        rows = [
+            {
+                "id": r.credential_id,
+                "status": r.status,
+                "recipient": r.recipient_email or r.recipient_did,
+                "issued": r.issued_at.isoformat(),
+                "name": r.name,
+            }
+            for r in services.credentials.list(
+                Actor.operator("cli"), org, offset=offset, limit=limit
+            )
+        ]
+    for row in rows:
+        if as_json:
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            typer.echo("\t".join(str(row[k] or "-") for k in row))

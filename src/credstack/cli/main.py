@@ -34,6 +34,7 @@ app.add_typer(admin.org_app, name="org")
 app.add_typer(admin.user_app, name="user")
 app.add_typer(admin.token_app, name="token")
 app.add_typer(admin.achievement_app, name="achievement")
+app.add_typer(admin.credentials_app, name="credentials")
 app.command("serve")(serve.serve)
 
 
