@@ -158,3 +158,20 @@ def test_bad_input_is_a_problem_never_a_500(
         method = "post" if path.endswith(("revoke", "explode")) else "get"
         response = client.request(method, path, headers=bearer(secret))
         assert 400 <= response.status_code < 500, (path, response.text)
+
+
+def test_vc_api_status_update(client: TestClient, api_platform: Platform, make_org: Any) -> None:
+    org = make_org()
+    secret = token_for(api_platform, org.slug)
+    issued = issue(client, org.slug, secret, statusPurpose="suspension")
+    url = f"/orgs/{org.slug}/credentials/status"
+    entry = {"type": "BitstringStatusListEntry", "statusPurpose": "suspension"}
+    body = {"credentialId": issued.json()["id"], "credentialStatus": entry, "status": True}
+    assert client.post(url, json=body, headers=bearer(secret)).json()["status"] == "suspended"
+    assert verdict(client, issued.text) == (False, {"suspended"})
+    body["status"] = False
+    assert client.post(url, json=body, headers=bearer(secret)).json()["status"] == "active"
+    wrong = {**body, "credentialStatus": {**entry, "statusPurpose": "revocation"}}
+    assert client.post(url, json=wrong, headers=bearer(secret)).status_code == 400
+    assessor = token_for(api_platform, org.slug, "assessor")
+    assert client.post(url, json=body, headers=bearer(assessor)).status_code == 403

@@ -242,6 +242,23 @@ class CredentialService:
         record.status = "active"
         return self._changed(actor, record, "credential.unsuspended", reason)
 
+    def update_status(
+        self, actor: Actor, slug: str, credential_id: str, purpose: str, *, status: bool
+    ) -> IssuedCredentialRecord:
+        """The VC-API UpdateCredentialStatusRequest: set (``status``) or clear an entry's bit."""
+        record = self._owned(actor, slug, credential_id)
+        if purpose != record.status_purpose:
+            raise InvalidInput(
+                f"The credential's status entry is for {record.status_purpose}, not {purpose!r}.",
+                code="status_purpose_mismatch",
+            )
+        if purpose == "suspension":
+            change = self.suspend if status else self.unsuspend
+            return change(actor, slug, record.id)
+        if not status and record.status == "revoked":
+            raise Conflict("A revocation cannot be undone.", code="credential_revoked")
+        return self.revoke(actor, slug, record.id) if status else record
+
     def status_list_credential(self, slug: str, list_id: uuid.UUID | str) -> dict[str, Any]:
         """The signed ``BitstringStatusListCredential`` (public), built from the stored bits."""
         key = _uuid(list_id)

@@ -105,6 +105,33 @@ def list_credentials(
     return [CredentialSummary.of(record) for record in records]
 
 
+class CredentialStatusRef(_Model):
+    type: Literal["BitstringStatusListEntry"]
+    status_purpose: str
+
+
+class CredentialStatusUpdate(_Model):
+    """W3C VC-API (VCALM) UpdateCredentialStatusRequest."""
+
+    credential_id: str = Field(max_length=2048)
+    credential_status: CredentialStatusRef
+    status: bool
+
+
+@router.post("/credentials/status", summary="Update a credential's status (VC-API)")
+def update_status(
+    slug: str, body: CredentialStatusUpdate, services: ServicesDep, actor: CurrentActor
+) -> CredentialSummary:
+    record = services.credentials.update_status(
+        actor,
+        slug,
+        body.credential_id,
+        body.credential_status.status_purpose,
+        status=body.status,
+    )
+    return CredentialSummary.of(record)
+
+
 @router.post("/credentials/{credential_id}/{change}", summary="Revoke, suspend or unsuspend")
 def change_status(
     slug: str,
