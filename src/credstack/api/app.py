@@ -21,11 +21,10 @@ from credstack.api import problems
 from credstack.api.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
 from credstack.api.routers import (
     credential_pages,
-    credentials,
     health,
     issuing,
     organizations,
-    presentations,
+    vc_api,
     verify,
 )
 from credstack.api.verification import Verifier
@@ -73,8 +72,7 @@ def create_app(
         health,
         organizations,
         verify,
-        credentials,
-        presentations,
+        vc_api,
         issuing,
         credential_pages,
     ):
