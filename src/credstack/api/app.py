@@ -20,6 +20,7 @@ from credstack import __version__
 from credstack.api import problems
 from credstack.api.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
 from credstack.api.routers import (
+    achievements,
     credential_pages,
     health,
     issuing,
@@ -74,6 +75,7 @@ def create_app(
         verify,
         vc_api,
         issuing,
+        achievements,
         credential_pages,
     ):
         app.include_router(router.router)

@@ -8,11 +8,13 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from credstack.services.achievements import AchievementView
 from credstack.verify.report import Check, VerificationReport
 
 
@@ -87,3 +89,39 @@ def verification_result(report: VerificationReport) -> dict[str, Any]:
         "errors": [_problem(c) for c in checks if c.outcome == "failed"],
         "report": report.to_dict(),
     }
+
+
+class AchievementPublic(_Public):
+    """An achievement for its organisation: the current version's JSON and its quality report."""
+
+    id: uuid.UUID
+    status: str
+    version: int
+    profile: str | None = None
+    achievement: dict[str, Any]
+    quality: dict[str, Any] | None = Field(
+        default=None, description="Which elements of the quality profile the achievement meets."
+    )
+
+    @classmethod
+    def of(cls, view: AchievementView) -> AchievementPublic:
+        return cls(
+            id=view.record.id,
+            status=view.record.status,
+            version=view.version,
+            profile=view.record.quality_profile,
+            achievement=view.document,
+            quality=view.quality.to_dict() if view.quality else None,
+        )
+
+
+class AchievementSummaryPublic(_Public):
+    """An achievement as the organisation's list shows it."""
+
+    id: uuid.UUID
+    public_id: str
+    name: str
+    status: str
+    version: int = Field(validation_alias="current_version")
+    profile: str | None = Field(default=None, validation_alias="quality_profile")
+    updated_at: AwareDatetime
