@@ -1,5 +1,6 @@
 """``/orgs/{slug}/credentials``: issue, list, revoke, suspend and unsuspend (API token of the
-organisation, issuer role or above); ``/orgs/{slug}/status/{id}``: its public status lists."""
+organisation, issuer role or above), and the VC-API ``credentials/issue``;
+``/orgs/{slug}/status/{id}``: its public status lists."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from credstack.api.deps import CurrentActor, ServicesDep
+from credstack.errors import InvalidInput
+from credstack.services.actors import authorize
 from credstack.services.credentials import IssueRequest
 from credstack.store.credentials import IssuedCredentialRecord
 
@@ -103,6 +106,82 @@ def list_credentials(
 ) -> list[CredentialSummary]:
     records = services.credentials.list(actor, slug, offset=offset, limit=limit)
     return [CredentialSummary.of(record) for record in records]
+
+
+class _Subject(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str | None = Field(default=None, max_length=2048)
+    achievement: dict[str, Any]
+    result: list[dict[str, Any]] = Field(default_factory=list, max_length=100)
+
+
+class _UnsignedCredential(BaseModel):
+    """The part of an unsigned OB 3.0 credential we take; the rest is ours to write."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    issuer: str | dict[str, Any] | None = None
+    credential_subject: _Subject = Field(alias="credentialSubject")
+    valid_until: AwareDatetime | None = Field(default=None, alias="validUntil")
+    evidence: list[dict[str, Any]] = Field(default_factory=list, max_length=100)
+    proof: Any = None
+
+
+class IssueCredentialRequest(BaseModel):
+    """W3C VC-API IssueCredentialRequest; ``options`` is accepted and has no effect yet."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    credential: _UnsignedCredential
+    options: dict[str, Any] = Field(default_factory=dict)
+
+    def issue_request(self, issuer_did: str) -> IssueRequest:
+        """Our IssueRequest, or InvalidInput when the credential asks for what we cannot do."""
+        credential, subject = self.credential, self.credential.credential_subject
+        issuer = credential.issuer
+        named = issuer.get("id") if isinstance(issuer, dict) else issuer
+        if issuer is not None and named != issuer_did:
+            raise InvalidInput(
+                f"The credential's issuer must be {issuer_did} or left out.", code="issuer_mismatch"
+            )
+        if credential.proof is not None:
+            raise InvalidInput("The credential is already signed.", code="already_signed")
+        # A subject id is a DID or URL (VC 2.0 section 4.4); an email is not a subject id.
+        if subject.id is None or ":" not in subject.id or "@" in subject.id.split(":", 1)[0]:
+            raise InvalidInput(
+                "credentialSubject.id must name the recipient by a DID or URL.",
+                code="invalid_recipient",
+            )
+        return IssueRequest(
+            recipient=subject.id,
+            achievement=subject.achievement,
+            valid_until=credential.valid_until,
+            result=subject.result,
+            evidence=credential.evidence,
+        )
+
+
+@router.post(
+    "/credentials/issue",
+    status_code=201,
+    summary="Issue a credential (VC-API)",
+    responses={201: {"content": {"application/json": {}}}},
+)
+def issue_vc_api(
+    slug: str,
+    body: IssueCredentialRequest,
+    services: ServicesDep,
+    actor: CurrentActor,
+    idempotency_key: Annotated[str | None, Header()] = None,
+) -> Response:
+    organization = services.organizations.get(slug)
+    authorize(actor, organization.id, "issue")  # a stranger learns nothing from the body check
+    request = body.issue_request(organization.issuer_did)
+    record = services.credentials.issue(actor, slug, request, idempotency_key=idempotency_key)
+    # The stored text goes out verbatim, inside the VC-API envelope.
+    content = f'{{"verifiableCredential": {record.text}}}'
+    return Response(content, status_code=201, media_type="application/json")
 
 
 class CredentialStatusRef(_Model):
