@@ -6,7 +6,6 @@ when it raises (before the answer is sent, so a failed commit is a 503, not a li
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -79,12 +78,6 @@ def get_actor(
 
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]
-
-
-def require_member(actor: Actor, organization_id: uuid.UUID) -> None:
-    """Any role of the organisation (or the operator) may read it; others get 403."""
-    if actor.kind != "operator" and actor.organization_id != organization_id:
-        raise Forbidden("The token belongs to another organisation.", code="other_organization")
 
 
 async def read_body(request: Request) -> bytes:

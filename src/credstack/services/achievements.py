@@ -45,6 +45,10 @@ _SCHEMA_PROBE: dict[str, Any] = {
 }
 
 
+# What an achievement's public URL shows; archived ones stay, for the credentials that name them.
+PUBLIC_STATUSES = frozenset({"published", "archived"})
+
+
 @dataclass(frozen=True)
 class AchievementView:
     """An achievement with the JSON of its current version and its quality report."""
@@ -103,10 +107,34 @@ class AchievementService:
             return self.publish(actor, record.id)
         return self._view(record, org)
 
-    def get(self, achievement_id: uuid.UUID | str) -> AchievementView:
-        """An achievement by id or public URL; achievements are public, like issuer profiles."""
+    def get(
+        self, achievement_id: uuid.UUID | str, *, organization: str | None = None
+    ) -> AchievementView:
+        """An achievement by id or public URL; achievements are public, like issuer profiles.
+
+        With ``organization`` (a slug), an achievement of another organisation is not found.
+        """
         record = self._record(achievement_id)
-        return self._view(record, self._organization_of(record))
+        org = self._organization_of(record)
+        if organization is not None and org.slug != organization:
+            raise NotFound(
+                f"{organization!r} has no achievement {achievement_id}.",
+                code="achievement_not_found",
+            )
+        return self._view(record, org)
+
+    def get_public(self, achievement_id: uuid.UUID | str, *, organization: str) -> AchievementView:
+        """What the achievement's public URL shows: published or archived ones, never drafts.
+
+        Archived achievements stay readable so the ids inside issued credentials keep answering.
+        """
+        view = self.get(achievement_id, organization=organization)
+        if view.record.status not in PUBLIC_STATUSES:
+            raise NotFound(
+                f"{organization!r} has no achievement {achievement_id}.",
+                code="achievement_not_found",
+            )
+        return view
 
     def list(
         self, organization: str, *, offset: int = 0, limit: int = 50

@@ -99,6 +99,12 @@ def authorize(actor: Actor, organization_id: uuid.UUID | None, action: Action) -
         )
 
 
+def authorize_member(actor: Actor, organization_id: uuid.UUID) -> None:
+    """Any role of the organisation (or the operator) may read it; anyone else is refused."""
+    if actor.kind != "operator" and actor.organization_id != organization_id:
+        raise Forbidden("The actor belongs to another organisation.", code="other_organization")
+
+
 def authorize_grant(actor: Actor, organization_id: uuid.UUID, role: Role, action: Action) -> None:
     """Like ``authorize``, and the role given away may not be above the actor's own."""
     authorize(actor, organization_id, action)

@@ -16,6 +16,7 @@ from credstack.services.actors import (
     Role,
     authorize,
     authorize_grant,
+    authorize_member,
     check_role,
 )
 
@@ -82,3 +83,13 @@ def test_roles_are_checked() -> None:
 def test_actor_labels_name_kind_and_id() -> None:
     assert Actor.operator("cli").label == "operator:cli"
     assert actor("admin").label == "user:u1"
+
+
+def test_any_role_of_the_organisation_is_a_member_and_others_are_not() -> None:
+    org, other = uuid.uuid4(), uuid.uuid4()
+    for role in ROLES:
+        authorize_member(Actor(kind="token", id="t", organization_id=org, role=role), org)
+    authorize_member(Actor.operator(), org)
+    with pytest.raises(Forbidden) as caught:
+        authorize_member(Actor(kind="token", id="t", organization_id=other, role="owner"), org)
+    assert caught.value.code == "other_organization"

@@ -17,17 +17,14 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
-from credstack.api.deps import CurrentActor, ServicesDep, require_member
+from credstack.api.deps import CurrentActor, ServicesDep
 from credstack.api.schemas import AchievementPublic, AchievementSummaryPublic
-from credstack.errors import NotFound
-from credstack.services import Services
-from credstack.services.achievements import AchievementView
+from credstack.services.actors import authorize_member
 
 router = APIRouter(prefix="/orgs/{slug}", tags=["achievements"])
 
 # Public and cacheable, like the DID document; an edit shows within five minutes.
 CACHE_CONTROL = "public, max-age=300"
-PUBLIC_STATUSES = frozenset({"published", "archived"})
 
 
 class AchievementCreate(BaseModel):
@@ -45,16 +42,6 @@ class AchievementCreate(BaseModel):
         return dict(self.model_extra or {})
 
 
-def _of_organization(services: Services, slug: str, achievement_id: uuid.UUID) -> AchievementView:
-    """The achievement, or 404 when it is not ``slug``'s: the path names both."""
-    view = services.achievements.get(achievement_id)
-    if view.record.organization_id != services.organizations.get(slug).id:
-        raise NotFound(
-            f"{slug!r} has no achievement {achievement_id}.", code="achievement_not_found"
-        )
-    return view
-
-
 @router.post("/achievements", status_code=201, summary="Create a draft achievement")
 def create_achievement(
     slug: str, body: AchievementCreate, services: ServicesDep, actor: CurrentActor
@@ -68,11 +55,7 @@ def create_achievement(
 
 @router.get("/achievements/{achievement_id}", summary="The Achievement JSON (public)")
 def public_achievement(slug: str, achievement_id: uuid.UUID, services: ServicesDep) -> JSONResponse:
-    view = _of_organization(services, slug, achievement_id)
-    if view.record.status not in PUBLIC_STATUSES:
-        raise NotFound(
-            f"{slug!r} has no achievement {achievement_id}.", code="achievement_not_found"
-        )
+    view = services.achievements.get_public(achievement_id, organization=slug)
     return JSONResponse(view.document, headers={"Cache-Control": CACHE_CONTROL})
 
 
@@ -84,7 +67,7 @@ def update_achievement(
     services: ServicesDep,
     actor: CurrentActor,
 ) -> AchievementPublic:
-    _of_organization(services, slug, achievement_id)
+    services.achievements.get(achievement_id, organization=slug)
     return AchievementPublic.of(
         services.achievements.update(actor, achievement_id, body.achievement)
     )
@@ -98,7 +81,7 @@ def change_achievement(
     services: ServicesDep,
     actor: CurrentActor,
 ) -> AchievementPublic:
-    _of_organization(services, slug, achievement_id)
+    services.achievements.get(achievement_id, organization=slug)
     action = {"publish": services.achievements.publish, "archive": services.achievements.archive}
     return AchievementPublic.of(action[change](actor, achievement_id))
 
@@ -111,7 +94,7 @@ def list_achievements(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[AchievementSummaryPublic]:
-    require_member(actor, services.organizations.get(slug).id)
+    authorize_member(actor, services.organizations.get(slug).id)
     records = services.achievements.list(slug, offset=offset, limit=limit)
     return [AchievementSummaryPublic.model_validate(record) for record in records]
 
@@ -120,5 +103,5 @@ def list_achievements(
 def get_achievement(
     slug: str, achievement_id: uuid.UUID, services: ServicesDep, actor: CurrentActor
 ) -> AchievementPublic:
-    require_member(actor, services.organizations.get(slug).id)
-    return AchievementPublic.of(_of_organization(services, slug, achievement_id))
+    authorize_member(actor, services.organizations.get(slug).id)
+    return AchievementPublic.of(services.achievements.get(achievement_id, organization=slug))

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header
 from fastapi.responses import JSONResponse
 
-from credstack.api.deps import CurrentActor, ServicesDep, require_member
+from credstack.api.deps import CurrentActor, ServicesDep
 from credstack.api.schemas import OrganizationPublic
+from credstack.services.actors import authorize_member
 
 router = APIRouter(prefix="/orgs", tags=["organizations"])
 
@@ -36,5 +37,5 @@ def did_document(
 @router.get("/{slug}", summary="The organisation's profile (any role of it)")
 def organization(slug: str, services: ServicesDep, actor: CurrentActor) -> OrganizationPublic:
     found = services.organizations.get(slug)
-    require_member(actor, found.id)
+    authorize_member(actor, found.id)
     return OrganizationPublic.model_validate(found)
