@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -169,3 +171,23 @@ def test_assessors_and_other_organisations_change_nothing(
             services.credentials.list(who, acme)
     assert (counts(session), statuses(services, record)) == before
     assert record.status == "active"
+
+
+def test_a_status_list_is_valid_from_its_last_change_not_from_the_request(
+    services: Services, acme: str, published: str
+) -> None:
+    # A verifier reads its clock, then fetches the list: a list stamped with the moment it was
+    # served would look "not yet valid" to it.
+    record = services.credentials.issue(
+        actor(services, acme, "issuer"),
+        acme,
+        IssueRequest(recipient="did:example:learner", achievement_id=published),
+    )
+    time.sleep(1.1)
+    entry = json.loads(record.text)["credentialStatus"]
+    listed = services.credentials.status_list_credential(
+        acme, entry["statusListCredential"].rsplit("/", 1)[-1]
+    )
+    valid_from = datetime.fromisoformat(listed["validFrom"].replace("Z", "+00:00"))
+    assert valid_from <= record.issued_at
+    assert datetime.fromisoformat(listed["validUntil"].replace("Z", "+00:00")) > datetime.now(UTC)

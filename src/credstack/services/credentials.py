@@ -267,12 +267,15 @@ class CredentialService:
         if found is None or found.organization_id != org.id:
             raise NotFound(f"{slug!r} has no status list {list_id}.", code="status_list_not_found")
         now = datetime.now(UTC).replace(microsecond=0)
+        # Valid from the last change of its bits, not from "now": a verifier whose clock read a
+        # moment before this request was served must not see the list as not yet valid.
+        changed = found.updated_at.astimezone(UTC).replace(microsecond=0)
         unsigned = unsigned_status_list(
             found.url,
             issuer=org.issuer_did,
             purpose=found.purpose,
             bitstring=_bits(found),
-            valid_from=now,
+            valid_from=min(changed, now),
             valid_until=now + LIST_VALIDITY,
             ttl=LIST_TTL_MS,
         )
