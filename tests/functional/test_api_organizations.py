@@ -1,4 +1,4 @@
-"""``GET /orgs/{slug}``: the first endpoint behind an API token."""
+"""``GET /orgs/{slug}/admin``: the organisation for its members, behind an API token."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from tests.functional.conftest import token_for
 
 def test_without_a_token_is_401_with_a_bearer_challenge(client: TestClient, make_org: Any) -> None:
     org = make_org()
-    response = client.get(f"/orgs/{org.slug}")
+    response = client.get(f"/orgs/{org.slug}/admin")
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
     assert response.headers["content-type"] == "application/problem+json"
@@ -24,7 +24,7 @@ def test_without_a_token_is_401_with_a_bearer_challenge(client: TestClient, make
 @pytest.mark.parametrize("secret", ["cst_" + "a" * 43, "nonsense", ""])
 def test_an_unknown_token_is_401(client: TestClient, make_org: Any, secret: str) -> None:
     org = make_org()
-    response = client.get(f"/orgs/{org.slug}", headers={"Authorization": f"Bearer {secret}"})
+    response = client.get(f"/orgs/{org.slug}/admin", headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 401
     assert response.json()["code"] in {"invalid_token", "invalid_credentials"}
 
@@ -34,7 +34,7 @@ def test_a_token_of_another_organisation_is_403(
 ) -> None:
     mine, theirs = make_org(), make_org()
     secret = token_for(api_platform, theirs.slug, "owner")
-    response = client.get(f"/orgs/{mine.slug}", headers={"Authorization": f"Bearer {secret}"})
+    response = client.get(f"/orgs/{mine.slug}/admin", headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 403
     assert response.json()["code"] == "other_organization"
 
@@ -45,7 +45,7 @@ def test_any_role_of_the_organisation_reads_its_profile(
 ) -> None:
     org = make_org()
     secret = token_for(api_platform, org.slug, role)
-    response = client.get(f"/orgs/{org.slug}", headers={"Authorization": f"Bearer {secret}"})
+    response = client.get(f"/orgs/{org.slug}/admin", headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 200
     profile = response.json()
     assert profile["slug"] == org.slug
@@ -58,5 +58,5 @@ def test_a_revoked_token_is_401(client: TestClient, api_platform: Platform, make
     secret = token_for(api_platform, org.slug)
     with api_platform.unit_of_work() as services:
         services.tokens.revoke(Actor.operator(), organization=org.slug, token=secret[:12])
-    response = client.get(f"/orgs/{org.slug}", headers={"Authorization": f"Bearer {secret}"})
+    response = client.get(f"/orgs/{org.slug}/admin", headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 401

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -131,3 +132,49 @@ def test_unreachable_database_is_a_message(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "[migration_failed]" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_org_create_with_a_profile_then_update(environment: dict[str, str]) -> None:
+    made = credstack(
+        environment,
+        "org", "create", "--slug", "acme", "--name", "Acme", "--country", "be",
+        "--url", "https://acme.example", "--email", "info@acme.example",
+        "--image", "https://acme.example/logo.png", "--description", "Short courses.",
+        "--street-address", "Rue 1", "--locality", "Brussels", "--region", "BRU",
+        "--postal-code", "1000", "--accreditation", "Accredited by NVAO",
+        "--accreditation-url", "https://nvao.example/acme",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    updated = credstack(
+        environment,
+        "org", "update", "--slug", "acme", "--name", "Acme Academy", "--country", "NL",
+        "--street-address", "",
+    )  # fmt: skip
+    assert updated.returncode == 0, updated.stderr
+    profile = json.loads(updated.stdout)
+    assert profile["name"] == "Acme Academy"
+    assert profile["url"] == "https://acme.example"
+    assert profile["image"] == {"id": "https://acme.example/logo.png", "type": "Image"}
+    assert profile["address"] == {
+        "type": ["Address"],
+        "addressCountry": "Netherlands",
+        "addressCountryCode": "NL",
+        "addressRegion": "BRU",
+        "addressLocality": "Brussels",
+        "postalCode": "1000",
+    }
+    assert profile["qualityAssurance"][0]["title"] == "Accredited by NVAO"
+
+    for args, code in [
+        (("org", "update", "--slug", "acme", "--country", "XX"), "invalid_country"),
+        (("org", "update", "--slug", "acme", "--email", "nope"), "invalid_email"),
+        (
+            ("org", "update", "--slug", "nobody", "--url", "https://x.example"),
+            "organization_not_found",
+        ),
+        (("org", "create", "--slug", "b", "--name", "B", "--url", "ftp://b"), "invalid_url"),
+    ]:
+        refused = credstack(environment, *args)
+        assert refused.returncode == 1, (args, refused.stderr)
+        assert f"[{code}]" in refused.stderr
+    assert credstack(environment, "org", "update", "--slug", "acme").returncode == 2

@@ -21,10 +21,14 @@ from credstack.api import problems
 from credstack.api.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
 from credstack.api.routers import (
     achievements,
+    contexts,
     credential_pages,
     health,
     issuing,
+    keys,
+    members,
     organizations,
+    tokens,
     vc_api,
     verify,
 )
@@ -77,6 +81,10 @@ def create_app(
         issuing,
         achievements,
         credential_pages,
+        tokens,
+        members,
+        keys,
+        contexts,
     ):
         app.include_router(router.router)
     return app

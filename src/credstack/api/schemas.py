@@ -32,7 +32,7 @@ class HealthPublic(_Public):
 
 
 class OrganizationPublic(_Public):
-    """An organisation's public profile (an OB 3.0 issuer Profile and its DID)."""
+    """An organisation as its members see it: its Profile fields and its DID."""
 
     slug: str
     name: str
@@ -41,7 +41,38 @@ class OrganizationPublic(_Public):
     country: str | None = None
     url: str | None = None
     email: str | None = None
+    image: str | None = None
     description: str | None = None
+    street_address: str | None = None
+    locality: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    accreditation: str | None = None
+    accreditation_url: str | None = None
+    created_at: AwareDatetime
+
+
+class OrganizationUpdate(BaseModel):
+    """The Profile fields to change; a field set to null is cleared, a missing one kept."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+    name: str | None = Field(default=None, max_length=200)
+    url: str | None = Field(default=None, max_length=2048)
+    email: str | None = Field(default=None, max_length=320)
+    image: str | None = Field(default=None, max_length=2048)
+    description: str | None = Field(default=None, max_length=5000)
+    country: str | None = Field(default=None, max_length=8, description="ISO 3166-1 alpha-2")
+    street_address: str | None = Field(default=None, max_length=200)
+    locality: str | None = Field(default=None, max_length=200)
+    region: str | None = Field(default=None, max_length=200)
+    postal_code: str | None = Field(default=None, max_length=32)
+    accreditation: str | None = Field(default=None, max_length=5000)
+    accreditation_url: str | None = Field(default=None, max_length=2048)
+
+    def changes(self) -> dict[str, str | None]:
+        """The fields the request named (snake_case), null ones included."""
+        return self.model_dump(exclude_unset=True, by_alias=False)
 
 
 class ProblemPublic(_Public):

@@ -76,15 +76,41 @@ def _operator_session() -> Iterator[Services]:
         raise _refuse(f"{exc.message} [{exc.code}]") from exc
 
 
+# The Profile options that ``org create`` and ``org update`` share; on update an empty value
+# ("") clears the field.
+Country = Annotated[str | None, typer.Option("--country", help="ISO 3166-1 alpha-2 code, e.g. NL.")]
+Url = Annotated[str | None, typer.Option("--url", help="Its public web site.")]
+Email = Annotated[str | None, typer.Option("--email", help="Its contact address.")]
+Image = Annotated[str | None, typer.Option("--image", help="URL of its logo.")]
+Description = Annotated[str | None, typer.Option("--description", help="What it is.")]
+Street = Annotated[str | None, typer.Option("--street-address", help="Street and number.")]
+Locality = Annotated[str | None, typer.Option("--locality", help="City or town.")]
+Region = Annotated[str | None, typer.Option("--region", help="Region, state or province.")]
+PostalCode = Annotated[str | None, typer.Option("--postal-code", help="Postal code.")]
+Accreditation = Annotated[
+    str | None,
+    typer.Option("--accreditation", help="Its accreditation or quality-assurance statement."),
+]
+AccreditationUrl = Annotated[
+    str | None, typer.Option("--accreditation-url", help="Where the accreditation is published.")
+]
+
+
 @org_app.command("create")
 def org_create(
     slug: Annotated[str, typer.Option("--slug", help="Short name in URLs and the DID.")],
     name: Annotated[str, typer.Option("--name", help="The organisation's name.")],
-    country: Annotated[
-        str | None, typer.Option("--country", help="ISO 3166-1 alpha-2 code, e.g. NL.")
-    ] = None,
-    url: Annotated[str | None, typer.Option("--url", help="Its public web site.")] = None,
-    email: Annotated[str | None, typer.Option("--email", help="Its contact address.")] = None,
+    country: Country = None,
+    url: Url = None,
+    email: Email = None,
+    image: Image = None,
+    description: Description = None,
+    street_address: Street = None,
+    locality: Locality = None,
+    region: Region = None,
+    postal_code: PostalCode = None,
+    accreditation: Accreditation = None,
+    accreditation_url: AccreditationUrl = None,
     did_method: Annotated[
         DidMethodName, typer.Option("--did-method", help="did:web under this server, or did:key.")
     ] = DidMethodName.web,
@@ -92,17 +118,72 @@ def org_create(
     """Create an organisation with its first signing key and print its DID."""
     from credstack.services.actors import Actor
 
+    profile = {
+        "country": country,
+        "url": url,
+        "email": email,
+        "image": image,
+        "description": description,
+        "street_address": street_address,
+        "locality": locality,
+        "region": region,
+        "postal_code": postal_code,
+        "accreditation": accreditation,
+        "accreditation_url": accreditation_url,
+    }
     with _operator_session() as services:
         organization = services.organizations.create(
             Actor.operator("cli"),
             slug=slug,
             name=name,
-            country=country,
-            url=url,
-            email=email,
             did_method=did_method.value,
+            **{field: value for field, value in profile.items() if value is not None},
         )
     typer.echo(organization.issuer_did)
+
+
+@org_app.command("update")
+def org_update(
+    slug: Annotated[str, typer.Option("--slug", help="The organisation's slug.")],
+    name: Annotated[str | None, typer.Option("--name", help="The organisation's name.")] = None,
+    country: Country = None,
+    url: Url = None,
+    email: Email = None,
+    image: Image = None,
+    description: Description = None,
+    street_address: Street = None,
+    locality: Locality = None,
+    region: Region = None,
+    postal_code: PostalCode = None,
+    accreditation: Accreditation = None,
+    accreditation_url: AccreditationUrl = None,
+) -> None:
+    """Change an organisation's Profile fields ("" clears one) and print its Profile as JSON."""
+    from credstack.services.actors import Actor
+    from credstack.services.profiles import public_profile
+
+    given = {
+        "name": name,
+        "country": country,
+        "url": url,
+        "email": email,
+        "image": image,
+        "description": description,
+        "street_address": street_address,
+        "locality": locality,
+        "region": region,
+        "postal_code": postal_code,
+        "accreditation": accreditation,
+        "accreditation_url": accreditation_url,
+    }
+    changes = {field: value for field, value in given.items() if value is not None}
+    if not changes:
+        typer.echo("error: give at least one field to change, e.g. --url URL", err=True)
+        raise typer.Exit(2)
+    with _operator_session() as services:
+        organization = services.organizations.update(Actor.operator("cli"), slug, changes)
+        profile = public_profile(organization)
+    typer.echo(json.dumps(profile, indent=2, ensure_ascii=False))
 
 
 @user_app.command("create")

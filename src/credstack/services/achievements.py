@@ -23,6 +23,7 @@ from credstack.model.quality import QualityProfileUnmet, QualityReport, assess, 
 from credstack.model.schema import validate as validate_schema
 from credstack.services.actors import Actor, authorize
 from credstack.services.audit import AuditTrail
+from credstack.services.profiles import issuer_profile
 from credstack.store.achievements import (
     AchievementRecord,
     AchievementRepository,
@@ -266,18 +267,6 @@ class AchievementService:
         if org is None:  # pragma: no cover - a foreign key with cascade
             raise NotFound("The achievement's organisation is gone.", code="organization_not_found")
         return org
-
-
-def issuer_profile(org: Organization) -> dict[str, Any]:
-    """The OB 3.0 issuer Profile of an organisation, as credentials will carry it."""
-    profile: dict[str, Any] = {"id": org.issuer_did, "type": ["Profile"], "name": org.name}
-    if org.url:
-        profile["url"] = org.url
-    if org.email:
-        profile["email"] = org.email
-    if org.country:
-        profile["address"] = {"type": ["Address"], "addressCountry": org.country}
-    return profile
 
 
 def _checked(

@@ -31,10 +31,11 @@ from credstack.errors import Conflict, InvalidInput, NotFound
 from credstack.issue import SUITES, Suite, credential_subject, issue
 from credstack.model.quality import EU_MICROCREDENTIAL_CONTEXT
 from credstack.proofs.data_integrity import add_proof
-from credstack.services.achievements import AchievementService, issuer_profile
+from credstack.services.achievements import AchievementService
 from credstack.services.actors import Actor, authorize
 from credstack.services.audit import AuditTrail
 from credstack.services.organizations import OrganizationService, SigningKind
+from credstack.services.profiles import issuer_profile
 from credstack.status import MIN_LENGTH, Bitstring, allocate, status_list_entry
 from credstack.status import status_list_credential as unsigned_status_list
 from credstack.store.credentials import (
@@ -129,7 +130,7 @@ class CredentialService:
             signer.private_key,
             recipient=request.recipient,
             suite=suite,
-            issuer=issuer_profile(org),
+            issuer=issuer_profile(org, accreditation=EU_MICROCREDENTIAL_CONTEXT in contexts),
             verification_method=signer.verification_method,
             valid_until=request.valid_until,
             credential_id=credential_id,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -23,9 +24,10 @@ from credstack.proofs.did_key import did_key_for, resolve_did_key, verification_
 from credstack.proofs.did_web import did_web_document, did_web_for
 from credstack.proofs.keys import PrivateKey, generate_key, public_key_from_multikey
 from credstack.services import validation
-from credstack.services.actors import Actor, authorize
+from credstack.services.actors import Actor, authorize, authorize_member
 from credstack.services.audit import AuditTrail
 from credstack.services.ports import KeyVault
+from credstack.services.profiles import apply_profile
 from credstack.store.keys import SigningKeyRepository
 from credstack.store.models import Organization, SigningKey
 from credstack.store.organizations import OrganizationRepository
@@ -88,29 +90,23 @@ class OrganizationService:
         *,
         slug: str,
         name: str,
-        country: str | None = None,
-        url: str | None = None,
-        email: str | None = None,
-        description: str | None = None,
         did_method: DidMethod = "web",
+        **profile: str | None,
     ) -> Organization:
-        """A new organisation with its first Ed25519 signing key."""
+        """A new organisation with its first Ed25519 signing key.
+
+        ``profile`` holds the other Profile fields (``profiles.PROFILE_FIELDS``: url, email,
+        image, description, country, street_address, locality, region, postal_code,
+        accreditation, accreditation_url).
+        """
         authorize(actor, None, "create_organization")
         slug = validation.slug(slug)
         if did_method not in ("web", "key"):
             raise InvalidInput(
                 f"{did_method!r} is not a DID method; use web or key.", code="invalid_did_method"
             )
-        organization = Organization(
-            id=uuid.uuid4(),
-            slug=slug,
-            name=validation.text(name, field="name", max_length=200),
-            country=validation.country(country) if country else None,
-            url=validation.http_url(url) if url else None,
-            email=validation.email(email) if email else None,
-            description=description.strip() if description else None,
-            did_method=did_method,
-        )
+        organization = Organization(id=uuid.uuid4(), slug=slug, did_method=did_method)
+        apply_profile(organization, {"name": name, **profile})
         if self._organizations.by_slug(slug) is not None:
             raise _slug_taken(slug)
         first_key = generate_key("ed25519")
@@ -140,9 +136,40 @@ class OrganizationService:
             raise NotFound(f"No organisation has the slug {slug!r}.", code="organization_not_found")
         return organization
 
+    def update(self, actor: Actor, slug: str, changes: Mapping[str, str | None]) -> Organization:
+        """Change Profile fields (``None`` clears one); credentials issued before keep theirs."""
+        organization = self.get(slug)
+        authorize(actor, organization.id, "update_organization")
+        changed = apply_profile(organization, changes)
+        if changed:
+            self._session.flush()
+            self._audit.record(
+                actor,
+                organization.id,
+                "organization.updated",
+                organization.issuer_did,
+                {"fields": changed},
+            )
+        return organization
+
+    def read(self, actor: Actor, slug: str) -> Organization:
+        """The organisation, for any role of it."""
+        organization = self.get(slug)
+        authorize_member(actor, organization.id)
+        return organization
+
     def keys(self, slug: str) -> list[SigningKey]:
         """Every key of the organisation, retired ones too, oldest first."""
         return self._keys.for_organization(self.get(slug).id)
+
+    def list_keys(
+        self, actor: Actor, slug: str, *, offset: int = 0, limit: int = 50
+    ) -> list[SigningKey]:
+        """A page of the organisation's keys with their status, for any role of it."""
+        validation.page(offset, limit)
+        organization = self.get(slug)
+        authorize_member(actor, organization.id)
+        return self._keys.for_organization(organization.id, offset=offset, limit=limit)
 
     def did_document(self, slug: str) -> dict[str, Any]:
         """The organisation's DID document, public by nature."""

@@ -74,10 +74,15 @@ class TokenService:
         )
         return CreatedToken(token, secret)
 
-    def list(self, actor: Actor, *, organization: str) -> list[ApiToken]:
+    def list(
+        self, actor: Actor, *, organization: str, offset: int = 0, limit: int | None = None
+    ) -> list[ApiToken]:
+        """The organisation's tokens (a page of them with ``limit``), oldest first."""
+        if limit is not None:
+            validation.page(offset, limit)
         org = self._organization(organization)
         authorize(actor, org.id, "manage_tokens")
-        return self._tokens.for_organization(org.id)
+        return self._tokens.for_organization(org.id, offset=offset, limit=limit)
 
     def revoke(self, actor: Actor, *, organization: str, token: str) -> ApiToken:
         """Revoke the token named by its id or its listed prefix; revoking twice is harmless."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
@@ -12,9 +13,16 @@ from sqlalchemy.orm import Session
 
 from credstack.errors import Conflict, Forbidden, InvalidInput, NotFound
 from credstack.services import validation
-from credstack.services.actors import Actor, Role, authorize_grant, check_role
+from credstack.services.actors import (
+    Actor,
+    Role,
+    authorize,
+    authorize_grant,
+    check_role,
+    outranks,
+)
 from credstack.services.audit import AuditTrail
-from credstack.store.models import Membership, User
+from credstack.store.models import Membership, Organization, User
 from credstack.store.organizations import OrganizationRepository
 from credstack.store.users import UserRepository
 
@@ -84,6 +92,72 @@ class UserService:
         self._audit.record(actor, org.id, "member.added", f"user:{user.id}", {"role": granted})
         return CreatedUser(user, membership, generated)
 
+    def members(
+        self, actor: Actor, *, organization: str, offset: int = 0, limit: int = 50
+    ) -> list[tuple[User, Membership]]:
+        """A page of the organisation's members and their roles, by email (admin or above)."""
+        validation.page(offset, limit)
+        org = self._organization(organization)
+        authorize(actor, org.id, "manage_members")
+        return self._users.members(org.id, offset=offset, limit=limit)
+
+    def change_role(
+        self, actor: Actor, *, organization: str, user_id: uuid.UUID, role: str
+    ) -> tuple[User, Membership]:
+        """Give a member another role: neither the old nor the new may be above the actor's."""
+        granted: Role = check_role(role)
+        org = self._organization(organization)
+        authorize_grant(actor, org.id, granted, "manage_members")
+        user, membership = self._member(org, user_id)
+        _may_touch(actor, membership)
+        if membership.role == granted:
+            return user, membership
+        if membership.role == "owner":
+            self._keep_an_owner(org, membership)
+        before = membership.role
+        membership.role = granted
+        self._session.flush()
+        self._audit.record(
+            actor, org.id, "member.role_changed", f"user:{user.id}", {"from": before, "to": granted}
+        )
+        return user, membership
+
+    def remove(self, actor: Actor, *, organization: str, user_id: uuid.UUID) -> None:
+        """Take a member out of the organisation (the user account stays)."""
+        org = self._organization(organization)
+        authorize(actor, org.id, "manage_members")
+        user, membership = self._member(org, user_id)
+        _may_touch(actor, membership)
+        if membership.role == "owner":
+            self._keep_an_owner(org, membership)
+        self._users.remove_membership(membership)
+        self._session.flush()
+        self._audit.record(
+            actor, org.id, "member.removed", f"user:{user.id}", {"role": membership.role}
+        )
+
+    def _organization(self, slug: str) -> Organization:
+        org = self._organizations.by_slug(slug)
+        if org is None:
+            raise NotFound(f"No organisation has the slug {slug!r}.", code="organization_not_found")
+        return org
+
+    def _member(self, org: Organization, user_id: uuid.UUID) -> tuple[User, Membership]:
+        user = self._users.by_id(user_id)
+        membership = self._users.membership(user_id, org.id) if user is not None else None
+        if user is None or membership is None:
+            raise NotFound(f"{org.slug!r} has no member {user_id}.", code="member_not_found")
+        return user, membership
+
+    def _keep_an_owner(self, org: Organization, leaving: Membership) -> None:
+        # The owners' rows are locked, so two owners leaving at once cannot both pass the check
+        # (on PostgreSQL; SQLite runs one writer at a time anyway).
+        if len(self._users.lock_role(org.id, "owner")) <= 1:
+            raise Conflict(
+                f"{org.slug!r} would have no owner left; make someone else owner first.",
+                code="last_owner",
+            )
+
     def authenticate(self, email: str, password: str) -> User:
         """The user whose password this is; ``Forbidden`` (``invalid_credentials``) otherwise."""
         user = self._users.by_email(email.strip())
@@ -110,6 +184,18 @@ class UserService:
             )
         return Actor(
             kind="user", id=str(user.id), organization_id=org.id, role=check_role(membership.role)
+        )
+
+
+def _may_touch(actor: Actor, membership: Membership) -> None:
+    """An admin may not change or remove an owner: only a peer or someone above may."""
+    if actor.kind == "operator" or actor.role is None:
+        return
+    if not outranks(actor.role, check_role(membership.role)):
+        raise Forbidden(
+            f"An {actor.role} may not change a member whose role ({membership.role}) is "
+            "above its own.",
+            code="role_above_own",
         )
 
 

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 from urllib.parse import urlsplit
 
+import pycountry
+
 from credstack.errors import InvalidInput
+
+MAX_PAGE: Final = 500
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
@@ -30,8 +35,9 @@ def email(value: str) -> str:
 
 
 def country(value: str) -> str:
+    """An ISO 3166-1 alpha-2 code that is assigned (pycountry's table, not just two letters)."""
     cleaned = value.strip().upper()
-    if not _COUNTRY.match(cleaned):
+    if not _COUNTRY.match(cleaned) or pycountry.countries.get(alpha_2=cleaned) is None:
         raise InvalidInput(
             f"{value!r} is not an ISO 3166-1 alpha-2 country code (for example NL).",
             code="invalid_country",
@@ -54,3 +60,27 @@ def text(value: str, *, field: str, max_length: int) -> str:
             f"The {field} must have 1 to {max_length} characters.", code=f"invalid_{field}"
         )
     return cleaned
+
+
+def country_name(code: str) -> str:
+    """The English short name of an assigned alpha-2 code: ``NL`` is ``Netherlands``."""
+    found = pycountry.countries.get(alpha_2=code)
+    return str(found.name) if found is not None else code
+
+
+def optional_text(value: str, *, field: str, max_length: int) -> str | None:
+    """``value`` stripped, or None when it is blank (clearing the field)."""
+    cleaned = value.strip()
+    if len(cleaned) > max_length:
+        raise InvalidInput(
+            f"The {field} must have at most {max_length} characters.", code=f"invalid_{field}"
+        )
+    return cleaned or None
+
+
+def page(offset: int, limit: int) -> None:
+    """Refuse a page that is not ``offset >= 0`` and ``1 <= limit <= MAX_PAGE``."""
+    if offset < 0 or not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(
+            f"Paging needs offset >= 0 and 1 <= limit <= {MAX_PAGE}.", code="invalid_paging"
+        )

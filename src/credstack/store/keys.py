@@ -18,13 +18,17 @@ class SigningKeyRepository:
         self._session.add(key)
         return key
 
-    def for_organization(self, organization_id: uuid.UUID) -> list[SigningKey]:
-        """Every key, retired ones too, in creation order (the DID document's order)."""
+    def for_organization(
+        self, organization_id: uuid.UUID, *, offset: int = 0, limit: int | None = None
+    ) -> list[SigningKey]:
+        """Every key (or a page), retired ones too, in creation order (the DID document's)."""
         return list(
             self._session.scalars(
                 select(SigningKey)
                 .where(SigningKey.organization_id == organization_id)
                 .order_by(SigningKey.number)
+                .offset(offset)
+                .limit(limit)
             )
         )
 

@@ -68,6 +68,15 @@ class Organization(Base):
     url: Mapped[str | None] = mapped_column(String(2048))
     email: Mapped[str | None] = mapped_column(String(320))
     description: Mapped[str | None] = mapped_column(Text)
+    image: Mapped[str | None] = mapped_column(String(2048))
+    # The postal address beside ``country`` (OB 3.0 Address).
+    street_address: Mapped[str | None] = mapped_column(String(200))
+    locality: Mapped[str | None] = mapped_column(String(200))
+    region: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(32))
+    # The accreditation or quality-assurance statement (EU Annex I, type of quality assurance).
+    accreditation: Mapped[str | None] = mapped_column(Text)
+    accreditation_url: Mapped[str | None] = mapped_column(String(2048))
     issuer_did: Mapped[str] = mapped_column(String(2048), unique=True)
     did_method: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=_now)

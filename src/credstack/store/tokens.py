@@ -36,11 +36,15 @@ class ApiTokenRepository:
             )
         )
 
-    def for_organization(self, organization_id: uuid.UUID) -> list[ApiToken]:
+    def for_organization(
+        self, organization_id: uuid.UUID, *, offset: int = 0, limit: int | None = None
+    ) -> list[ApiToken]:
         return list(
             self._session.scalars(
                 select(ApiToken)
                 .where(ApiToken.organization_id == organization_id)
                 .order_by(ApiToken.created_at, ApiToken.id)
+                .offset(offset)
+                .limit(limit)
             )
         )

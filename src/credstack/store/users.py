@@ -35,11 +35,29 @@ class UserRepository:
             )
         ).one_or_none()
 
-    def members(self, organization_id: uuid.UUID) -> list[tuple[User, Membership]]:
+    def members(
+        self, organization_id: uuid.UUID, *, offset: int = 0, limit: int | None = None
+    ) -> list[tuple[User, Membership]]:
         rows = self._session.execute(
             select(User, Membership)
             .join(Membership, Membership.user_id == User.id)
             .where(Membership.organization_id == organization_id)
             .order_by(User.email)
+            .offset(offset)
+            .limit(limit)
         )
         return [(user, membership) for user, membership in rows.tuples()]
+
+    def lock_role(self, organization_id: uuid.UUID, role: str) -> list[Membership]:
+        """The memberships with ``role``, locked (FOR UPDATE) until the transaction ends."""
+        return list(
+            self._session.scalars(
+                select(Membership)
+                .where(Membership.organization_id == organization_id, Membership.role == role)
+                .order_by(Membership.id)
+                .with_for_update()
+            )
+        )
+
+    def remove_membership(self, membership: Membership) -> None:
+        self._session.delete(membership)

@@ -13,11 +13,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 
 from credstack.api.deps import CurrentActor, ServicesDep
+from credstack.api.pages import achievement_page, wants_html
 from credstack.api.schemas import AchievementPublic, AchievementSummaryPublic
 from credstack.services.actors import authorize_member
 
@@ -53,10 +54,22 @@ def create_achievement(
     return JSONResponse(content, status_code=201, headers={"Location": view.record.public_id})
 
 
-@router.get("/achievements/{achievement_id}", summary="The Achievement JSON (public)")
-def public_achievement(slug: str, achievement_id: uuid.UUID, services: ServicesDep) -> JSONResponse:
+@router.get(
+    "/achievements/{achievement_id}",
+    summary="The Achievement JSON, or a page for people (public)",
+    responses={200: {"content": {"application/json": {}, "text/html": {}}}},
+)
+def public_achievement(
+    slug: str,
+    achievement_id: uuid.UUID,
+    services: ServicesDep,
+    accept: Annotated[str, Header()] = "",
+) -> Response:
     view = services.achievements.get_public(achievement_id, organization=slug)
-    return JSONResponse(view.document, headers={"Cache-Control": CACHE_CONTROL})
+    headers = {"Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
+    if wants_html(accept):
+        return HTMLResponse(achievement_page(view.document), headers=headers)
+    return JSONResponse(view.document, headers=headers)
 
 
 @router.put("/achievements/{achievement_id}", summary="Edit (a new version once published)")

@@ -1,15 +1,17 @@
-"""``/orgs``: an organisation's public DID document and its profile for its members."""
+"""``/orgs/{slug}``: an organisation's public issuer Profile and DID document; its members read
+its settings at ``/orgs/{slug}/admin`` and admins edit its Profile with ``PATCH``."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from credstack.api.deps import CurrentActor, ServicesDep
-from credstack.api.schemas import OrganizationPublic
-from credstack.services.actors import authorize_member
+from credstack.api.pages import profile_page, wants_html
+from credstack.api.schemas import OrganizationPublic, OrganizationUpdate
+from credstack.services.profiles import public_profile
 
 router = APIRouter(prefix="/orgs", tags=["organizations"])
 
@@ -34,8 +36,28 @@ def did_document(
     )
 
 
-@router.get("/{slug}", summary="The organisation's profile (any role of it)")
+@router.get(
+    "/{slug}",
+    summary="The organisation's public issuer Profile: JSON-LD, or a page for people",
+    responses={200: {"content": {"application/ld+json": {}, "text/html": {}}}},
+)
+def profile(slug: str, services: ServicesDep, accept: Annotated[str, Header()] = "") -> Response:
+    document = public_profile(services.organizations.get(slug))
+    headers = {"Cache-Control": CACHE_CONTROL, "Vary": "Accept"}
+    if wants_html(accept):
+        return HTMLResponse(profile_page(document, slug), headers=headers)
+    media_type = "application/ld+json" if "application/ld+json" in accept else "application/json"
+    return JSONResponse(document, media_type=media_type, headers=headers)
+
+
+@router.patch("/{slug}", summary="Edit the organisation's Profile (admin or above)")
+def update(
+    slug: str, body: OrganizationUpdate, services: ServicesDep, actor: CurrentActor
+) -> OrganizationPublic:
+    updated = services.organizations.update(actor, slug, body.changes())
+    return OrganizationPublic.model_validate(updated)
+
+
+@router.get("/{slug}/admin", summary="The organisation with its settings (any role of it)")
 def organization(slug: str, services: ServicesDep, actor: CurrentActor) -> OrganizationPublic:
-    found = services.organizations.get(slug)
-    authorize_member(actor, found.id)
-    return OrganizationPublic.model_validate(found)
+    return OrganizationPublic.model_validate(services.organizations.read(actor, slug))
