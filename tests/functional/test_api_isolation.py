@@ -1,0 +1,252 @@
+"""The tenant-isolation matrix, on SQLite and PostgreSQL: every mutating endpoint of the app,
+called with a token of another organisation and with a token of a weaker role, is refused
+(403 or 404, problem+json) and changes nothing stored; the same request with a strong enough
+token then succeeds, so the refusals are about the token and not about the request.
+
+The list of endpoints is checked against ``app.routes``: an endpoint added without an entry
+here (or an exemption with its reason) fails ``test_every_mutating_endpoint_is_in_the_matrix``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Final
+
+import pytest
+from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+import credstack.store.achievements
+import credstack.store.credentials  # noqa: F401 - registers every table in Base.metadata
+from credstack.api.app import create_app
+from credstack.bootstrap import Platform
+from credstack.config import Settings
+from credstack.services.credentials import IssueRequest
+from credstack.store.models import Base
+from tests.functional.conftest import ACHIEVEMENT, OPERATOR, token_for
+
+MUTATING: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Endpoints that belong to no organisation and store nothing.
+EXEMPT: Final[dict[tuple[str, str], str]] = {
+    ("POST", "/verify"): "public verification: no organisation, stores nothing",
+    ("POST", "/credentials/verify"): "public VC-API verification: no organisation, stores nothing",
+    (
+        "POST",
+        "/presentations/verify",
+    ): "public VC-API verification: no organisation, stores nothing",
+}
+WEAKER: Final = {"admin": "issuer", "issuer": "assessor"}
+BADGE = {key: value for key, value in ACHIEVEMENT.items() if key != "id"}
+
+
+@dataclass(frozen=True)
+class World:
+    """Organisation A, the target, with something of every kind; B, a stranger."""
+
+    slug: str
+    other: str
+    achievement: str  # a published achievement's uuid
+    draft: str  # a draft achievement's uuid
+    credential: str  # a credential with a suspension entry (its uuid)
+    credential_url: str  # its id
+    token: str  # an issuer token's id
+    member: str  # an issuer member's user id
+    p256_key: str  # an active P-256 key's id
+
+
+@dataclass(frozen=True)
+class Case:
+    """The least role that may call the endpoint, and its requests (method, url, JSON body)."""
+
+    role: str
+    requests: Callable[[World], list[tuple[str, str, Any]]]
+
+
+def one(method: str, path: str, body: Any = None) -> Callable[[World], list[tuple[str, str, Any]]]:
+    return lambda w: [(method, path.format(w=w), body(w) if callable(body) else body)]
+
+
+MATRIX: Final[dict[tuple[str, str], Case]] = {
+    ("POST", "/orgs/{slug}/credentials"): Case(
+        "issuer",
+        one("POST", "/orgs/{w.slug}/credentials", {"achievement": BADGE, "recipient": "a@b.org"}),
+    ),
+    ("POST", "/orgs/{slug}/credentials/issue"): Case(
+        "issuer",
+        one(
+            "POST",
+            "/orgs/{w.slug}/credentials/issue",
+            {
+                "credential": {
+                    "credentialSubject": {"id": "did:example:learner", "achievement": ACHIEVEMENT}
+                }
+            },
+        ),
+    ),
+    ("POST", "/orgs/{slug}/credentials/status"): Case(
+        "issuer",
+        one(
+            "POST",
+            "/orgs/{w.slug}/credentials/status",
+            lambda w: {
+                "credentialId": w.credential_url,
+                "credentialStatus": {
+                    "type": "BitstringStatusListEntry",
+                    "statusPurpose": "suspension",
+                },
+                "status": True,
+            },
+        ),
+    ),
+    ("POST", "/orgs/{slug}/credentials/{credential_id}/{change}"): Case(
+        "issuer",
+        lambda w: [
+            ("POST", f"/orgs/{w.slug}/credentials/{w.credential}/{change}", {"reason": "test"})
+            for change in ("suspend", "unsuspend", "revoke")
+        ],
+    ),
+    ("POST", "/orgs/{slug}/achievements"): Case(
+        "issuer", one("POST", "/orgs/{w.slug}/achievements", BADGE)
+    ),
+    ("PUT", "/orgs/{slug}/achievements/{achievement_id}"): Case(
+        "issuer",
+        one("PUT", "/orgs/{w.slug}/achievements/{w.achievement}", {**BADGE, "name": "Renamed"}),
+    ),
+    ("POST", "/orgs/{slug}/achievements/{achievement_id}/{change}"): Case(
+        "issuer",
+        lambda w: [
+            ("POST", f"/orgs/{w.slug}/achievements/{w.draft}/publish", None),
+            ("POST", f"/orgs/{w.slug}/achievements/{w.achievement}/archive", None),
+        ],
+    ),
+    ("PATCH", "/orgs/{slug}"): Case(
+        "admin", one("PATCH", "/orgs/{w.slug}", {"name": "Taken", "url": "https://evil.example"})
+    ),
+    ("POST", "/orgs/{slug}/tokens"): Case(
+        "admin", one("POST", "/orgs/{w.slug}/tokens", {"role": "issuer"})
+    ),
+    ("POST", "/orgs/{slug}/tokens/{token_id}/revoke"): Case(
+        "admin", one("POST", "/orgs/{w.slug}/tokens/{w.token}/revoke")
+    ),
+    ("POST", "/orgs/{slug}/members"): Case(
+        "admin",
+        one(
+            "POST",
+            "/orgs/{w.slug}/members",
+            lambda w: {"email": f"new-{w.slug}@x.org", "role": "issuer"},
+        ),
+    ),
+    ("PATCH", "/orgs/{slug}/members/{user_id}"): Case(
+        "admin", one("PATCH", "/orgs/{w.slug}/members/{w.member}", {"role": "assessor"})
+    ),
+    ("DELETE", "/orgs/{slug}/members/{user_id}"): Case(
+        "admin", one("DELETE", "/orgs/{w.slug}/members/{w.member}")
+    ),
+    ("POST", "/orgs/{slug}/keys/rotate"): Case(
+        "admin", one("POST", "/orgs/{w.slug}/keys/rotate", {"kind": "p256"})
+    ),
+    ("POST", "/orgs/{slug}/keys/{key_id}/retire"): Case(
+        "admin", one("POST", "/orgs/{w.slug}/keys/{w.p256_key}/retire")
+    ),
+}
+
+
+def mutating_routes() -> set[tuple[str, str]]:
+    app = create_app(Settings(database_url="sqlite://", secret_key="x" * 32))
+    # iter_route_contexts flattens included routers (FastAPI includes them lazily).
+    return {
+        (method, route.path)
+        for route in iter_route_contexts(app.routes)
+        if route.path is not None
+        for method in (route.methods or set()) & MUTATING
+    }
+
+
+def test_every_mutating_endpoint_is_in_the_matrix() -> None:
+    routes = mutating_routes()
+    missing = routes - set(MATRIX) - set(EXEMPT)
+    assert not missing, f"add these to MATRIX (or EXEMPT, with the reason): {sorted(missing)}"
+    assert not (set(MATRIX) | set(EXEMPT)) - routes, "entries for endpoints that do not exist"
+    assert not set(MATRIX) & set(EXEMPT)
+
+
+@pytest.fixture
+def world(api_platform: Platform) -> World:
+    suffix = uuid.uuid4().hex[:10]
+    slug, other = f"iso-{suffix}", f"iso-{suffix}-b"
+    with api_platform.unit_of_work() as services:
+        services.organizations.create(OPERATOR, slug=slug, name="Target")
+        services.organizations.create(OPERATOR, slug=other, name="Stranger")
+        published = services.achievements.create(
+            OPERATOR, organization=slug, achievement=BADGE, publish=True
+        )
+        draft = services.achievements.create(OPERATOR, organization=slug, achievement=BADGE)
+        issued = services.credentials.issue(
+            OPERATOR,
+            slug,
+            IssueRequest(recipient="l@x.org", achievement=BADGE, status_purpose="suspension"),
+        )
+        token = services.tokens.create(OPERATOR, organization=slug, role="issuer").token
+        member = services.users.create(
+            OPERATOR, email=f"m-{suffix}@x.org", organization=slug, role="issuer"
+        ).user
+        services.users.create(OPERATOR, email=f"o-{suffix}@x.org", organization=slug, role="owner")
+        p256 = services.organizations.rotate_key(OPERATOR, slug, "p256")
+        return World(
+            slug=slug,
+            other=other,
+            achievement=str(published.record.id),
+            draft=str(draft.record.id),
+            credential=str(issued.id),
+            credential_url=issued.credential_id,
+            token=str(token.id),
+            member=str(member.id),
+            p256_key=str(p256.id),
+        )
+
+
+def snapshot(platform: Platform) -> dict[str, list[str]]:
+    """Every row of every table, as text: a change anywhere shows."""
+    with platform.engine.connect() as connection:
+        return {
+            table.name: sorted(repr(tuple(row)) for row in connection.execute(select(table)))
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def call(client: TestClient, request: tuple[str, str, Any], secret: str) -> Any:
+    method, url, body = request
+    return client.request(method, url, json=body, headers={"Authorization": f"Bearer {secret}"})
+
+
+def refusals(world: World, platform: Platform, role: str) -> Iterator[tuple[str, str]]:
+    """(who, secret) pairs that must be refused: the stranger's owner, and the weaker role."""
+    yield "another organisation's owner", token_for(platform, world.other, "owner")
+    yield f"a {WEAKER[role]} of the organisation", token_for(platform, world.slug, WEAKER[role])
+
+
+@pytest.mark.parametrize("endpoint", sorted(MATRIX), ids=" ".join)
+def test_refused_and_nothing_changes(
+    client: TestClient, api_platform: Platform, world: World, endpoint: tuple[str, str]
+) -> None:
+    case = MATRIX[endpoint]
+    allowed = token_for(api_platform, world.slug, case.role)
+    refused_by = list(refusals(world, api_platform, case.role))
+    before = snapshot(api_platform)
+    for who, secret in refused_by:
+        for request in case.requests(world):
+            response = call(client, request, secret)
+            assert response.status_code in (403, 404), (who, request, response.text)
+            assert response.headers["content-type"] == "application/problem+json"
+            assert response.json()["code"] in {
+                "other_organization",
+                "role_too_weak",
+                "organization_not_found",
+            }, (who, request)
+    assert snapshot(api_platform) == before
+    for request in case.requests(world):
+        response = call(client, request, allowed)
+        assert response.is_success, (request, response.text)
