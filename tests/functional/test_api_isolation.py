@@ -1,7 +1,8 @@
 """The tenant-isolation matrix, on SQLite and PostgreSQL: every mutating endpoint of the app,
 called with a token of another organisation and with a token of a weaker role, is refused
 (403 or 404, problem+json) and changes nothing stored; the same request with a strong enough
-token then succeeds, so the refusals are about the token and not about the request.
+token then succeeds, so the refusals are about the token and not about the request. Every read
+that takes a token refuses a token of another organisation too.
 
 The list of endpoints is checked against ``app.routes``: an endpoint added without an entry
 here (or an exemption with its reason) fails ``test_every_mutating_endpoint_is_in_the_matrix``.
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import pytest
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -22,6 +24,7 @@ from sqlalchemy import select
 import credstack.store.achievements
 import credstack.store.credentials  # noqa: F401 - registers every table in Base.metadata
 from credstack.api.app import create_app
+from credstack.api.deps import get_actor
 from credstack.bootstrap import Platform
 from credstack.config import Settings
 from credstack.services.credentials import IssueRequest
@@ -154,15 +157,31 @@ MATRIX: Final[dict[tuple[str, str], Case]] = {
 }
 
 
-def mutating_routes() -> set[tuple[str, str]]:
+def routes(methods: frozenset[str]) -> dict[tuple[str, str], Dependant | None]:
+    """(method, path) of every route with one of ``methods``, and its dependencies."""
     app = create_app(Settings(database_url="sqlite://", secret_key="x" * 32))
     # iter_route_contexts flattens included routers (FastAPI includes them lazily).
     return {
-        (method, route.path)
+        (method, route.path): getattr(route, "dependant", None)
         for route in iter_route_contexts(app.routes)
         if route.path is not None
-        for method in (route.methods or set()) & MUTATING
+        for method in (route.methods or set()) & methods
     }
+
+
+def mutating_routes() -> set[tuple[str, str]]:
+    return set(routes(MUTATING))
+
+
+def needs_token(dependant: Dependant | None) -> bool:
+    if dependant is None:
+        return False
+    return dependant.call is get_actor or any(needs_token(d) for d in dependant.dependencies)
+
+
+def token_reads() -> list[str]:
+    """The paths of every GET that takes an API token."""
+    return sorted(path for (_, path), dep in routes(frozenset({"GET"})).items() if needs_token(dep))
 
 
 def test_every_mutating_endpoint_is_in_the_matrix() -> None:
@@ -250,3 +269,21 @@ def test_refused_and_nothing_changes(
     for request in case.requests(world):
         response = call(client, request, allowed)
         assert response.is_success, (request, response.text)
+
+
+def test_the_reads_list_is_not_empty() -> None:
+    assert "/orgs/{slug}/tokens" in token_reads()
+    assert "/orgs/{slug}" not in token_reads()  # the public profile
+
+
+@pytest.mark.parametrize("path", token_reads())
+def test_every_token_read_refuses_another_organisation(
+    client: TestClient, api_platform: Platform, world: World, path: str
+) -> None:
+    url = path.format(slug=world.slug, achievement_id=world.draft)
+    stranger = token_for(api_platform, world.other, "owner")
+    refused = client.get(url, headers={"Authorization": f"Bearer {stranger}"})
+    assert refused.status_code in (403, 404), refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    owner = token_for(api_platform, world.slug, "owner")
+    assert client.get(url, headers={"Authorization": f"Bearer {owner}"}).status_code == 200

@@ -151,3 +151,16 @@ def test_a_token_of_one_organisation_cannot_touch_another(
         services.organizations.rotate_key(owner_of_beta, acme)
     assert session.scalars(select(User)).all() == before
     assert len(services.organizations.keys(acme)) == 1
+
+
+def test_an_admin_may_not_revoke_an_owners_token(services: Services, acme: str) -> None:
+    owners = services.tokens.create(OPERATOR, organization=acme, role="owner")
+    admin = services.tokens.authenticate(
+        services.tokens.create(OPERATOR, organization=acme, role="admin").secret
+    )
+    with pytest.raises(Forbidden) as raised:
+        services.tokens.revoke(admin, organization=acme, token=str(owners.token.id))
+    assert raised.value.code == "role_above_own"
+    assert owners.token.revoked_at is None
+    issuers = services.tokens.create(OPERATOR, organization=acme, role="issuer")
+    assert services.tokens.revoke(admin, organization=acme, token=issuers.token.prefix).revoked_at

@@ -89,6 +89,8 @@ class TokenService:
         org = self._organization(organization)
         authorize(actor, org.id, "manage_tokens")
         found = self._find(org, token.strip())
+        # An admin may not cut off an owner's token, as it may not remove an owner.
+        authorize_grant(actor, org.id, check_role(found.role), "manage_tokens")
         if found.revoked_at is None:
             found.revoked_at = datetime.now(UTC)
             self._session.flush()
