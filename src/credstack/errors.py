@@ -125,3 +125,13 @@ class InvalidJwt(InvalidInput):
     """A VC-JWT that is malformed, uses a refused algorithm, or does not verify; see ``code``."""
 
     code = "invalid_jwt"
+
+
+class InvalidBulkFile(InvalidInput):
+    """A bulk issuance file with bad rows; ``problems`` lists each one with its line."""
+
+    code = "invalid_bulk_file"
+
+    def __init__(self, message: str, problems: list[tuple[int, str]]) -> None:
+        super().__init__(message)
+        self.problems = problems

@@ -8,9 +8,14 @@ an array, and so does every OB 3.0 verifier), so the issuer picks the entry's pu
 unsuspend toggle the bit; revoke sets it for good). The credential is signed with the
 organisation's active key and stored as the exact text handed out.
 
-The status list credential is signed again on each request, with a short validity: cheap with
-Ed25519 and always current. Caching a signed copy per list (invalidated by a bit flip) is the
-next step when the load asks for it.
+The signed status list credential is kept with its list and signed again only when a bit has
+changed since (a flip bumps the list's ``revision`` and enqueues ``publish_status_list``) or
+when less than half of its validity is left; the public route serves the stored text with an
+ETag, so caches and CDNs revalidate it cheaply.
+
+Index allocation is recorded in the list's ``allocated`` bits, so a bulk batch can reserve its
+indexes in a short transaction of its own and sign outside the list's lock (``reserve``); an
+index reserved by a batch that then died stays unused, which random allocation allows.
 """
 
 from __future__ import annotations
@@ -27,14 +32,15 @@ from typing import Any, Final, get_args
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from credstack.errors import Conflict, InvalidInput, NotFound
+from credstack.errors import Conflict, Error, InvalidInput, NotFound
 from credstack.issue import SUITES, Suite, credential_subject, issue
 from credstack.model.quality import EU_MICROCREDENTIAL_CONTEXT
 from credstack.proofs.data_integrity import add_proof
 from credstack.services.achievements import AchievementService
 from credstack.services.actors import Actor, authorize
 from credstack.services.audit import AuditTrail
-from credstack.services.organizations import OrganizationService, SigningKind
+from credstack.services.organizations import OrganizationService, Signer, SigningKind
+from credstack.services.ports import NO_QUEUE, TaskQueue
 from credstack.services.profiles import issuer_profile
 from credstack.status import MIN_LENGTH, Bitstring, allocate, status_list_entry
 from credstack.status import status_list_credential as unsigned_status_list
@@ -51,6 +57,8 @@ LIST_LENGTH: Final = MIN_LENGTH
 # ttl in milliseconds); the HTTP cache holds it for a minute too.
 LIST_VALIDITY: Final = timedelta(minutes=10)
 LIST_TTL_MS: Final = 60_000
+# A stored list is signed again when less than this is left of its validity.
+LIST_REFRESH: Final = LIST_VALIDITY / 2
 MAX_PAGE: Final = 500
 _KIND: Final[dict[str, SigningKind]] = {"ecdsa-rdfc-2019": "p256"}
 
@@ -85,6 +93,28 @@ class IssueRequest:
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Slot:
+    """A status list index handed out for one credential."""
+
+    list_id: uuid.UUID
+    url: str
+    purpose: str
+    index: int
+
+
+@dataclass(frozen=True)
+class PublishedStatusList:
+    """The signed status list credential as served, with its HTTP validators."""
+
+    text: str
+    etag: str
+    last_modified: datetime
+
+
+_Resolved = tuple[dict[str, Any], tuple[uuid.UUID, int] | None, list[str]]
+
+
 class CredentialService:
     def __init__(
         self,
@@ -93,12 +123,14 @@ class CredentialService:
         audit: AuditTrail,
         organizations: OrganizationService,
         achievements: AchievementService,
+        queue: TaskQueue = NO_QUEUE,
     ) -> None:
         self._session = session
         self._base_url = base_url.rstrip("/")
         self._audit = audit
         self._organizations = organizations
         self._achievements = achievements
+        self._queue = queue
         self._credentials = CredentialRepository(session)
 
     def issue(
@@ -118,13 +150,87 @@ class CredentialService:
             earlier = self._credentials.by_idempotency_key(org.id, idempotency_key)
             if earlier is not None:
                 return _replayed(earlier, request)
-        achievement, version, contexts = self._achievement(org, request)
-        subject = credential_subject(request.recipient)  # refuses a bad recipient early
+        resolved = self._achievement(org, request)
+        credential_subject(request.recipient)  # refuses a bad recipient early
+        (slot,) = self._allocate(org, _purpose(request.status_purpose), 1)
+        signer = self._organizations.signer(slug, _KIND.get(suite, "ed25519"))
+        return self._sign_and_store(
+            actor, org, request, suite, idempotency_key, slot, resolved, signer
+        )
+
+    def reserve(self, actor: Actor, slug: str, purpose: str, count: int) -> list[Slot]:
+        """``count`` status list indexes for a batch that will issue in a later transaction.
+
+        Run in a transaction of its own: the list stays locked only while the indexes are
+        drawn, so workers signing batches in parallel do not wait on each other.
+        """
+        org = self._organizations.get(slug)
+        authorize(actor, org.id, "issue")
+        return self._allocate(org, _purpose(purpose), count)
+
+    def issue_batch(
+        self,
+        actor: Actor,
+        slug: str,
+        items: Sequence[tuple[IssueRequest, str]],
+        slots: Sequence[Slot] = (),
+    ) -> builtins.list[IssuedCredentialRecord | Error]:
+        """Issue each ``(request, idempotency key)`` through the same path as ``issue``.
+
+        The organisation, achievement and signing key are read once for the batch, the keys
+        already used are looked up in one query, and indexes come from ``slots`` (reserved
+        earlier) before any are drawn here. A row that is refused gives its error in place of
+        a credential; the others are issued.
+        """
+        org = self._organizations.get(slug)
+        authorize(actor, org.id, "issue")
+        keys = [_key(key) for _, key in items]
+        earlier = self._credentials.by_idempotency_keys(org.id, keys)
+        achievements: dict[str | None, _Resolved] = {}
+        signers: dict[SigningKind, Signer] = {}
+        free = list(reversed(slots))
+        results: builtins.list[IssuedCredentialRecord | Error] = []
+        for (request, _), key in zip(items, keys, strict=True):
+            try:
+                if key in earlier:
+                    results.append(_replayed(earlier[key], request))
+                    continue
+                suite = _suite(request.suite)
+                if request.achievement_id not in achievements or request.achievement is not None:
+                    achievements[request.achievement_id] = self._achievement(org, request)
+                credential_subject(request.recipient)
+                purpose = _purpose(request.status_purpose)
+                slot = free.pop() if free and free[-1].purpose == purpose else None
+                if slot is None:
+                    (slot,) = self._allocate(org, purpose, 1)
+                kind = _KIND.get(suite, "ed25519")
+                if kind not in signers:
+                    signers[kind] = self._organizations.signer(slug, kind)
+                resolved = achievements[request.achievement_id]
+                results.append(
+                    self._sign_and_store(
+                        actor, org, request, suite, key, slot, resolved, signers[kind]
+                    )
+                )
+            except Error as exc:
+                results.append(exc)
+        return results
+
+    def _sign_and_store(
+        self,
+        actor: Actor,
+        org: Organization,
+        request: IssueRequest,
+        suite: Suite,
+        idempotency_key: str | None,
+        slot: Slot,
+        resolved: _Resolved,
+        signer: Signer,
+    ) -> IssuedCredentialRecord:
+        achievement, version, contexts = resolved
+        subject = credential_subject(request.recipient)
         record_id = uuid.uuid4()
         credential_id = f"{self._base_url}/credentials/{record_id}"
-        purpose = _purpose(request.status_purpose)
-        status_list, index = self._allocate(org, purpose)
-        signer = self._organizations.signer(slug, _KIND.get(suite, "ed25519"))
         issued = issue(
             achievement,
             signer.private_key,
@@ -135,7 +241,7 @@ class CredentialService:
             valid_until=request.valid_until,
             credential_id=credential_id,
             extra_contexts=contexts,
-            credential_status=status_list_entry(status_list.url, index, purpose=purpose),
+            credential_status=status_list_entry(slot.url, slot.index, purpose=slot.purpose),
             result=request.result,
             evidence=request.evidence,
             awarded_date=request.awarded_date,
@@ -154,9 +260,9 @@ class CredentialService:
             media_type=issued.media_type,
             text=issued.text,
             status="active",
-            status_purpose=purpose,
-            status_list_id=status_list.id,
-            status_index=index,
+            status_purpose=slot.purpose,
+            status_list_id=slot.list_id,
+            status_index=slot.index,
             idempotency_key=idempotency_key,
             request_hash=request.digest() if idempotency_key else None,
         )
@@ -261,37 +367,70 @@ class CredentialService:
         return self.revoke(actor, slug, record.id) if status else record
 
     def status_list_credential(self, slug: str, list_id: uuid.UUID | str) -> dict[str, Any]:
-        """The signed ``BitstringStatusListCredential`` (public), built from the stored bits."""
+        """The signed ``BitstringStatusListCredential`` (public), as a JSON object."""
+        parsed: dict[str, Any] = json.loads(self.published_status_list(slug, list_id).text)
+        return parsed
+
+    def published_status_list(self, slug: str, list_id: uuid.UUID | str) -> PublishedStatusList:
+        """The stored signed list, signed again first if its bits changed or it is ageing."""
         key = _uuid(list_id)
         found = self._credentials.status_list(key) if key is not None else None
         org = self._organizations.get(slug)
         if found is None or found.organization_id != org.id:
             raise NotFound(f"{slug!r} has no status list {list_id}.", code="status_list_not_found")
-        now = datetime.now(UTC).replace(microsecond=0)
-        # Valid from the last change of its bits, not from "now": a verifier whose clock read a
-        # moment before this request was served must not see the list as not yet valid.
-        changed = found.updated_at.astimezone(UTC).replace(microsecond=0)
-        unsigned = unsigned_status_list(
-            found.url,
-            issuer=org.issuer_did,
-            purpose=found.purpose,
-            bitstring=_bits(found),
-            valid_from=min(changed, now),
-            valid_until=now + LIST_VALIDITY,
-            ttl=LIST_TTL_MS,
-        )
-        signer = self._organizations.signer(slug)
-        return add_proof(
-            unsigned,
-            signer.private_key,
-            cryptosuite="eddsa-rdfc-2022",
-            verification_method=signer.verification_method,
-            created=now,
-        )
+        return self._publish(org, found)
 
-    def _achievement(
-        self, org: Organization, request: IssueRequest
-    ) -> tuple[dict[str, Any], tuple[uuid.UUID, int] | None, builtins.list[str]]:
+    def publish_status_list(self, list_id: uuid.UUID | str) -> None:
+        """The ``publish_status_list`` task: sign the list again if it is stale."""
+        key = _uuid(list_id)
+        found = self._credentials.status_list(key) if key is not None else None
+        if found is None:
+            raise NotFound(f"No status list {list_id}.", code="status_list_not_found")
+        org = self._session.get(Organization, found.organization_id)
+        assert org is not None  # a foreign key
+        self._publish(org, found)
+
+    def _publish(self, org: Organization, found: StatusListRecord) -> PublishedStatusList:
+        now = datetime.now(UTC).replace(microsecond=0)
+        stale = (
+            found.published is None
+            or found.published_at is None
+            or found.published_until is None
+            or found.published_revision != found.revision
+            or found.published_until - now < LIST_REFRESH
+        )
+        if stale:
+            # Valid from the last change of its bits, not from "now": a verifier whose clock read
+            # a moment before this request was served must not see the list as not yet valid.
+            changed = found.updated_at.astimezone(UTC).replace(microsecond=0)
+            unsigned = unsigned_status_list(
+                found.url,
+                issuer=org.issuer_did,
+                purpose=found.purpose,
+                bitstring=_bits(found),
+                valid_from=min(changed, now),
+                valid_until=now + LIST_VALIDITY,
+                ttl=LIST_TTL_MS,
+            )
+            signer = self._organizations.signer(org.slug)
+            signed = add_proof(
+                unsigned,
+                signer.private_key,
+                cryptosuite="eddsa-rdfc-2022",
+                verification_method=signer.verification_method,
+                created=now,
+            )
+            found.published = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
+            found.published_revision = found.revision
+            found.published_at = now
+            found.published_until = now + LIST_VALIDITY
+            self._session.flush()
+        assert found.published is not None
+        assert found.published_at is not None
+        digest = hashlib.sha256(found.published.encode()).hexdigest()[:32]
+        return PublishedStatusList(found.published, f'"{digest}"', found.published_at)
+
+    def _achievement(self, org: Organization, request: IssueRequest) -> _Resolved:
         if (request.achievement_id is None) == (request.achievement is None):
             raise InvalidInput(
                 "Give either achievementId or achievement, not both or neither.",
@@ -316,12 +455,32 @@ class CredentialService:
         contexts = [EU_MICROCREDENTIAL_CONTEXT] if view.record.quality_profile == "eu-2022" else []
         return view.document, (view.record.id, view.version), contexts
 
-    def _allocate(self, org: Organization, purpose: str) -> tuple[StatusListRecord, int]:
-        status_list = self._credentials.newest_list(org.id, purpose)
-        if status_list is not None:
-            used = self._credentials.used_indexes(status_list)
-            if len(used) < status_list.length:
-                return status_list, allocate(used, status_list.length)
+    def _allocate(self, org: Organization, purpose: str, count: int) -> builtins.list[Slot]:
+        """``count`` random free indexes, marked allocated; new lists are started as needed."""
+        slots: builtins.list[Slot] = []
+        status_list = self._credentials.newest_list_for_update(org.id, purpose)
+        while len(slots) < count:
+            if status_list is None:
+                status_list = self._new_list(org, purpose)
+            allocated = self._allocated(status_list)
+            room = status_list.length - allocated.count()
+            for _ in range(min(room, count - len(slots))):
+                index = allocate(allocated.get, status_list.length)
+                allocated.set(index)
+                slots.append(Slot(status_list.id, status_list.url, purpose, index))
+            status_list.allocated = allocated.encode().encode("ascii")
+            status_list = None
+        self._session.flush()
+        return slots
+
+    def _allocated(self, status_list: StatusListRecord) -> Bitstring:
+        if status_list.allocated is not None:
+            return Bitstring.decode(status_list.allocated.decode("ascii"))
+        # A list from before allocations were recorded: the indexes its credentials hold.
+        used = self._credentials.used_indexes(status_list)
+        return Bitstring.generate(status_list.length, used)
+
+    def _new_list(self, org: Organization, purpose: str) -> StatusListRecord:
         list_id = uuid.uuid4()
         status_list = self._credentials.add_list(
             StatusListRecord(
@@ -331,10 +490,11 @@ class CredentialService:
                 length=LIST_LENGTH,
                 bits=Bitstring(LIST_LENGTH).encode().encode("ascii"),
                 url=f"{self._base_url}/orgs/{org.slug}/status/{list_id}",
+                revision=0,
             )
         )
         self._session.flush()
-        return status_list, allocate(set(), LIST_LENGTH)
+        return status_list
 
     def _flip(self, record: IssuedCredentialRecord, *, value: bool) -> None:
         status_list = self._credentials.status_list_for_update(record.status_list_id)
@@ -344,6 +504,8 @@ class CredentialService:
         bits.set(record.status_index, value)
         status_list.bits = bits.encode().encode("ascii")
         status_list.updated_at = datetime.now(UTC)
+        status_list.revision += 1
+        self._queue.enqueue("publish_status_list", list_id=str(status_list.id))
 
     def _changed(
         self, actor: Actor, record: IssuedCredentialRecord, action: str, reason: str | None

@@ -33,8 +33,11 @@ STATUS_PURPOSES: Final = ("revocation", "suspension")
 class StatusListRecord(Base):
     """One Bitstring Status List of an organisation, for one purpose.
 
-    ``bits`` is the raw (uncompressed) bit string, ``length`` bits long; the published list
-    credential is built from it and signed on each request.
+    ``bits`` is the encoded bit string (GZIP + base64url), ``length`` bits long; ``allocated``
+    marks, the same way, the indexes handed out (reserved by a bulk batch or held by a
+    credential). ``revision`` counts changes of ``bits``; ``published`` is the signed list
+    credential made from ``published_revision``, re-signed only when the bits have changed
+    since or its validity runs low.
     """
 
     __tablename__ = "status_lists"
@@ -54,6 +57,12 @@ class StatusListRecord(Base):
     url: Mapped[str] = mapped_column(String(2048), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=_now)
     updated_at: Mapped[datetime] = mapped_column(default=_now)
+    allocated: Mapped[bytes | None] = mapped_column(LargeBinary)
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    published: Mapped[str | None] = mapped_column(Text)
+    published_revision: Mapped[int | None]
+    published_at: Mapped[datetime | None]
+    published_until: Mapped[datetime | None]
 
 
 class IssuedCredentialRecord(Base):
@@ -152,7 +161,10 @@ class CredentialRepository:
             .execution_options(populate_existing=True)
         ).one_or_none()
 
-    def newest_list(self, organization_id: uuid.UUID, purpose: str) -> StatusListRecord | None:
+    def newest_list_for_update(
+        self, organization_id: uuid.UUID, purpose: str
+    ) -> StatusListRecord | None:
+        """The newest list, locked and read afresh (allocation reads and writes ``allocated``)."""
         return self._session.scalars(
             select(StatusListRecord)
             .where(
@@ -162,7 +174,22 @@ class CredentialRepository:
             .order_by(StatusListRecord.created_at.desc(), StatusListRecord.id)
             .limit(1)
             .with_for_update()
+            .execution_options(populate_existing=True)
         ).one_or_none()
+
+    def by_idempotency_keys(
+        self, organization_id: uuid.UUID, keys: list[str]
+    ) -> dict[str, IssuedCredentialRecord]:
+        """The credentials already issued under any of ``keys``, by key (one query a batch)."""
+        if not keys:
+            return {}
+        found = self._session.scalars(
+            select(IssuedCredentialRecord).where(
+                IssuedCredentialRecord.organization_id == organization_id,
+                IssuedCredentialRecord.idempotency_key.in_(keys),
+            )
+        )
+        return {record.idempotency_key or "": record for record in found}
 
     def used_indexes(self, status_list: StatusListRecord) -> set[int]:
         """The indexes of the list that credentials hold."""

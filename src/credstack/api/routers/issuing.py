@@ -5,10 +5,12 @@ organisation, issuer role or above), and the VC-API ``credentials/issue``;
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
@@ -229,7 +231,40 @@ def change_status(
     return CredentialSummary.of(action(actor, slug, credential_id, reason))
 
 
-@router.get("/status/{list_id}", summary="A signed Bitstring Status List credential (public)")
-def status_list(slug: str, list_id: uuid.UUID, services: ServicesDep) -> JSONResponse:
-    document = services.credentials.status_list_credential(slug, list_id)
-    return JSONResponse(document, headers={"Cache-Control": STATUS_CACHE_CONTROL})
+@router.get(
+    "/status/{list_id}",
+    summary="A signed Bitstring Status List credential (public)",
+    responses={200: {"content": {"application/json": {}}}, 304: {"description": "Not modified"}},
+)
+def status_list(
+    slug: str,
+    list_id: uuid.UUID,
+    services: ServicesDep,
+    if_none_match: Annotated[str | None, Header()] = None,
+    if_modified_since: Annotated[str | None, Header()] = None,
+) -> Response:
+    published = services.credentials.published_status_list(slug, list_id)
+    headers = {
+        "Cache-Control": STATUS_CACHE_CONTROL,
+        "ETag": published.etag,
+        "Last-Modified": format_datetime(published.last_modified, usegmt=True),
+    }
+    if not_modified(published.etag, published.last_modified, if_none_match, if_modified_since):
+        return Response(status_code=304, headers=headers)
+    return Response(published.text, media_type="application/json", headers=headers)
+
+
+def not_modified(
+    etag: str, modified: datetime, if_none_match: str | None, if_modified_since: str | None
+) -> bool:
+    """RFC 9110 section 13.1: If-None-Match wins; If-Modified-Since only without it."""
+    if if_none_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or etag in tags
+    if if_modified_since is None:
+        return False
+    try:
+        since = parsedate_to_datetime(if_modified_since)
+    except (TypeError, ValueError):
+        return False  # an unreadable date is ignored (section 13.1.3)
+    return since.tzinfo is not None and modified <= since

@@ -1,0 +1,166 @@
+"""Bulk issuance jobs and their rows: tables and repository.
+
+A job holds every row of its file, valid or not; a valid row is ``queued`` until a batch
+issues it (``issued``, with its credential) or gives up on it (``failed``, with the reason);
+an invalid row (kept with ``--skip-invalid``) is ``invalid`` from the start. Batches claim
+queued rows with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so workers on several machines share
+one job, and a worker that dies releases its rows when its connection closes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Final
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from credstack.store.models import Base, _now, _one_of
+
+JOB_STATUSES: Final = ("running", "finished")
+ROW_STATUSES: Final = ("queued", "issued", "failed", "invalid")
+
+
+class BulkJobRecord(Base):
+    __tablename__ = "bulk_jobs"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", JOB_STATUSES), name="status"),
+        Index(None, "organization_id", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    organization_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    achievement_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("achievements.id", ondelete="CASCADE")
+    )
+    suite: Mapped[str] = mapped_column(String(32))
+    status_purpose: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    total: Mapped[int]
+    # Who created the job: its batches issue in that actor's name (and the audit log says so).
+    actor_kind: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[str] = mapped_column(String(200))
+    actor_role: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+    finished_at: Mapped[datetime | None]
+
+
+class BulkJobRowRecord(Base):
+    __tablename__ = "bulk_job_rows"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", ROW_STATUSES), name="status"),
+        Index(None, "job_id", "status"),
+    )
+
+    job_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("bulk_jobs.id", ondelete="CASCADE"), primary_key=True
+    )
+    line: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    # The validated row (formats.BulkRow.to_json), or the raw line number and reason.
+    data: Mapped[dict[str, Any]]
+    # Given in the file, or bulk:{job}:{line}: the credential's Idempotency-Key.
+    idempotency_key: Mapped[str] = mapped_column(String(255))
+    credential_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("issued_credentials.id", ondelete="SET NULL")
+    )
+    error: Mapped[str | None] = mapped_column(Text)
+    finished_at: Mapped[datetime | None]
+
+
+class BulkJobRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, job: BulkJobRecord, rows: list[dict[str, Any]]) -> BulkJobRecord:
+        """The job and its rows (plain dicts: one multi-row INSERT, not an ORM unit per row)."""
+        self._session.add(job)
+        self._session.flush()
+        if rows:
+            self._session.execute(insert(BulkJobRowRecord), rows)
+        return job
+
+    def get(self, job_id: uuid.UUID) -> BulkJobRecord | None:
+        return self._session.get(BulkJobRecord, job_id)
+
+    def for_organization(
+        self, organization_id: uuid.UUID, *, offset: int, limit: int
+    ) -> list[BulkJobRecord]:
+        return list(
+            self._session.scalars(
+                select(BulkJobRecord)
+                .where(BulkJobRecord.organization_id == organization_id)
+                .order_by(BulkJobRecord.created_at.desc(), BulkJobRecord.id)
+                .offset(offset)
+                .limit(limit)
+            )
+        )
+
+    def unfinished(self) -> list[uuid.UUID]:
+        return list(
+            self._session.scalars(select(BulkJobRecord.id).where(BulkJobRecord.status == "running"))
+        )
+
+    def claim(self, job_id: uuid.UUID, limit: int) -> list[BulkJobRowRecord]:
+        """Up to ``limit`` queued rows, locked until the transaction ends; rows another
+        transaction holds are skipped (PostgreSQL; SQLite has one writer at a time anyway)."""
+        return list(
+            self._session.scalars(
+                select(BulkJobRowRecord)
+                .where(BulkJobRowRecord.job_id == job_id, BulkJobRowRecord.status == "queued")
+                .order_by(BulkJobRowRecord.line)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+
+    def counts(self, job_id: uuid.UUID) -> dict[str, int]:
+        found = self._session.execute(
+            select(BulkJobRowRecord.status, func.count())
+            .where(BulkJobRowRecord.job_id == job_id)
+            .group_by(BulkJobRowRecord.status)
+        )
+        counts = dict.fromkeys(ROW_STATUSES, 0)
+        counts.update({status: int(count) for status, count in found})
+        return counts
+
+    def rows(
+        self, job_id: uuid.UUID, *, offset: int = 0, limit: int | None = None
+    ) -> list[BulkJobRowRecord]:
+        query = (
+            select(BulkJobRowRecord)
+            .where(BulkJobRowRecord.job_id == job_id)
+            .order_by(BulkJobRowRecord.line)
+            .offset(offset)
+        )
+        return list(self._session.scalars(query if limit is None else query.limit(limit)))
+
+    def finish(self, job_id: uuid.UUID, at: datetime) -> bool:
+        """Mark the job finished if no row is queued; True when this call finished it."""
+        queued = select(BulkJobRowRecord.line).where(
+            BulkJobRowRecord.job_id == job_id, BulkJobRowRecord.status == "queued"
+        )
+        done = self._session.execute(
+            update(BulkJobRecord)
+            .where(
+                BulkJobRecord.id == job_id,
+                BulkJobRecord.status == "running",
+                ~queued.exists(),
+            )
+            .values(status="finished", finished_at=at)
+        )
+        return bool(done.rowcount)  # type: ignore[attr-defined]
