@@ -15,7 +15,7 @@ then work through ``Platform.unit_of_work``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -27,12 +27,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from credstack.adapters.keystore import KeyStore, load_master_secret
 from credstack.config import Settings
 from credstack.errors import StorageError
+from credstack.jobs.inprocess import InProcessDispatcher
+from credstack.jobs.queue import AfterCommitQueue, Dispatch
+from credstack.jobs.tasks import run_task
 from credstack.services import Services
 from credstack.services.achievements import AchievementService
 from credstack.services.actors import Actor
 from credstack.services.audit import AuditTrail
+from credstack.services.bulk import BulkService
 from credstack.services.credentials import CredentialService
 from credstack.services.organizations import OrganizationService
+from credstack.services.ports import NO_QUEUE, TaskQueue
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
 from credstack.store.db import make_engine, make_session_factory
@@ -50,21 +55,40 @@ class Platform:
     sessions: sessionmaker[Session]
     keystore: KeyStore = field(repr=False)
     hasher: PasswordHasher = field(repr=False)
+    # Where tasks go once a transaction commits (jobs/); None drops them (tests of services).
+    dispatch: Dispatch | None = field(default=None, repr=False)
 
     def services(self, session: Session) -> Services:
         """The services bound to ``session``; whoever made the session commits it."""
         audit = AuditTrail(session)
         base_url = self.settings.base_url
+        queue: TaskQueue = (
+            AfterCommitQueue(session, self.dispatch) if self.dispatch is not None else NO_QUEUE
+        )
         organizations = OrganizationService(session, self.keystore, base_url, audit)
         achievements = AchievementService(session, base_url, audit)
+        credentials = CredentialService(
+            session, base_url, audit, organizations, achievements, queue
+        )
         return Services(
             organizations=organizations,
             users=UserService(session, audit, self.hasher),
             tokens=TokenService(session, audit),
             audit=audit,
             achievements=achievements,
-            credentials=CredentialService(session, base_url, audit, organizations, achievements),
+            credentials=credentials,
+            bulk=BulkService(
+                session, base_url, audit, organizations, achievements, credentials, queue
+            ),
         )
+
+    def run_task(self, task: str, arguments: Mapping[str, str]) -> None:
+        """Run one task here and now (the in-process queue and ``credstack worker`` do)."""
+        run_task(self.unit_of_work, task, arguments)
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Services]:
@@ -84,6 +108,9 @@ class Platform:
                 raise
 
     def close(self) -> None:
+        close = getattr(self.dispatch, "close", None)
+        if close is not None:
+            close()
         self.engine.dispose()
 
 
@@ -93,10 +120,18 @@ def build(settings: Settings, *, migrate: bool = False) -> Platform:
     if migrate:
         upgrade(engine)
     secret = settings.secret_key.get_secret_value() if settings.secret_key else None
-    return Platform(
+    platform = Platform(
         settings=settings,
         engine=engine,
         sessions=make_session_factory(engine),
         keystore=KeyStore(load_master_secret(secret, settings.key_file)),
         hasher=PasswordHasher(),
     )
+    if platform.uses_postgres:
+        # procrastinate is in the [server] extra, like the PostgreSQL driver itself.
+        from credstack.jobs.postgres import ProcrastinateDispatcher
+
+        platform.dispatch = ProcrastinateDispatcher(settings.database_url)
+    else:
+        platform.dispatch = InProcessDispatcher(platform.run_task)
+    return platform

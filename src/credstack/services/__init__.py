@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from credstack.services.achievements import AchievementService
 from credstack.services.audit import AuditTrail
+from credstack.services.bulk import BulkService
 from credstack.services.credentials import CredentialService
 from credstack.services.organizations import OrganizationService
 from credstack.services.tokens import TokenService
@@ -25,3 +26,4 @@ class Services:
     audit: AuditTrail
     achievements: AchievementService
     credentials: CredentialService
+    bulk: BulkService

@@ -1,0 +1,51 @@
+"""Tasks run by a thread of the process that enqueued them: the SQLite default.
+
+SQLite has one writer at a time and no server to share a queue through, so the process that
+asks for a task runs it, in one background thread, in the order asked. Nothing survives the
+process: a bulk job whose process died is finished by ``credstack bulk resume``.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Mapping
+
+from credstack.errors import Error
+
+_log = logging.getLogger(__name__)
+Runner = Callable[[str, Mapping[str, str]], None]
+
+
+class InProcessDispatcher:
+    def __init__(self, run: Runner) -> None:
+        self._run = run
+        self._tasks: queue.Queue[tuple[str, dict[str, str]]] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, task: str, arguments: dict[str, str]) -> None:
+        self._tasks.put((task, arguments))
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._work, name="credstack-tasks", daemon=True
+                )
+                self._thread.start()
+
+    def join(self) -> None:
+        """Wait until every task asked for so far has run."""
+        self._tasks.join()
+
+    def _work(self) -> None:
+        while True:
+            task, arguments = self._tasks.get()
+            try:
+                self._run(task, arguments)
+            except Error as exc:
+                _log.error("task %s failed: %s [%s]", task, exc.message, exc.code)
+            except Exception:  # noqa: BLE001  # a bug: logged with its traceback; the thread goes on
+                _log.exception("task %s failed", task)
+            finally:
+                self._tasks.task_done()

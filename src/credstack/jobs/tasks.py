@@ -1,0 +1,62 @@
+"""The task functions: each opens its own units of work and calls services.
+
+``run_bulk_job`` issues a job batch by batch until no queued row is left for it; any number of
+copies may run at once, on any number of machines (rows are claimed with SKIP LOCKED).
+``publish_status_list`` signs a list again after a bit flipped, so the public route serves it
+from storage.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
+from typing import Final
+
+from credstack.services import Services
+from credstack.services.bulk import BATCH_SIZE
+
+UnitOfWork = Callable[[], AbstractContextManager[Services]]
+_log = logging.getLogger(__name__)
+
+
+def run_bulk_job(unit_of_work: UnitOfWork, job_id: str, batch_size: int = BATCH_SIZE) -> int:
+    """Issue batches of the job until none is left for this worker; the rows it handled."""
+    handled = 0
+    while True:
+        with unit_of_work() as services:
+            slots = services.bulk.reserve(job_id, batch_size)
+        with unit_of_work() as services:
+            claimed = services.bulk.issue_next_batch(job_id, slots, batch_size)
+        handled += claimed
+        if claimed == 0:
+            return handled
+
+
+def publish_status_list(unit_of_work: UnitOfWork, list_id: str) -> None:
+    with unit_of_work() as services:
+        services.credentials.publish_status_list(list_id)
+
+
+def resume_unfinished(unit_of_work: UnitOfWork, enqueue: Callable[[str, str], None]) -> int:
+    """Enqueue every running bulk job again (a worker that died left its copy unfinished)."""
+    with unit_of_work() as services:
+        jobs = services.bulk.unfinished()
+    for job_id in jobs:
+        enqueue("run_bulk_job", str(job_id))
+    return len(jobs)
+
+
+TASKS: Final[Mapping[str, Callable[..., object]]] = {
+    "run_bulk_job": run_bulk_job,
+    "publish_status_list": publish_status_list,
+}
+
+
+def run_task(unit_of_work: UnitOfWork, task: str, arguments: Mapping[str, str]) -> None:
+    """Run one task by name (what a worker does with a task it fetched)."""
+    function = TASKS.get(task)
+    if function is None:
+        raise LookupError(f"no task {task!r}")
+    _log.info("task %s %s", task, dict(arguments))
+    function(unit_of_work, **arguments)

@@ -1,0 +1,325 @@
+"""Bulk issuance: a file of rows becomes a job whose rows are issued in batches, exactly once.
+
+``create`` reads the whole file first (``formats.bulk``): with any bad row nothing is stored
+unless ``skip_invalid`` is given, and then the bad rows are kept as ``invalid`` with their
+reasons. Each valid row gets an idempotency key (its own, or ``bulk:{job}:{line}``), and is
+issued through ``CredentialService.issue_batch``, the per-credential path of single issuance
+(audit log included). A batch is two transactions: ``reserve`` draws the batch's status list
+indexes (the one status-list update of the batch), then ``issue_next_batch`` claims queued rows,
+issues them and marks them in one transaction: a worker killed mid-batch leaves its rows queued
+(its transaction never commits), and the idempotency keys make a re-run issue none twice.
+"""
+
+from __future__ import annotations
+
+import builtins
+import csv
+import io
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Final
+
+from sqlalchemy.orm import Session
+
+from credstack.errors import Error, InvalidBulkFile, InvalidInput, NotFound
+from credstack.formats import BulkRow, read_bulk_file
+from credstack.services.achievements import AchievementService
+from credstack.services.actors import Actor, Role, authorize, check_role
+from credstack.services.audit import AuditTrail
+from credstack.services.credentials import CredentialService, IssueRequest, Slot
+from credstack.services.organizations import OrganizationService
+from credstack.services.ports import NO_QUEUE, TaskQueue
+from credstack.store.bulk import BulkJobRecord, BulkJobRepository, BulkJobRowRecord
+from credstack.store.models import Organization
+
+BATCH_SIZE: Final = 50
+# Copies of the job's task: each works until no row is left, so this many workers can share it.
+MAX_PARALLEL: Final = 16
+ROWS_PER_WORKER: Final = 500
+MAX_PAGE: Final = 1000
+RESULT_COLUMNS: Final = ("line", "recipient", "status", "credential", "error")
+
+
+@dataclass(frozen=True)
+class BulkJobView:
+    job: BulkJobRecord
+    counts: dict[str, int]
+
+    @property
+    def finished(self) -> bool:
+        return self.job.status == "finished"
+
+
+class BulkService:
+    def __init__(
+        self,
+        session: Session,
+        base_url: str,
+        audit: AuditTrail,
+        organizations: OrganizationService,
+        achievements: AchievementService,
+        credentials: CredentialService,
+        queue: TaskQueue = NO_QUEUE,
+    ) -> None:
+        self._session = session
+        self._base_url = base_url.rstrip("/")
+        self._audit = audit
+        self._organizations = organizations
+        self._achievements = achievements
+        self._credentials = credentials
+        self._queue = queue
+        self._jobs = BulkJobRepository(session)
+
+    def create(
+        self,
+        actor: Actor,
+        slug: str,
+        achievement_id: str,
+        data: bytes,
+        filename: str,
+        *,
+        skip_invalid: bool = False,
+        suite: str = "eddsa-rdfc-2022",
+        status_purpose: str = "revocation",
+    ) -> BulkJobView:
+        """Validate the whole file, store the job and its rows, and enqueue its issuance."""
+        org = self._organizations.get(slug)
+        authorize(actor, org.id, "issue")
+        view = self._achievements.get(achievement_id, organization=slug)
+        if view.record.status != "published":
+            raise InvalidInput(
+                f"The achievement is {view.record.status}; only a published one is issued.",
+                code="achievement_not_published",
+            )
+        if status_purpose not in ("revocation", "suspension"):
+            raise InvalidInput(
+                f"statusPurpose {status_purpose!r} is not revocation or suspension.",
+                code="unsupported_status_purpose",
+            )
+        bulk = read_bulk_file(data, filename, now=datetime.now(UTC))
+        if bulk.problems and not skip_invalid:
+            raise InvalidBulkFile(
+                f"{len(bulk.problems)} of {len(bulk.rows) + len(bulk.problems)} rows are "
+                "invalid; nothing was issued. Fix them, or skip them with --skip-invalid "
+                "(skipInvalid=true).",
+                [(problem.line, problem.reason) for problem in bulk.problems],
+            )
+        if not bulk.rows:
+            raise InvalidInput("The bulk file has no valid row.", code="empty_bulk_file")
+        job = BulkJobRecord(
+            id=uuid.uuid4(),
+            organization_id=org.id,
+            achievement_id=view.record.id,
+            suite=suite,
+            status_purpose=status_purpose,
+            filename=filename[-255:],
+            status="running",
+            total=len(bulk.rows) + len(bulk.problems),
+            actor_kind=actor.kind,
+            actor_id=actor.id,
+            actor_role=actor.role,
+        )
+        rows = [
+            {
+                "job_id": job.id,
+                "line": row.line,
+                "status": "queued",
+                "data": row.to_json(),
+                "idempotency_key": row.idempotency_key or f"bulk:{job.id}:{row.line}",
+            }
+            for row in bulk.rows
+        ] + [
+            {
+                "job_id": job.id,
+                "line": problem.line,
+                "status": "invalid",
+                "data": {"line": problem.line},
+                "idempotency_key": f"bulk:{job.id}:{problem.line}",
+                "error": problem.reason,
+            }
+            for problem in bulk.problems
+        ]
+        self._jobs.add(job, rows)
+        self._audit.record(
+            actor,
+            org.id,
+            "bulk.created",
+            f"{self._base_url}/orgs/{slug}/bulk/{job.id}",
+            {"rows": len(bulk.rows), "invalid": len(bulk.problems), "file": job.filename},
+        )
+        self.enqueue(job, len(bulk.rows))
+        return BulkJobView(job, self._jobs.counts(job.id))
+
+    def enqueue(self, job: BulkJobRecord, queued: int) -> None:
+        """Ask for enough copies of the job's task that several workers can share it."""
+        copies = max(1, min(MAX_PARALLEL, -(-queued // ROWS_PER_WORKER)))
+        for _ in range(copies):
+            self._queue.enqueue("run_bulk_job", job_id=str(job.id))
+
+    def get(self, actor: Actor, slug: str, job_id: uuid.UUID | str) -> BulkJobView:
+        job = self._owned(actor, slug, job_id)
+        return BulkJobView(job, self._jobs.counts(job.id))
+
+    def list(
+        self, actor: Actor, slug: str, *, offset: int = 0, limit: int = 50
+    ) -> builtins.list[BulkJobView]:
+        org = self._organizations.get(slug)
+        authorize(actor, org.id, "issue")
+        _paging(offset, limit)
+        jobs = self._jobs.for_organization(org.id, offset=offset, limit=limit)
+        return [BulkJobView(job, self._jobs.counts(job.id)) for job in jobs]
+
+    def rows(
+        self, actor: Actor, slug: str, job_id: uuid.UUID | str, *, offset: int = 0, limit: int = 100
+    ) -> builtins.list[BulkJobRowRecord]:
+        job = self._owned(actor, slug, job_id)
+        _paging(offset, limit)
+        return self._jobs.rows(job.id, offset=offset, limit=limit)
+
+    def results_csv(self, actor: Actor, slug: str, job_id: uuid.UUID | str) -> Iterator[str]:
+        """Every row's outcome as CSV text, header first, a page of rows at a time."""
+        job = self._owned(actor, slug, job_id)
+        return self._csv(job.id)
+
+    def resume(self, actor: Actor, slug: str, job_id: uuid.UUID | str) -> BulkJobView:
+        """Enqueue an unfinished job again (after its worker died); a finished one is left."""
+        job = self._owned(actor, slug, job_id)
+        counts = self._jobs.counts(job.id)
+        if job.status == "running":
+            self.enqueue(job, counts["queued"])
+        return BulkJobView(job, counts)
+
+    def unfinished(self) -> builtins.list[uuid.UUID]:
+        """Every running job (a worker enqueues them again when it starts)."""
+        return self._jobs.unfinished()
+
+    # The task side: called by jobs.tasks, as the job's creator.
+
+    def reserve(self, job_id: uuid.UUID | str, limit: int = BATCH_SIZE) -> builtins.list[Slot]:
+        """Status list indexes for the next batch (its own transaction); none when no row waits."""
+        job, org = self._job(job_id)
+        queued = self._jobs.counts(job.id)["queued"]
+        if job.status != "running" or queued == 0:
+            return []
+        return self._credentials.reserve(
+            _creator(job), org.slug, job.status_purpose, min(limit, queued)
+        )
+
+    def issue_next_batch(
+        self, job_id: uuid.UUID | str, slots: builtins.list[Slot], limit: int = BATCH_SIZE
+    ) -> int:
+        """Claim up to ``limit`` queued rows, issue them and record each outcome; the number of
+        rows claimed (0: nothing was left for this worker, and the job is finished if no row
+        is queued anywhere)."""
+        job, org = self._job(job_id)
+        rows = self._jobs.claim(job.id, limit) if job.status == "running" else []
+        if rows:
+            self._issue(job, org, rows, slots)
+        if len(rows) < limit:
+            self._jobs.finish(job.id, datetime.now(UTC))
+        return len(rows)
+
+    def _issue(
+        self,
+        job: BulkJobRecord,
+        org: Organization,
+        rows: builtins.list[BulkJobRowRecord],
+        slots: builtins.list[Slot],
+    ) -> None:
+        items = []
+        for row in rows:
+            data = BulkRow.from_json(row.data)
+            request = IssueRequest(
+                recipient=data.recipient,
+                achievement_id=str(job.achievement_id),
+                suite=job.suite,
+                valid_until=data.valid_until,
+                result=data.result(),
+                evidence=data.evidence(),
+                status_purpose=job.status_purpose,
+            )
+            items.append((request, row.idempotency_key))
+        outcomes = self._credentials.issue_batch(_creator(job), org.slug, items, slots)
+        now = datetime.now(UTC)
+        for row, outcome in zip(rows, outcomes, strict=True):
+            row.finished_at = now
+            if isinstance(outcome, Error):
+                row.status, row.error = "failed", f"{outcome.message} [{outcome.code}]"
+            else:
+                row.status, row.credential_id = "issued", outcome.id
+        self._session.flush()
+
+    def _csv(self, job_id: uuid.UUID) -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(RESULT_COLUMNS)
+        offset = 0
+        while True:
+            page = self._jobs.rows(job_id, offset=offset, limit=MAX_PAGE)
+            for row in page:
+                writer.writerow(
+                    (
+                        row.line,
+                        row.data.get("recipient", ""),
+                        row.status,
+                        f"{self._base_url}/credentials/{row.credential_id}"
+                        if row.credential_id
+                        else "",
+                        row.error or "",
+                    )
+                )
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            if len(page) < MAX_PAGE:
+                return
+            offset += MAX_PAGE
+
+    def _job(self, job_id: uuid.UUID | str) -> tuple[BulkJobRecord, Organization]:
+        job = self._jobs.get(_uuid(job_id))
+        if job is None:
+            raise NotFound(f"No bulk job {job_id}.", code="bulk_job_not_found")
+        org = self._session.get(Organization, job.organization_id)
+        assert org is not None  # a foreign key
+        return job, org
+
+    def _owned(self, actor: Actor, slug: str, job_id: uuid.UUID | str) -> BulkJobRecord:
+        org = self._organizations.get(slug)
+        authorize(actor, org.id, "issue")
+        job = self._jobs.get(_uuid(job_id))
+        if job is None or job.organization_id != org.id:
+            raise NotFound(f"{slug!r} has no bulk job {job_id}.", code="bulk_job_not_found")
+        return job
+
+
+def _creator(job: BulkJobRecord) -> Actor:
+    if job.actor_kind == "operator":
+        return Actor.operator(job.actor_id)
+    return Actor(
+        kind="user" if job.actor_kind == "user" else "token",
+        id=job.actor_id,
+        organization_id=job.organization_id,
+        role=_role(job.actor_role),
+    )
+
+
+def _role(value: str | None) -> Role | None:
+    return None if value is None else check_role(value)
+
+
+def _paging(offset: int, limit: int) -> None:
+    if offset < 0 or not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(
+            f"Paging needs offset >= 0 and 1 <= limit <= {MAX_PAGE}.", code="invalid_paging"
+        )
+
+
+def _uuid(value: uuid.UUID | str) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(value)
+    except ValueError as exc:
+        raise NotFound(f"No bulk job {value}.", code="bulk_job_not_found") from exc

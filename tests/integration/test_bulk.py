@@ -1,0 +1,194 @@
+"""Bulk issuance through the real services and task functions, on SQLite and PostgreSQL.
+
+These tests commit (the task functions open units of work of their own), so each makes an
+organisation with a fresh slug.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from credstack.bootstrap import Platform
+from credstack.errors import Forbidden, InvalidBulkFile, InvalidInput, NotFound
+from credstack.jobs.tasks import run_bulk_job
+from credstack.services.actors import Actor
+from credstack.store.credentials import IssuedCredentialRecord, StatusListRecord
+from credstack.store.models import AuditEntry
+
+OPERATOR = Actor.operator("test")
+BADGE = {
+    "type": ["Achievement"],
+    "name": "Data Literacy",
+    "description": "Reads data.",
+    "criteria": {"narrative": "Passed the course."},
+}
+
+
+def setup(platform: Platform) -> tuple[str, str]:
+    slug = f"bulk-{uuid.uuid4().hex[:10]}"
+    with platform.unit_of_work() as services:
+        services.organizations.create(OPERATOR, slug=slug, name="Bulk Academy")
+        view = services.achievements.create(
+            OPERATOR, organization=slug, achievement=BADGE, publish=True
+        )
+    return slug, str(view.record.id)
+
+
+def cohort(count: int, *, start: int = 0) -> bytes:
+    lines = ["recipient,name,grade"]
+    lines += [f"learner{i}@example.com,Learner {i},{'AB'[i % 2]}" for i in range(start, count)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def credentials_of(platform: Platform, slug: str) -> list[IssuedCredentialRecord]:
+    with platform.unit_of_work() as services:
+        org = services.organizations.get(slug)
+        assert org.slug == slug
+        return services.credentials.list(OPERATOR, slug, limit=500)
+
+
+def test_a_file_with_bad_rows_issues_nothing(platform: Platform) -> None:
+    slug, achievement = setup(platform)
+    data = b"recipient\nok@example.com\nnobody\nok@example.com\n"
+    with pytest.raises(InvalidBulkFile) as raised, platform.unit_of_work() as services:
+        services.bulk.create(OPERATOR, slug, achievement, data, "c.csv")
+    assert raised.value.problems == [
+        (3, "recipient: neither an email address nor a DID or URL"),
+        (4, "recipient: already on line 2"),
+    ]
+    assert raised.value.code == "invalid_bulk_file"
+    with platform.unit_of_work() as services:
+        assert services.bulk.list(OPERATOR, slug) == []
+    assert credentials_of(platform, slug) == []
+
+
+def test_a_job_issues_every_row_once_through_the_credential_path(platform: Platform) -> None:
+    slug, achievement = setup(platform)
+    data = cohort(7) + b"broken-row,,\n"
+    with platform.unit_of_work() as services:
+        view = services.bulk.create(
+            OPERATOR, slug, achievement, data, "cohort.csv", skip_invalid=True
+        )
+    assert view.counts == {"queued": 7, "issued": 0, "failed": 0, "invalid": 1}
+    assert view.job.total == 8
+    job_id = str(view.job.id)
+    assert run_bulk_job(platform.unit_of_work, job_id, batch_size=3) == 7
+    assert run_bulk_job(platform.unit_of_work, job_id, batch_size=3) == 0
+    with platform.unit_of_work() as services:
+        done = services.bulk.get(OPERATOR, slug, job_id)
+        rows = services.bulk.rows(OPERATOR, slug, job_id)
+        results = "".join(services.bulk.results_csv(OPERATOR, slug, job_id))
+    assert done.finished
+    assert done.counts == {"queued": 0, "issued": 7, "failed": 0, "invalid": 1}
+    issued = credentials_of(platform, slug)
+    assert len(issued) == 7
+    assert {r.recipient_email for r in issued} == {f"learner{i}@example.com" for i in range(7)}
+    assert {row.credential_id for row in rows if row.status == "issued"} == {r.id for r in issued}
+    grades = {json.loads(r.text)["credentialSubject"]["result"][0]["value"] for r in issued}
+    assert grades == {"A", "B"}
+    # One status list, and its allocation holds exactly the indexes the credentials use.
+    assert len({r.status_list_id for r in issued}) == 1
+    assert len({r.status_index for r in issued}) == 7
+    table = list(csv.DictReader(io.StringIO(results)))
+    assert [row["line"] for row in table] == [str(n) for n in range(2, 10)]
+    assert table[-1]["status"] == "invalid"
+    assert table[-1]["error"] == "recipient: neither an email address nor a DID or URL"
+    assert table[0]["credential"].endswith(f"/credentials/{rows[0].credential_id}")
+    with platform.sessions() as session:
+        audited = session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "credential.issued")
+            .where(AuditEntry.subject.in_([r.credential_id for r in issued]))
+        )
+    assert audited == 7
+
+
+def test_given_keys_make_a_second_upload_replay_not_reissue(platform: Platform) -> None:
+    slug, achievement = setup(platform)
+    data = b"recipient,idempotency_key\na@example.com,k-a\nb@example.com,k-b\n"
+    for _ in range(2):
+        with platform.unit_of_work() as services:
+            view = services.bulk.create(OPERATOR, slug, achievement, data, "c.csv")
+        run_bulk_job(platform.unit_of_work, str(view.job.id))
+    assert len(credentials_of(platform, slug)) == 2
+    changed = b"recipient,idempotency_key\nc@example.com,k-a\n"
+    with platform.unit_of_work() as services:
+        view = services.bulk.create(OPERATOR, slug, achievement, changed, "c.csv")
+    run_bulk_job(platform.unit_of_work, str(view.job.id))
+    with platform.unit_of_work() as services:
+        (row,) = services.bulk.rows(OPERATOR, slug, view.job.id)
+        counts = services.bulk.get(OPERATOR, slug, view.job.id).counts
+    assert (row.status, counts["failed"]) == ("failed", 1)
+    assert row.error is not None
+    assert row.error.endswith("[idempotency_key_reused]")
+    assert len(credentials_of(platform, slug)) == 2
+
+
+def test_two_workers_share_one_job(platform: Platform) -> None:
+    slug, achievement = setup(platform)
+    with platform.unit_of_work() as services:
+        view = services.bulk.create(OPERATOR, slug, achievement, cohort(40), "c.csv")
+    handled: list[int] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            handled.append(run_bulk_job(platform.unit_of_work, str(view.job.id), batch_size=4))
+        except BaseException as exc:  # noqa: BLE001  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if platform.uses_postgres:
+        assert errors == []
+        assert sum(handled) == 40
+    with platform.unit_of_work() as services:
+        if errors:  # SQLite: one writer; a refused batch stays queued and is run again
+            run_bulk_job(platform.unit_of_work, str(view.job.id))
+        counts = services.bulk.get(OPERATOR, slug, view.job.id).counts
+    issued = credentials_of(platform, slug)
+    assert len(issued) == len({r.recipient_email for r in issued}) == 40
+    assert counts["queued"] == 0
+    with platform.sessions() as session:
+        lists = session.scalars(
+            select(StatusListRecord).where(
+                StatusListRecord.id.in_({r.status_list_id for r in issued})
+            )
+        ).all()
+    assert len(lists) == 1
+
+
+def test_jobs_are_tenant_scoped_and_checked(platform: Platform) -> None:
+    slug, achievement = setup(platform)
+    other, _ = setup(platform)
+    with platform.unit_of_work() as services:
+        view = services.bulk.create(OPERATOR, slug, achievement, cohort(1), "c.csv")
+        org = services.organizations.get(other)
+    stranger = Actor(kind="token", id="t", organization_id=org.id, role="owner")
+    with platform.unit_of_work() as services:
+        with pytest.raises(Forbidden):
+            services.bulk.get(stranger, slug, view.job.id)
+        with pytest.raises(NotFound):
+            services.bulk.get(OPERATOR, other, view.job.id)
+        with pytest.raises(NotFound):
+            services.bulk.get(OPERATOR, slug, "not-a-uuid")
+        with pytest.raises(NotFound):
+            services.bulk.create(OPERATOR, other, achievement, cohort(1), "c.csv")
+        with pytest.raises(InvalidInput, match="statusPurpose"):
+            services.bulk.create(
+                OPERATOR, slug, achievement, cohort(1), "c.csv", status_purpose="x"
+            )
+        with pytest.raises(InvalidInput, match="offset"):
+            services.bulk.rows(OPERATOR, slug, view.job.id, limit=0)
+        assert [v.job.id for v in services.bulk.list(OPERATOR, slug)] == [view.job.id]
