@@ -21,6 +21,7 @@ from credstack.api import problems
 from credstack.api.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
 from credstack.api.routers import (
     achievements,
+    bulk,
     contexts,
     credential_pages,
     health,
@@ -85,6 +86,7 @@ def create_app(
         members,
         keys,
         contexts,
+        bulk,
     ):
         app.include_router(router.router)
     return app

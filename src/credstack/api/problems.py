@@ -27,6 +27,7 @@ from credstack.errors import (
     Conflict,
     Error,
     Forbidden,
+    InvalidBulkFile,
     InvalidInput,
     NotFound,
     ResolutionError,
@@ -91,6 +92,8 @@ def _credstack_error(_request: Request, exc: Exception) -> JSONResponse:
         if exc.code == "invalid_credentials":
             headers = {"WWW-Authenticate": "Bearer"}
     extra = verification_result(exc.report) if isinstance(exc, VerificationFailed) else None
+    if isinstance(exc, InvalidBulkFile):
+        extra = {"problems": [{"line": line, "reason": reason} for line, reason in exc.problems]}
     detail = exc.message
     if status == 500:
         _log.error("credstack error reached the front door: %s (%s)", exc.code, exc.message)

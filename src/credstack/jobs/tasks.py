@@ -38,15 +38,6 @@ def publish_status_list(unit_of_work: UnitOfWork, list_id: str) -> None:
         services.credentials.publish_status_list(list_id)
 
 
-def resume_unfinished(unit_of_work: UnitOfWork, enqueue: Callable[[str, str], None]) -> int:
-    """Enqueue every running bulk job again (a worker that died left its copy unfinished)."""
-    with unit_of_work() as services:
-        jobs = services.bulk.unfinished()
-    for job_id in jobs:
-        enqueue("run_bulk_job", str(job_id))
-    return len(jobs)
-
-
 TASKS: Final[Mapping[str, Callable[..., object]]] = {
     "run_bulk_job": run_bulk_job,
     "publish_status_list": publish_status_list,

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from credstack.errors import Error, InvalidBulkFile, InvalidInput, NotFound
 from credstack.formats import BulkRow, read_bulk_file
+from credstack.issue import SUITES
 from credstack.services.achievements import AchievementService
 from credstack.services.actors import Actor, Role, authorize, check_role
 from credstack.services.audit import AuditTrail
@@ -92,6 +93,11 @@ class BulkService:
             raise InvalidInput(
                 f"The achievement is {view.record.status}; only a published one is issued.",
                 code="achievement_not_published",
+            )
+        if suite not in SUITES:
+            raise InvalidInput(
+                f"Unknown suite {suite!r}; choose one of {', '.join(SUITES)}.",
+                code="unsupported_cryptosuite",
             )
         if status_purpose not in ("revocation", "suspension"):
             raise InvalidInput(
@@ -191,9 +197,15 @@ class BulkService:
             self.enqueue(job, counts["queued"])
         return BulkJobView(job, counts)
 
-    def unfinished(self) -> builtins.list[uuid.UUID]:
-        """Every running job (a worker enqueues them again when it starts)."""
-        return self._jobs.unfinished()
+    def requeue_unfinished(self) -> int:
+        """Enqueue every running job again (a starting worker does: one that died left its
+        rows queued); the number of jobs."""
+        jobs = self._jobs.unfinished()
+        for job_id in jobs:
+            job = self._jobs.get(job_id)
+            assert job is not None
+            self.enqueue(job, self._jobs.counts(job_id)["queued"])
+        return len(jobs)
 
     # The task side: called by jobs.tasks, as the job's creator.
 

@@ -1,0 +1,146 @@
+"""Bulk issuance over HTTP on SQLite and PostgreSQL: upload, poll, rows, results CSV; a file
+with bad rows is refused whole with every line listed; tenancy and bad input are 4xx."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from credstack.bootstrap import Platform
+from credstack.jobs.inprocess import InProcessDispatcher
+from credstack.jobs.tasks import run_bulk_job
+from tests.functional.conftest import ACHIEVEMENT, token_for
+
+BADGE = {key: value for key, value in ACHIEVEMENT.items() if key != "id"}
+
+
+def bearer(secret: str, **extra: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}", **extra}
+
+
+def published(client: TestClient, slug: str, secret: str) -> str:
+    response = client.post(f"/orgs/{slug}/achievements", json=BADGE, headers=bearer(secret))
+    assert response.status_code == 201, response.text
+    uid = str(response.json()["id"])
+    published = client.post(f"/orgs/{slug}/achievements/{uid}/publish", headers=bearer(secret))
+    assert published.status_code == 200, published.text
+    return uid
+
+
+def finish(platform: Platform, job_id: str) -> None:
+    """What the queue does: on SQLite a thread of this process, on PostgreSQL a worker."""
+    if isinstance(platform.dispatch, InProcessDispatcher):
+        platform.dispatch.join()
+    else:
+        run_bulk_job(platform.unit_of_work, job_id)
+
+
+def test_upload_poll_and_download_results(
+    client: TestClient, api_platform: Platform, make_org: Any
+) -> None:
+    org = make_org()
+    secret = token_for(api_platform, org.slug, "admin")
+    achievement = published(client, org.slug, secret)
+    url = f"/orgs/{org.slug}/bulk?achievementId={achievement}"
+    body = "recipient,grade,evidence_url\nada@example.com,A,https://lms.example/ada\nnobody,B,\n"
+    refused = client.post(url, content=body, headers=bearer(secret, **{"Content-Type": "text/csv"}))
+    assert refused.status_code == 400
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["code"] == "invalid_bulk_file"
+    assert refused.json()["problems"] == [
+        {"line": 3, "reason": "recipient: neither an email address nor a DID or URL"}
+    ]
+    assert client.get(f"/orgs/{org.slug}/bulk", headers=bearer(secret)).json() == []
+
+    created = client.post(
+        f"{url}&skipInvalid=true",
+        content=body,
+        headers=bearer(secret, **{"Content-Type": "text/csv"}),
+    )
+    assert created.status_code == 202, created.text
+    job = created.json()
+    assert job["counts"] == {"queued": 1, "issued": 0, "failed": 0, "invalid": 1}
+    finish(api_platform, job["id"])
+    polled = client.get(f"/orgs/{org.slug}/bulk/{job['id']}", headers=bearer(secret)).json()
+    assert polled["status"] == "finished"
+    assert polled["counts"] == {"queued": 0, "issued": 1, "failed": 0, "invalid": 1}
+    rows = client.get(f"/orgs/{org.slug}/bulk/{job['id']}/rows", headers=bearer(secret)).json()
+    assert [(r["line"], r["status"]) for r in rows] == [(2, "issued"), (3, "invalid")]
+    credential = client.get(
+        f"/credentials/{rows[0]['credentialId']}", headers={"Accept": "application/json"}
+    )
+    assert credential.json()["evidence"] == [
+        {"type": ["Evidence"], "id": "https://lms.example/ada"}
+    ]
+    verdict = client.post("/verify", content=credential.text).json()
+    assert verdict["valid"] is True
+    results = client.get(f"/orgs/{org.slug}/bulk/{job['id']}/results.csv", headers=bearer(secret))
+    assert results.headers["content-type"].startswith("text/csv")
+    table = list(csv.DictReader(io.StringIO(results.text)))
+    assert [(r["line"], r["status"], r["recipient"]) for r in table] == [
+        ("2", "issued", "ada@example.com"),
+        ("3", "invalid", ""),
+    ]
+    resumed = client.post(f"/orgs/{org.slug}/bulk/{job['id']}/resume", headers=bearer(secret))
+    assert resumed.json()["status"] == "finished"
+    listed = client.get(f"/orgs/{org.slug}/bulk", headers=bearer(secret)).json()
+    assert [j["id"] for j in listed] == [job["id"]]
+
+
+def test_json_upload(client: TestClient, api_platform: Platform, make_org: Any) -> None:
+    org = make_org()
+    secret = token_for(api_platform, org.slug, "admin")
+    achievement = published(client, org.slug, secret)
+    created = client.post(
+        f"/orgs/{org.slug}/bulk?achievementId={achievement}&statusPurpose=suspension",
+        json=[{"recipient": "did:example:ada", "grade": "Pass"}],
+        headers=bearer(secret),
+    )
+    assert created.status_code == 202, created.text
+    finish(api_platform, created.json()["id"])
+    job = client.get(f"/orgs/{org.slug}/bulk/{created.json()['id']}", headers=bearer(secret))
+    assert job.json()["counts"]["issued"] == 1
+    assert job.json()["statusPurpose"] == "suspension"
+
+
+def test_bad_requests_and_other_tenants_are_refused(
+    client: TestClient, api_platform: Platform, make_org: Any
+) -> None:
+    org, other = make_org(), make_org()
+    secret = token_for(api_platform, org.slug, "admin")
+    stranger = token_for(api_platform, other.slug, "owner")
+    assessor = token_for(api_platform, org.slug, "assessor")
+    achievement = published(client, org.slug, secret)
+    url = f"/orgs/{org.slug}/bulk?achievementId={achievement}"
+    csv_type = {"Content-Type": "text/csv"}
+    body = "recipient\nada@example.com\n"
+    cases = [
+        (url, "x", bearer(secret, **{"Content-Type": "text/plain"}), 415),
+        (url, body, bearer(stranger, **csv_type), 403),
+        (url, body, bearer(assessor, **csv_type), 403),
+        (url, body, csv_type, 401),
+        (f"/orgs/{org.slug}/bulk?achievementId=nope", body, bearer(secret, **csv_type), 404),
+        (f"/orgs/{org.slug}/bulk", body, bearer(secret, **csv_type), 422),
+        (url, "name\nx\n", bearer(secret, **csv_type), 400),
+        (url, "recipient\n", bearer(secret, **csv_type), 400),
+        (f"{url}&suite=rsa", body, bearer(secret, **csv_type), 400),
+        (url, b"\xff\xfe", bearer(secret, **csv_type), 400),
+    ]
+    for path, content, headers, status in cases:
+        response = client.post(path, content=content, headers=headers)
+        assert response.status_code == status, (path, content, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+    created = client.post(url, content=body, headers=bearer(secret, **csv_type)).json()
+    finish(api_platform, created["id"])
+    for path in (
+        f"/orgs/{org.slug}/bulk/{created['id']}",
+        f"/orgs/{org.slug}/bulk/{created['id']}/rows",
+        f"/orgs/{org.slug}/bulk/{created['id']}/results.csv",
+    ):
+        assert client.get(path, headers=bearer(stranger)).status_code == 403
+    missing = f"/orgs/{org.slug}/bulk/00000000-0000-4000-8000-000000000000"
+    assert client.get(missing, headers=bearer(secret)).status_code == 404
+    assert client.get(f"{missing}/rows?limit=0", headers=bearer(secret)).status_code == 422
