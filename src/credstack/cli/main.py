@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from credstack.adapters.http_fetcher import HttpDocumentFetcher
-from credstack.cli import admin, keys, serve
+from credstack.cli import admin, bulk, keys, serve
 from credstack.cli.output import render_report
 from credstack.errors import Error
 from credstack.issue import issue as issue_credential
@@ -35,7 +35,9 @@ app.add_typer(admin.user_app, name="user")
 app.add_typer(admin.token_app, name="token")
 app.add_typer(admin.achievement_app, name="achievement")
 app.add_typer(admin.credentials_app, name="credentials")
+app.add_typer(bulk.app, name="bulk")
 app.command("serve")(serve.serve)
+app.command("worker")(bulk.worker)
 
 
 class SuiteName(StrEnum):

@@ -1,0 +1,163 @@
+"""Exactly once under SIGKILL: a bulk job whose issuing process is killed mid-job finishes, when
+started again, with every row issued once, none twice and none missing.
+
+Real processes: on SQLite ``credstack bulk issue`` issues the rows itself and is killed, then
+``credstack bulk resume`` finishes the job; on PostgreSQL a ``credstack worker`` is killed and
+a new worker (which enqueues unfinished jobs when it starts) finishes it. The database is read
+directly to see progress and to check the outcome.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from credstack.store.bulk import BulkJobRecord, BulkJobRowRecord
+from credstack.store.credentials import IssuedCredentialRecord
+from credstack.store.db import make_engine
+from tests.integration.databases import DATABASES, postgres_schema
+
+ROWS = 400
+ACHIEVEMENT = (
+    '{"type":["Achievement"],"name":"Data","description":"d","criteria":{"narrative":"n"}}'
+)
+
+
+@pytest.fixture(params=DATABASES)
+def environment(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDSTACK_")}
+    env["CREDSTACK_SECRET_KEY"] = "kill-test-master-secret-0123456789abcdef"
+    env["CREDSTACK_BASE_URL"] = "https://badges.example.edu"
+    if request.param == "sqlite":
+        env["CREDSTACK_DATABASE_URL"] = f"sqlite:///{tmp_path / 'credstack.db'}"
+        yield env
+    else:
+        with postgres_schema() as url:
+            env["CREDSTACK_DATABASE_URL"] = url
+            yield env
+
+
+def credstack(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "credstack", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def start(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "credstack", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def counts(env: dict[str, str]) -> tuple[int, int, int]:
+    """(rows issued, credentials stored, distinct recipients of those credentials)."""
+    engine = make_engine(env["CREDSTACK_DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            issued = connection.scalar(
+                select(func.count())
+                .select_from(BulkJobRowRecord)
+                .where(BulkJobRowRecord.status == "issued")
+            )
+            stored = connection.scalar(select(func.count()).select_from(IssuedCredentialRecord))
+            recipients = connection.scalar(
+                select(func.count(func.distinct(IssuedCredentialRecord.recipient_email)))
+            )
+            return int(issued or 0), int(stored or 0), int(recipients or 0)
+    finally:
+        engine.dispose()
+
+
+def job_finished(env: dict[str, str]) -> bool:
+    engine = make_engine(env["CREDSTACK_DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(select(BulkJobRecord.status)) == "finished"
+    finally:
+        engine.dispose()
+
+
+def kill_mid_job(process: subprocess.Popen[str], env: dict[str, str]) -> int:
+    """SIGKILL the process once some rows, but not all, are issued; the rows issued then."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        issued = counts(env)[0]
+        if issued > 0:
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=30)
+            return issued
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.02)
+    process.kill()
+    pytest.fail("no row was issued within two minutes")
+
+
+def test_a_killed_job_finishes_exactly_once(environment: dict[str, str], tmp_path: Path) -> None:
+    credstack(environment, "org", "create", "--slug", "acme", "--name", "Acme")
+    (tmp_path / "a.json").write_text(ACHIEVEMENT)
+    made = credstack(
+        environment,
+        "achievement",
+        "create",
+        "--org",
+        "acme",
+        "--file",
+        str(tmp_path / "a.json"),
+        "--publish",
+    )
+    achievement = made.stdout.strip().splitlines()[-1]
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("recipient,grade\n" + "".join(f"l{i}@example.com,A\n" for i in range(ROWS)))
+    sqlite = environment["CREDSTACK_DATABASE_URL"].startswith("sqlite")
+    issue = ["bulk", "issue", "--org", "acme", "--achievement", achievement, str(cohort)]
+    if sqlite:
+        at_kill = kill_mid_job(start(environment, *issue), environment)
+        assert 0 < at_kill < ROWS
+        job = _job_id(environment)
+        credstack(environment, "bulk", "resume", "--org", "acme", job)
+    else:
+        job = credstack(environment, *issue, "--no-wait").stdout.strip()
+        at_kill = kill_mid_job(start(environment, "worker"), environment)
+        assert 0 < at_kill < ROWS
+        assert not job_finished(environment)
+        worker = start(environment, "worker")
+        try:
+            deadline = time.monotonic() + 240
+            while not job_finished(environment) and time.monotonic() < deadline:
+                assert worker.poll() is None, worker.communicate()
+                time.sleep(0.2)
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=60)
+    assert job_finished(environment)
+    assert counts(environment) == (ROWS, ROWS, ROWS)
+    results = credstack(environment, "bulk", "results", "--org", "acme", job).stdout
+    assert results.count(",issued,") == ROWS
+
+
+def _job_id(env: dict[str, str]) -> str:
+    engine = make_engine(env["CREDSTACK_DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            return str(connection.scalar(select(BulkJobRecord.id)))
+    finally:
+        engine.dispose()
