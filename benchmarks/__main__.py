@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 
+from benchmarks import bulk
 from benchmarks.cases import Case, canonicalize_cases, pipeline_cases, proof_cases, raw_cases
 
 WARM_UP_SECONDS = 0.2
@@ -32,6 +33,9 @@ def rate(operation: Callable[[], object], seconds: float) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
+    arguments_given = sys.argv[1:] if argv is None else argv
+    if arguments_given[:1] == ["bulk"]:  # python -m benchmarks bulk [--rows N] [--profile]
+        return bulk.main(arguments_given[1:])
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--seconds", type=float, default=2.0, help="time per row (default 2)")
     parser.add_argument("--quick", action="store_true", help="a short smoke run of every row")
@@ -48,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     for case in cases:
         per_second = rate(case.operation, seconds)
         print(f"{case.name:<48}{per_second:>10,.0f}{1e6 / per_second:>10,.0f}", flush=True)
+    if not arguments.quick:
+        print()
+        return bulk.main([])
     return 0
 
 

@@ -1,7 +1,8 @@
 """Bulk issuance through the real services and task functions, on SQLite and PostgreSQL.
 
-These tests commit (the task functions open units of work of their own), so each makes an
-organisation with a fresh slug.
+These tests commit (the task functions open units of work of their own), so they run on a
+database of their own (a SQLite file, a PostgreSQL schema), not the rolled-back one of the other
+integration tests, and each makes an organisation with a fresh slug.
 """
 
 from __future__ import annotations
@@ -11,16 +12,20 @@ import io
 import json
 import threading
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from credstack.bootstrap import Platform
+from credstack.bootstrap import Platform, build
+from credstack.config import Settings
 from credstack.errors import Forbidden, InvalidBulkFile, InvalidInput, NotFound
 from credstack.jobs.tasks import run_bulk_job
 from credstack.services.actors import Actor
 from credstack.store.credentials import IssuedCredentialRecord, StatusListRecord
 from credstack.store.models import AuditEntry
+from tests.integration.databases import DATABASES, postgres_schema
 
 OPERATOR = Actor.operator("test")
 BADGE = {
@@ -29,6 +34,33 @@ BADGE = {
     "description": "Reads data.",
     "criteria": {"narrative": "Passed the course."},
 }
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def platform(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Platform]:
+    def made(url: str) -> Platform:
+        folder = tmp_path_factory.mktemp("bulk")
+        settings = Settings(
+            database_url=url,
+            base_url="https://badges.example.edu",
+            secret_key="bulk-integration-master-secret-0123456789",
+            key_file=Path(folder / "unused.key"),
+        )
+        built = build(settings, migrate=True)
+        built.dispatch = None  # the tests run the task functions themselves
+        return built
+
+    if request.param == "sqlite":
+        platform = made(f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'bulk.db'}")
+        yield platform
+        platform.close()
+    else:
+        with postgres_schema() as url:
+            platform = made(url)
+            yield platform
+            platform.close()
 
 
 def setup(platform: Platform) -> tuple[str, str]:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from credstack.services.bulk import BulkJobView
 
 app = typer.Typer(help="Issue credentials in bulk from a CSV or JSON file.", no_args_is_help=True)
-POLL_SECONDS = 0.25
+POLL_SECONDS = 0.5
 
 
 def _refuse(message: str) -> typer.Exit:

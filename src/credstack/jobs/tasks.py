@@ -9,25 +9,39 @@ from storage.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from typing import Final
 
+from credstack.errors import StorageError
 from credstack.services import Services
 from credstack.services.bulk import BATCH_SIZE
 
 UnitOfWork = Callable[[], AbstractContextManager[Services]]
 _log = logging.getLogger(__name__)
+MAX_REFUSED: Final = 5
 
 
 def run_bulk_job(unit_of_work: UnitOfWork, job_id: str, batch_size: int = BATCH_SIZE) -> int:
     """Issue batches of the job until none is left for this worker; the rows it handled."""
     handled = 0
+    refused = 0
     while True:
-        with unit_of_work() as services:
-            slots = services.bulk.reserve(job_id, batch_size)
-        with unit_of_work() as services:
-            claimed = services.bulk.issue_next_batch(job_id, slots, batch_size)
+        try:
+            with unit_of_work() as services:
+                slots = services.bulk.reserve(job_id, batch_size)
+            with unit_of_work() as services:
+                claimed = services.bulk.issue_next_batch(job_id, slots, batch_size)
+        except StorageError:
+            # A refused batch (SQLite busy, a key taken by a concurrent request) left its rows
+            # queued; the next try replays or issues them. Past a few, the queue's retry takes over.
+            refused += 1
+            if refused > MAX_REFUSED:
+                raise
+            _log.warning("bulk job %s: a batch was refused; trying again", job_id)
+            time.sleep(0.1 * refused)
+            continue
         handled += claimed
         if claimed == 0:
             return handled

@@ -212,12 +212,10 @@ class BulkService:
     def reserve(self, job_id: uuid.UUID | str, limit: int = BATCH_SIZE) -> builtins.list[Slot]:
         """Status list indexes for the next batch (its own transaction); none when no row waits."""
         job, org = self._job(job_id)
-        queued = self._jobs.counts(job.id)["queued"]
-        if job.status != "running" or queued == 0:
+        waiting = self._jobs.queued(job.id, limit) if job.status == "running" else 0
+        if waiting == 0:
             return []
-        return self._credentials.reserve(
-            _creator(job), org.slug, job.status_purpose, min(limit, queued)
-        )
+        return self._credentials.reserve(_creator(job), org.slug, job.status_purpose, waiting)
 
     def issue_next_batch(
         self, job_id: uuid.UUID | str, slots: builtins.list[Slot], limit: int = BATCH_SIZE

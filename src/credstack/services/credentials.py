@@ -209,11 +209,14 @@ class CredentialService:
                 resolved = achievements[request.achievement_id]
                 results.append(
                     self._sign_and_store(
-                        actor, org, request, suite, key, slot, resolved, signers[kind]
+                        actor, org, request, suite, key, slot, resolved, signers[kind], alone=False
                     )
                 )
             except Error as exc:
                 results.append(exc)
+        # One INSERT of the batch's credentials (and audit entries) instead of one per row. A key
+        # taken meanwhile by a concurrent request fails the whole batch; run again, it replays.
+        self._session.flush()
         return results
 
     def _sign_and_store(
@@ -226,6 +229,8 @@ class CredentialService:
         slot: Slot,
         resolved: _Resolved,
         signer: Signer,
+        *,
+        alone: bool = True,
     ) -> IssuedCredentialRecord:
         achievement, version, contexts = resolved
         subject = credential_subject(request.recipient)
@@ -266,20 +271,23 @@ class CredentialService:
             idempotency_key=idempotency_key,
             request_hash=request.digest() if idempotency_key else None,
         )
-        try:
-            with self._session.begin_nested():
-                self._credentials.add(record)
-                self._session.flush()
-        except IntegrityError:
-            # A concurrent request with the same key won the race: answer with its credential.
-            winner = (
-                self._credentials.by_idempotency_key(org.id, idempotency_key)
-                if idempotency_key
-                else None
-            )
-            if winner is None:
-                raise
-            return _replayed(winner, request)
+        if not alone:
+            self._credentials.add(record)
+        else:
+            try:
+                with self._session.begin_nested():
+                    self._credentials.add(record)
+                    self._session.flush()
+            except IntegrityError:
+                # A concurrent request with the same key won the race: answer with its credential.
+                winner = (
+                    self._credentials.by_idempotency_key(org.id, idempotency_key)
+                    if idempotency_key
+                    else None
+                )
+                if winner is None:
+                    raise
+                return _replayed(winner, request)
         self._audit.record(
             actor,
             org.id,

@@ -128,6 +128,16 @@ class BulkJobRepository:
             )
         )
 
+    def queued(self, job_id: uuid.UUID, limit: int) -> int:
+        """How many rows are queued, counting no further than ``limit`` (cheap on big jobs)."""
+        first = (
+            select(BulkJobRowRecord.line)
+            .where(BulkJobRowRecord.job_id == job_id, BulkJobRowRecord.status == "queued")
+            .limit(limit)
+            .subquery()
+        )
+        return int(self._session.scalar(select(func.count()).select_from(first)) or 0)
+
     def counts(self, job_id: uuid.UUID) -> dict[str, int]:
         found = self._session.execute(
             select(BulkJobRowRecord.status, func.count())

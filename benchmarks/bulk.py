@@ -1,0 +1,284 @@
+"""Bulk issuance end to end: credentials per second and peak memory, database included.
+
+``python -m benchmarks bulk [--rows N] [--profile]`` (``python -m benchmarks`` runs it too, with
+a small default size). Each database row times the real command, ``credstack bulk issue`` on a
+CSV file of N learners, from start to the job's end: on SQLite the command issues in its own
+process; on PostgreSQL it only follows while ``credstack worker`` processes (1, then 2) issue.
+Peak memory is the largest resident set (VmHWM) of the processes that issued. The first row
+signs the same credentials with no database at all, for the ratio the issue asks about.
+``--profile`` runs one job in this process under pyinstrument and prints where the time went.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+POSTGRES_URL = os.environ.get(
+    "CREDSTACK_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+SECRET = "bulk-benchmark-master-secret-0123456789abcdef"
+ACHIEVEMENT = (
+    '{"type":["Achievement"],"name":"Data Literacy","description":"Reads data.",'
+    '"criteria":{"narrative":"Passed the final assessment."}}'
+)
+SUITE = "eddsa-rdfc-2022"
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    per_second: float
+    peak_mb: float
+
+
+def cohort(path: Path, rows: int) -> Path:
+    with path.open("w", encoding="utf-8") as out:
+        out.write("recipient,name,grade,evidence_url\n")
+        for i in range(rows):
+            out.write(
+                f"learner{i}@example.com,Learner {i},{'ABC'[i % 3]},https://lms.example/{i}\n"
+            )
+    return path
+
+
+def in_memory(rows: int) -> Row:
+    """The same credentials signed in this process, with no database: the ceiling."""
+    import json
+
+    from credstack.issue import issue
+    from credstack.proofs.keys import generate_key
+    from credstack.status import status_list_entry
+
+    key = generate_key("ed25519")
+    achievement = json.loads(ACHIEVEMENT) | {"id": "https://badges.example.edu/a/1"}
+    issuer = {"id": "did:web:badges.example.edu:orgs:acme", "type": ["Profile"], "name": "Acme"}
+    count = min(rows, 2000)
+    start = time.perf_counter()
+    for i in range(count):
+        issue(
+            achievement,
+            key,
+            recipient=f"learner{i}@example.com",
+            suite=SUITE,
+            issuer=issuer,
+            verification_method=f"{issuer['id']}#key-1",
+            credential_id=f"https://badges.example.edu/credentials/{uuid.uuid4()}",
+            credential_status=status_list_entry("https://badges.example.edu/s/1", i),
+            result=[{"type": ["Result"], "value": "A"}],
+            evidence=[{"type": ["Evidence"], "id": f"https://lms.example/{i}"}],
+        )
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return Row("in-memory signing (no database)", count / elapsed, peak)
+
+
+def credstack(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "credstack", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=3600,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"credstack {' '.join(args)} failed: {done.stderr}")
+    return done.stdout.strip()
+
+
+def peak_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def run_timed(
+    env: dict[str, str], args: list[str], watch: list[subprocess.Popen[str]]
+) -> tuple[float, float]:
+    """Seconds the command took, and the highest VmHWM of it and ``watch`` meanwhile."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "credstack", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    peak = 0.0
+    while process.poll() is None:
+        peak = max([peak, peak_mb(process.pid), *(peak_mb(w.pid) for w in watch)])
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - start
+    _out, err = process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"credstack {' '.join(args)} failed: {err}")
+    return elapsed, peak
+
+
+@contextmanager
+def environment(url: str, folder: Path) -> Iterator[tuple[dict[str, str], str]]:
+    """An environment with a migrated database, an organisation and a published achievement."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDSTACK_")}
+    env |= {
+        "CREDSTACK_SECRET_KEY": SECRET,
+        "CREDSTACK_DATABASE_URL": url,
+        "CREDSTACK_BASE_URL": "https://badges.example.edu",
+    }
+    credstack(env, "org", "create", "--slug", "acme", "--name", "Acme")
+    (folder / "achievement.json").write_text(ACHIEVEMENT)
+    made = credstack(
+        env,
+        "achievement",
+        "create",
+        "--org",
+        "acme",
+        "--file",
+        str(folder / "achievement.json"),
+        "--publish",
+    )
+    yield env, made.splitlines()[-1]
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    from sqlalchemy import text
+
+    from credstack.store.db import make_engine
+
+    schema = f"credstack_bench_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    try:
+        yield f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}', safe='')}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def sqlite_row(rows: int, folder: Path) -> Row:
+    with environment(f"sqlite:///{folder / 'bench.db'}", folder) as (env, achievement):
+        file = cohort(folder / "cohort.csv", rows)
+        elapsed, peak = run_timed(
+            env, ["bulk", "issue", "--org", "acme", "--achievement", achievement, str(file)], []
+        )
+    return Row("SQLite (issued in the command's process)", rows / elapsed, peak)
+
+
+def postgres_row(rows: int, workers: int, folder: Path) -> Row:
+    with postgres_schema() as url, environment(url, folder) as (env, achievement):
+        file = cohort(folder / f"cohort-{workers}.csv", rows)
+        started = [
+            subprocess.Popen(
+                [sys.executable, "-m", "credstack", "worker"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                env=env,
+            )
+            for _ in range(workers)
+        ]
+        try:
+            time.sleep(2.0)  # the workers connect and start listening
+            elapsed, peak = run_timed(
+                env,
+                ["bulk", "issue", "--org", "acme", "--achievement", achievement, str(file)],
+                started,
+            )
+        finally:
+            for worker in started:
+                worker.send_signal(signal.SIGTERM)
+            for worker in started:
+                worker.wait(timeout=60)
+    label = f"PostgreSQL, {workers} worker{'s' if workers > 1 else ''}"
+    return Row(label, rows / elapsed, peak)
+
+
+def profile(rows: int, folder: Path) -> None:
+    """One SQLite job issued in this process under pyinstrument; prints the call tree."""
+    from pyinstrument import Profiler
+
+    from credstack.bootstrap import build
+    from credstack.config import Settings
+    from credstack.jobs.tasks import run_bulk_job
+    from credstack.services.actors import Actor
+
+    with environment(f"sqlite:///{folder / 'profile.db'}", folder) as (env, achievement):
+        settings = Settings(
+            database_url=env["CREDSTACK_DATABASE_URL"],
+            secret_key=SECRET,
+            base_url="https://badges.example.edu",
+        )
+        platform = build(settings)
+        platform.dispatch = None  # this process runs the job itself, under the profiler
+        data = cohort(folder / "profile.csv", rows).read_bytes()
+        profiler = Profiler()
+        profiler.start()
+        with platform.unit_of_work() as services:
+            view = services.bulk.create(Actor.operator(), "acme", achievement, data, "c.csv")
+        run_bulk_job(platform.unit_of_work, str(view.job.id))
+        profiler.stop()
+        platform.close()
+    print(profiler.output_text(unicode=False, color=False, show_all=False))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks bulk", description=__doc__)
+    parser.add_argument(
+        "--rows",
+        type=int,
+        default=1000,
+        help="credentials per run (default 1,000; try 10000 and 100000)",
+    )
+    parser.add_argument("--profile", action="store_true", help="profile one SQLite job instead")
+    parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL rows")
+    arguments = parser.parse_args(argv)
+    rows = arguments.rows
+    with tempfile.TemporaryDirectory(prefix="credstack-bench-") as name:
+        folder = Path(name)
+        if arguments.profile:
+            profile(rows, folder)
+            return 0
+        print(
+            f"Bulk issuance, {rows:,} credentials, {SUITE}, "
+            f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs (shared)"
+        )
+        print(f"{'run':<44}{'cred/s':>10}{'of memory':>11}{'peak MB':>9}")
+        ceiling = in_memory(rows)
+        results = [ceiling, sqlite_row(rows, folder)]
+        if not arguments.no_postgres:
+            results += [postgres_row(rows, 1, folder), postgres_row(rows, 2, folder)]
+        for row in results:
+            share = row.per_second / ceiling.per_second
+            print(
+                f"{row.name:<44}{row.per_second:>10,.0f}{share:>10.0%}{row.peak_mb:>9,.0f}",
+                flush=True,
+            )
+        if len(results) == 4:
+            print(f"2 workers / 1 worker: {results[3].per_second / results[2].per_second:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
