@@ -56,19 +56,31 @@ def timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def credential_subject(recipient: str, *, salt: str | None = None) -> dict[str, Any]:
-    """An AchievementSubject naming a DID/URL, or a salted hash of an email address."""
+def recipient_kind(recipient: str) -> Literal["email", "uri"]:
+    """Whether ``recipient`` is an email address or a DID/URL; ``InvalidInput`` if neither.
+
+    >>> recipient_kind("ada@example.com"), recipient_kind("did:example:ada")
+    ('email', 'uri')
+    """
     value = recipient.strip()
     if _EMAIL.match(value) and not value.lower().startswith("mailto:"):
-        identity = identity_object_for_email(value, salt)
-        return {"type": ["AchievementSubject"], "identifier": [identity.to_dict()]}
+        return "email"
     if _URI.match(value):
-        return {"id": value, "type": ["AchievementSubject"]}
+        return "uri"
     raise InvalidInput(
         f"The recipient {recipient!r} is neither an email address nor a DID or URL "
         "(for example learner@example.com or did:key:z6Mk...).",
         code="invalid_recipient",
     )
+
+
+def credential_subject(recipient: str, *, salt: str | None = None) -> dict[str, Any]:
+    """An AchievementSubject naming a DID/URL, or a salted hash of an email address."""
+    value = recipient.strip()
+    if recipient_kind(value) == "email":
+        identity = identity_object_for_email(value, salt)
+        return {"type": ["AchievementSubject"], "identifier": [identity.to_dict()]}
+    return {"id": value, "type": ["AchievementSubject"]}
 
 
 def build_credential(

@@ -224,3 +224,29 @@ def test_jobs_are_tenant_scoped_and_checked(platform: Platform) -> None:
         with pytest.raises(InvalidInput, match="offset"):
             services.bulk.rows(OPERATOR, slug, view.job.id, limit=0)
         assert [v.job.id for v in services.bulk.list(OPERATOR, slug)] == [view.job.id]
+
+
+def test_tasks_leave_only_when_the_transaction_commits(platform: Platform) -> None:
+    slug, achievement = setup(platform)
+    sent: list[tuple[str, dict[str, str]]] = []
+    platform.dispatch = lambda task, arguments: sent.append((task, arguments))
+    try:
+        with pytest.raises(RuntimeError, match="gave up"):
+            abandon(platform, slug, achievement)
+        assert sent == []
+        with platform.unit_of_work() as services:
+            view = services.bulk.create(OPERATOR, slug, achievement, cohort(450), "c.csv")
+            assert sent == []
+        # 450 rows: three copies of the task, so three workers can share the job.
+        assert sent == [("run_bulk_job", {"job_id": str(view.job.id)})] * 3
+        with platform.unit_of_work() as services:
+            assert services.bulk.requeue_unfinished() >= 1  # with other tests' unfinished jobs
+        assert sent.count(("run_bulk_job", {"job_id": str(view.job.id)})) == 6
+    finally:
+        platform.dispatch = None
+
+
+def abandon(platform: Platform, slug: str, achievement: str) -> None:
+    with platform.unit_of_work() as services:
+        services.bulk.create(OPERATOR, slug, achievement, cohort(3), "c.csv")
+        raise RuntimeError("the caller gave up")

@@ -32,7 +32,7 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from credstack.errors import Error, InvalidInput
-from credstack.issue import credential_subject
+from credstack.issue import recipient_kind
 
 MAX_ROWS: Final = 200_000
 MAX_FIELD: Final = 2_000
@@ -280,7 +280,7 @@ def _row(line: int, record: Mapping[str, str], now: datetime) -> BulkRow:
     if not recipient:
         raise InvalidInput("recipient: missing")
     try:
-        credential_subject(recipient)
+        recipient_kind(recipient)
     except InvalidInput as exc:
         raise InvalidInput("recipient: neither an email address nor a DID or URL") from exc
     evidence_url = values.get("evidence_url") or None

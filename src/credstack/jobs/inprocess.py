@@ -2,7 +2,9 @@
 
 SQLite has one writer at a time and no server to share a queue through, so the process that
 asks for a task runs it, in one background thread, in the order asked. Nothing survives the
-process: a bulk job whose process died is finished by ``credstack bulk resume``.
+process: a bulk job whose process died is finished by ``credstack bulk resume``. Short tasks
+(``INLINE``: re-signing a status list) run at once in the thread that committed, so they never
+race the requests that follow for SQLite's one write lock.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Callable, Mapping
 from credstack.errors import Error
 
 _log = logging.getLogger(__name__)
+INLINE = frozenset({"publish_status_list"})
 Runner = Callable[[str, Mapping[str, str]], None]
 
 
@@ -26,6 +29,9 @@ class InProcessDispatcher:
         self._lock = threading.Lock()
 
     def __call__(self, task: str, arguments: dict[str, str]) -> None:
+        if task in INLINE:
+            self._run_one(task, arguments)
+            return
         self._tasks.put((task, arguments))
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
@@ -42,10 +48,14 @@ class InProcessDispatcher:
         while True:
             task, arguments = self._tasks.get()
             try:
-                self._run(task, arguments)
-            except Error as exc:
-                _log.error("task %s failed: %s [%s]", task, exc.message, exc.code)
-            except Exception:  # noqa: BLE001  # a bug: logged with its traceback; the thread goes on
-                _log.exception("task %s failed", task)
+                self._run_one(task, arguments)
             finally:
                 self._tasks.task_done()
+
+    def _run_one(self, task: str, arguments: dict[str, str]) -> None:
+        try:
+            self._run(task, arguments)
+        except Error as exc:
+            _log.error("task %s failed: %s [%s]", task, exc.message, exc.code)
+        except Exception:  # noqa: BLE001  # a bug: logged with its traceback; work goes on
+            _log.exception("task %s failed", task)

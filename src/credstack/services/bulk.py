@@ -35,10 +35,10 @@ from credstack.services.ports import NO_QUEUE, TaskQueue
 from credstack.store.bulk import BulkJobRecord, BulkJobRepository, BulkJobRowRecord
 from credstack.store.models import Organization
 
-BATCH_SIZE: Final = 50
+BATCH_SIZE: Final = 100
 # Copies of the job's task: each works until no row is left, so this many workers can share it.
 MAX_PARALLEL: Final = 16
-ROWS_PER_WORKER: Final = 500
+ROWS_PER_WORKER: Final = 200
 MAX_PAGE: Final = 1000
 RESULT_COLUMNS: Final = ("line", "recipient", "status", "credential", "error")
 

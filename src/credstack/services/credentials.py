@@ -24,7 +24,7 @@ import builtins
 import hashlib
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, get_args
@@ -33,7 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from credstack.errors import Conflict, Error, InvalidInput, NotFound
-from credstack.issue import SUITES, Suite, credential_subject, issue
+from credstack.issue import SUITES, Suite, issue, recipient_kind
 from credstack.model.quality import EU_MICROCREDENTIAL_CONTEXT
 from credstack.proofs.data_integrity import add_proof
 from credstack.services.achievements import AchievementService
@@ -151,7 +151,7 @@ class CredentialService:
             if earlier is not None:
                 return _replayed(earlier, request)
         resolved = self._achievement(org, request)
-        credential_subject(request.recipient)  # refuses a bad recipient early
+        recipient_kind(request.recipient)  # refuses a bad recipient early
         (slot,) = self._allocate(org, _purpose(request.status_purpose), 1)
         signer = self._organizations.signer(slug, _KIND.get(suite, "ed25519"))
         return self._sign_and_store(
@@ -198,7 +198,7 @@ class CredentialService:
                 suite = _suite(request.suite)
                 if request.achievement_id not in achievements or request.achievement is not None:
                     achievements[request.achievement_id] = self._achievement(org, request)
-                credential_subject(request.recipient)
+                recipient_kind(request.recipient)
                 purpose = _purpose(request.status_purpose)
                 slot = free.pop() if free and free[-1].purpose == purpose else None
                 if slot is None:
@@ -233,7 +233,7 @@ class CredentialService:
         alone: bool = True,
     ) -> IssuedCredentialRecord:
         achievement, version, contexts = resolved
-        subject = credential_subject(request.recipient)
+        by_email = recipient_kind(request.recipient) == "email"
         record_id = uuid.uuid4()
         credential_id = f"{self._base_url}/credentials/{record_id}"
         issued = issue(
@@ -251,7 +251,6 @@ class CredentialService:
             evidence=request.evidence,
             awarded_date=request.awarded_date,
         )
-        by_email = "identifier" in subject
         record = IssuedCredentialRecord(
             id=record_id,
             organization_id=org.id,
@@ -466,24 +465,42 @@ class CredentialService:
     def _allocate(self, org: Organization, purpose: str, count: int) -> builtins.list[Slot]:
         """``count`` random free indexes, marked allocated; new lists are started as needed."""
         slots: builtins.list[Slot] = []
-        status_list = self._credentials.newest_list_for_update(org.id, purpose)
+        found = self._with_room(org, purpose, self._credentials.newest_list_for_update)
         while len(slots) < count:
-            if status_list is None:
-                status_list = self._new_list(org, purpose)
-            allocated = self._allocated(status_list)
+            if found is None:
+                # Two transactions needing a new list at once would each start one: the
+                # organisation's row serialises them (PostgreSQL); the second finds the first's.
+                self._credentials.lock_organization(org.id)
+                found = self._with_room(org, purpose, self._credentials.newest_list_for_update)
+            if found is None:
+                new = self._new_list(org, purpose)
+                found = new, self._allocated(new)
+            status_list, allocated = found
             room = status_list.length - allocated.count()
             for _ in range(min(room, count - len(slots))):
                 index = allocate(allocated.get, status_list.length)
                 allocated.set(index)
                 slots.append(Slot(status_list.id, status_list.url, purpose, index))
-            status_list.allocated = allocated.encode().encode("ascii")
-            status_list = None
-        self._session.flush()
+            status_list.allocated = allocated.to_bytes()
+            self._session.flush()  # before the next query reads the list afresh
+            found = None
         return slots
+
+    def _with_room(
+        self,
+        org: Organization,
+        purpose: str,
+        newest: Callable[[uuid.UUID, str], StatusListRecord | None],
+    ) -> tuple[StatusListRecord, Bitstring] | None:
+        status_list = newest(org.id, purpose)
+        if status_list is None:
+            return None
+        allocated = self._allocated(status_list)
+        return (status_list, allocated) if allocated.count() < status_list.length else None
 
     def _allocated(self, status_list: StatusListRecord) -> Bitstring:
         if status_list.allocated is not None:
-            return Bitstring.decode(status_list.allocated.decode("ascii"))
+            return Bitstring.from_bytes(status_list.allocated)
         # A list from before allocations were recorded: the indexes its credentials hold.
         used = self._credentials.used_indexes(status_list)
         return Bitstring.generate(status_list.length, used)

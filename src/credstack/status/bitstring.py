@@ -80,6 +80,21 @@ class Bitstring:
         return bits
 
     @classmethod
+    def from_bytes(cls, data: bytes) -> Bitstring:
+        """The bits of ``to_bytes`` (storage, not the wire: ``decode`` reads an encodedList).
+
+        >>> Bitstring.from_bytes(Bitstring.generate(MIN_LENGTH, [3]).to_bytes()).get(3)
+        True
+        """
+        if len(data) * 8 < MIN_LENGTH:
+            raise _invalid(f"{len(data)} bytes are fewer than a status list's {MIN_LENGTH} bits.")
+        return cls._from_bytes(data)
+
+    def to_bytes(self) -> bytes:
+        """The raw bits, uncompressed: cheap to store and read back many times a second."""
+        return bytes(self._bytes)
+
+    @classmethod
     def generate(cls, length: int, indexes: Iterable[int]) -> Bitstring:
         """Section 3.3: a list of ``length`` bits with the bits at ``indexes`` set."""
         bits = cls(length)
@@ -153,7 +168,7 @@ class Bitstring:
 
     def count(self) -> int:
         """How many bits are set."""
-        return sum(byte.bit_count() for byte in self._bytes)
+        return int.from_bytes(self._bytes, "big").bit_count()
 
     def ones(self) -> Iterator[int]:
         """The indexes of the set bits, in order."""

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from credstack.store.models import Base, _now, _one_of
+from credstack.store.models import Base, Organization, _now, _one_of
 
 CREDENTIAL_STATUSES: Final = ("active", "revoked", "suspended")
 STATUS_PURPOSES: Final = ("revocation", "suspension")
@@ -34,10 +34,10 @@ class StatusListRecord(Base):
     """One Bitstring Status List of an organisation, for one purpose.
 
     ``bits`` is the encoded bit string (GZIP + base64url), ``length`` bits long; ``allocated``
-    marks, the same way, the indexes handed out (reserved by a bulk batch or held by a
-    credential). ``revision`` counts changes of ``bits``; ``published`` is the signed list
-    credential made from ``published_revision``, re-signed only when the bits have changed
-    since or its validity runs low.
+    marks, as raw bits (read and written once per batch, so not compressed), the indexes
+    handed out (reserved by a bulk batch or held by a credential). ``revision`` counts changes
+    of ``bits``; ``published`` is the signed list credential made from ``published_revision``,
+    re-signed only when the bits have changed since or its validity runs low.
     """
 
     __tablename__ = "status_lists"
@@ -176,6 +176,12 @@ class CredentialRepository:
             .with_for_update()
             .execution_options(populate_existing=True)
         ).one_or_none()
+
+    def lock_organization(self, organization_id: uuid.UUID) -> None:
+        """Hold the organisation's row until the transaction ends (PostgreSQL)."""
+        self._session.execute(
+            select(Organization.id).where(Organization.id == organization_id).with_for_update()
+        )
 
     def by_idempotency_keys(
         self, organization_id: uuid.UUID, keys: list[str]

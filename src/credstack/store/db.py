@@ -54,6 +54,10 @@ def _fix_sqlite_transactions(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
+        # Write-ahead log: readers (the API, a progress bar) no longer block the one writer (a
+        # bulk job), nor it them. synchronous stays FULL: an issued credential survives power
+        # loss. A database in memory keeps its "memory" journal.
+        cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -168,3 +168,11 @@ def test_a_list_exactly_at_the_cap_is_read() -> None:
     assert len(Bitstring.decode(text, max_bytes=MIN_LENGTH // 8)) == MIN_LENGTH
     with pytest.raises(InvalidInput):
         Bitstring.decode(text, max_bytes=MIN_LENGTH // 8 - 1)
+
+
+def test_raw_bytes_round_trip_and_refuse_a_short_list() -> None:
+    bits = Bitstring.generate(MIN_LENGTH, [0, 7, MIN_LENGTH - 1])
+    assert Bitstring.from_bytes(bits.to_bytes()) == bits
+    assert Bitstring.from_bytes(bits.to_bytes()).count() == 3
+    with pytest.raises(InvalidInput, match="fewer than"):
+        Bitstring.from_bytes(b"\x00" * 10)

@@ -23,7 +23,7 @@ depends_on: str | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("status_lists") as batch:
-        # The indexes handed out (gzip + base64url like the bits); NULL: rebuild from credentials.
+        # The indexes handed out, raw bits; NULL: rebuilt from the list's credentials when needed.
         batch.add_column(sa.Column("allocated", sa.LargeBinary(), nullable=True))
         batch.add_column(sa.Column("revision", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("published", sa.Text(), nullable=True))
