@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from credstack.bootstrap import Platform, build
 from credstack.config import Settings
-from credstack.errors import Forbidden, InvalidBulkFile, InvalidInput, NotFound
+from credstack.errors import Conflict, Forbidden, InvalidBulkFile, InvalidInput, NotFound
 from credstack.jobs.tasks import run_bulk_job
 from credstack.services.actors import Actor
 from credstack.store.credentials import IssuedCredentialRecord, StatusListRecord
@@ -250,3 +250,41 @@ def abandon(platform: Platform, slug: str, achievement: str) -> None:
     with platform.unit_of_work() as services:
         services.bulk.create(OPERATOR, slug, achievement, cohort(3), "c.csv")
         raise RuntimeError("the caller gave up")
+
+
+def test_results_csv_cells_never_start_a_formula(platform: Platform) -> None:
+    slug, achievement = setup(platform)
+    data = b"recipient\n=cmd@x.example.com\n+1@x.example.com\n"
+    with platform.unit_of_work() as services:
+        view = services.bulk.create(OPERATOR, slug, achievement, data, "c.csv")
+    run_bulk_job(platform.unit_of_work, str(view.job.id))
+    with platform.unit_of_work() as services:
+        results = "".join(services.bulk.results_csv(OPERATOR, slug, view.job.id))
+    table = list(csv.DictReader(io.StringIO(results)))
+    assert [row["recipient"] for row in table] == ["'=cmd@x.example.com", "'+1@x.example.com"]
+    assert [row["status"] for row in table] == ["issued", "issued"]
+
+
+def test_a_draft_achievement_is_not_issued_in_bulk(platform: Platform) -> None:
+    slug, _ = setup(platform)
+    with platform.unit_of_work() as services:
+        draft = services.achievements.create(OPERATOR, organization=slug, achievement=BADGE)
+    with pytest.raises(Conflict, match="draft"), platform.unit_of_work() as services:
+        services.bulk.create(OPERATOR, slug, str(draft.record.id), cohort(1), "c.csv")
+
+
+def test_a_task_hands_on_after_its_share_of_batches(platform: Platform) -> None:
+    slug, achievement = setup(platform)
+    sent: list[tuple[str, dict[str, str]]] = []
+    with platform.unit_of_work() as services:
+        view = services.bulk.create(OPERATOR, slug, achievement, cohort(5), "c.csv")
+    platform.dispatch = lambda task, arguments: sent.append((task, arguments))
+    try:
+        job_id = str(view.job.id)
+        assert run_bulk_job(platform.unit_of_work, job_id, batch_size=2, max_batches=2) == 4
+        assert sent == [("run_bulk_job", {"job_id": job_id})]
+        assert run_bulk_job(platform.unit_of_work, job_id, batch_size=2, max_batches=2) == 1
+        assert len(sent) == 1  # finished: nothing handed on
+    finally:
+        platform.dispatch = None
+    assert len(credentials_of(platform, slug)) == 5

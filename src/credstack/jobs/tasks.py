@@ -21,13 +21,29 @@ from credstack.services.bulk import BATCH_SIZE
 UnitOfWork = Callable[[], AbstractContextManager[Services]]
 _log = logging.getLogger(__name__)
 MAX_REFUSED: Final = 5
+MAX_BATCHES: Final = 20
 
 
-def run_bulk_job(unit_of_work: UnitOfWork, job_id: str, batch_size: int = BATCH_SIZE) -> int:
-    """Issue batches of the job until none is left for this worker; the rows it handled."""
+def run_bulk_job(
+    unit_of_work: UnitOfWork,
+    job_id: str,
+    batch_size: int = BATCH_SIZE,
+    max_batches: int = MAX_BATCHES,
+) -> int:
+    """Issue batches of the job until none is left for this worker; the rows it handled.
+
+    After ``max_batches`` the task enqueues its own continuation and ends, so a worker asked to
+    stop (procrastinate lets the running task finish) stops within seconds, not after the job.
+    """
     handled = 0
     refused = 0
+    batches = 0
     while True:
+        if batches == max_batches:
+            with unit_of_work() as services:
+                services.bulk.continue_job(job_id)
+            return handled
+        batches += 1
         try:
             with unit_of_work() as services:
                 slots = services.bulk.reserve(job_id, batch_size)

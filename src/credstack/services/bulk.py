@@ -23,7 +23,7 @@ from typing import Final
 
 from sqlalchemy.orm import Session
 
-from credstack.errors import Error, InvalidBulkFile, InvalidInput, NotFound
+from credstack.errors import Conflict, Error, InvalidBulkFile, InvalidInput, NotFound
 from credstack.formats import BulkRow, read_bulk_file
 from credstack.issue import SUITES
 from credstack.services.achievements import AchievementService
@@ -90,7 +90,7 @@ class BulkService:
         authorize(actor, org.id, "issue")
         view = self._achievements.get(achievement_id, organization=slug)
         if view.record.status != "published":
-            raise InvalidInput(
+            raise Conflict(
                 f"The achievement is {view.record.status}; only a published one is issued.",
                 code="achievement_not_published",
             )
@@ -197,6 +197,12 @@ class BulkService:
             self.enqueue(job, counts["queued"])
         return BulkJobView(job, counts)
 
+    def continue_job(self, job_id: uuid.UUID | str) -> None:
+        """Enqueue one more copy of a running job's task (a task that ran its share does)."""
+        job, _ = self._job(job_id)
+        if job.status == "running":
+            self._queue.enqueue("run_bulk_job", job_id=str(job.id))
+
     def requeue_unfinished(self) -> int:
         """Enqueue every running job again (a starting worker does: one that died left its
         rows queued); the number of jobs."""
@@ -272,7 +278,7 @@ class BulkService:
                 writer.writerow(
                     (
                         row.line,
-                        row.data.get("recipient", ""),
+                        _cell(str(row.data.get("recipient", ""))),
                         row.status,
                         f"{self._base_url}/credentials/{row.credential_id}"
                         if row.credential_id
@@ -302,6 +308,11 @@ class BulkService:
         if job is None or job.organization_id != org.id:
             raise NotFound(f"{slug!r} has no bulk job {job_id}.", code="bulk_job_not_found")
         return job
+
+
+def _cell(value: str) -> str:
+    """A value a spreadsheet will not run as a formula (OWASP: CSV injection)."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _creator(job: BulkJobRecord) -> Actor:
