@@ -209,6 +209,7 @@ def test_every_mutating_endpoint_is_in_the_matrix() -> None:
 def world(api_platform: Platform) -> World:
     suffix = uuid.uuid4().hex[:10]
     slug, other = f"iso-{suffix}", f"iso-{suffix}-b"
+    finish_tasks(api_platform)  # an earlier test's bulk job must not write meanwhile
     with api_platform.unit_of_work() as services:
         services.organizations.create(OPERATOR, slug=slug, name="Target")
         services.organizations.create(OPERATOR, slug=other, name="Stranger")
@@ -242,10 +243,14 @@ def world(api_platform: Platform) -> World:
             p256_key=str(p256.id),
             bulk_job=str(job.job.id),
         )
-    if isinstance(api_platform.dispatch, InProcessDispatcher):
-        # SQLite: the bulk jobs (this one, earlier tests' too) are issued before the snapshots.
-        api_platform.dispatch.join()
+    finish_tasks(api_platform)  # and this one's is issued before the snapshots
     return world
+
+
+def finish_tasks(platform: Platform) -> None:
+    """SQLite: wait for the in-process bulk jobs (one writer at a time)."""
+    if isinstance(platform.dispatch, InProcessDispatcher):
+        platform.dispatch.join()
 
 
 def snapshot(platform: Platform) -> dict[str, list[str]]:
