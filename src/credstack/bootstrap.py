@@ -33,6 +33,7 @@ from credstack.services.actors import Actor
 from credstack.services.audit import AuditTrail
 from credstack.services.credentials import CredentialService
 from credstack.services.organizations import OrganizationService
+from credstack.services.pathways import PathwayService
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
 from credstack.store.db import make_engine, make_session_factory
@@ -57,13 +58,17 @@ class Platform:
         base_url = self.settings.base_url
         organizations = OrganizationService(session, self.keystore, base_url, audit)
         achievements = AchievementService(session, base_url, audit)
+        credentials = CredentialService(session, base_url, audit, organizations, achievements)
+        pathways = PathwayService(session, audit, organizations, achievements, credentials)
+        credentials.subscribe(pathways)
         return Services(
             organizations=organizations,
             users=UserService(session, audit, self.hasher),
             tokens=TokenService(session, audit),
             audit=audit,
             achievements=achievements,
-            credentials=CredentialService(session, base_url, audit, organizations, achievements),
+            credentials=credentials,
+            pathways=pathways,
         )
 
     @contextmanager

@@ -11,6 +11,7 @@ from credstack.services.achievements import AchievementService
 from credstack.services.audit import AuditTrail
 from credstack.services.credentials import CredentialService
 from credstack.services.organizations import OrganizationService
+from credstack.services.pathways import PathwayService
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
 
@@ -25,3 +26,4 @@ class Services:
     audit: AuditTrail
     achievements: AchievementService
     credentials: CredentialService
+    pathways: PathwayService

@@ -35,6 +35,7 @@ from credstack.services.achievements import AchievementService
 from credstack.services.actors import Actor, authorize
 from credstack.services.audit import AuditTrail
 from credstack.services.organizations import OrganizationService, SigningKind
+from credstack.services.ports import CredentialListener
 from credstack.services.profiles import issuer_profile
 from credstack.status import MIN_LENGTH, Bitstring, allocate, status_list_entry
 from credstack.status import status_list_credential as unsigned_status_list
@@ -100,6 +101,11 @@ class CredentialService:
         self._organizations = organizations
         self._achievements = achievements
         self._credentials = CredentialRepository(session)
+        self._listeners: builtins.list[CredentialListener] = []
+
+    def subscribe(self, listener: CredentialListener) -> None:
+        """Have ``listener`` told of each issue and status change, in the same transaction."""
+        self._listeners.append(listener)
 
     def issue(
         self,
@@ -181,6 +187,8 @@ class CredentialService:
             credential_id,
             {"suite": suite, "achievement": achievement.get("id")},
         )
+        for listener in self._listeners:
+            listener.issued(record)
         return record
 
     def get(self, credential_id: uuid.UUID | str) -> IssuedCredentialRecord:
@@ -353,6 +361,8 @@ class CredentialService:
         self._audit.record(
             actor, record.organization_id, action, record.credential_id, {"reason": record.reason}
         )
+        for listener in self._listeners:
+            listener.status_changed(record, action)
         return record
 
     def _owned(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from credstack.proofs.keys import PrivateKey
+from credstack.store.credentials import IssuedCredentialRecord
 
 
 class KeyVault(Protocol):
@@ -13,3 +14,12 @@ class KeyVault(Protocol):
     def seal(self, key: PrivateKey, *, key_id: str) -> bytes: ...
 
     def unseal(self, sealed: bytes, *, key_id: str) -> PrivateKey: ...
+
+
+class CredentialListener(Protocol):
+    """Told of each credential issued and each status change, inside the same transaction
+    (``services.pathways.PathwayService`` awards stacked credentials and applies revocations)."""
+
+    def issued(self, record: IssuedCredentialRecord) -> None: ...
+
+    def status_changed(self, record: IssuedCredentialRecord, action: str) -> None: ...
