@@ -28,6 +28,7 @@ from credstack.api.routers import (
     keys,
     members,
     organizations,
+    pathways,
     tokens,
     vc_api,
     verify,
@@ -85,6 +86,7 @@ def create_app(
         members,
         keys,
         contexts,
+        pathways,
     ):
         app.include_router(router.router)
     return app
