@@ -24,16 +24,19 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from credstack.adapters.evidence_files import FileEvidenceStore
 from credstack.adapters.keystore import KeyStore, load_master_secret
 from credstack.config import Settings
 from credstack.errors import StorageError
 from credstack.services import Services
 from credstack.services.achievements import AchievementService
 from credstack.services.actors import Actor
+from credstack.services.assessments import AssessmentService
 from credstack.services.audit import AuditTrail
 from credstack.services.credentials import CredentialService
 from credstack.services.organizations import OrganizationService
 from credstack.services.pathways import PathwayService
+from credstack.services.ports import EvidenceStore
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
 from credstack.store.db import make_engine, make_session_factory
@@ -51,6 +54,7 @@ class Platform:
     sessions: sessionmaker[Session]
     keystore: KeyStore = field(repr=False)
     hasher: PasswordHasher = field(repr=False)
+    evidence: EvidenceStore = field(repr=False)
 
     def services(self, session: Session) -> Services:
         """The services bound to ``session``; whoever made the session commits it."""
@@ -61,6 +65,9 @@ class Platform:
         credentials = CredentialService(session, base_url, audit, organizations, achievements)
         pathways = PathwayService(session, audit, organizations, achievements, credentials)
         credentials.subscribe(pathways)
+        assessments = AssessmentService(
+            session, base_url, audit, organizations, achievements, credentials, self.evidence
+        )
         return Services(
             organizations=organizations,
             users=UserService(session, audit, self.hasher),
@@ -69,6 +76,7 @@ class Platform:
             achievements=achievements,
             credentials=credentials,
             pathways=pathways,
+            assessments=assessments,
         )
 
     @contextmanager
@@ -104,4 +112,5 @@ def build(settings: Settings, *, migrate: bool = False) -> Platform:
         sessions=make_session_factory(engine),
         keystore=KeyStore(load_master_secret(secret, settings.key_file)),
         hasher=PasswordHasher(),
+        evidence=FileEvidenceStore(settings.evidence_dir),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from credstack.services.achievements import AchievementService
+from credstack.services.assessments import AssessmentService
 from credstack.services.audit import AuditTrail
 from credstack.services.credentials import CredentialService
 from credstack.services.organizations import OrganizationService
@@ -27,3 +28,4 @@ class Services:
     achievements: AchievementService
     credentials: CredentialService
     pathways: PathwayService
+    assessments: AssessmentService

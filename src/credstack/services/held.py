@@ -19,13 +19,14 @@ from credstack.store.credentials import IssuedCredentialRecord
 _SHA2_256: bytes = bytes([0x12, 0x20])
 
 
-def digest_of(text: str) -> str:
-    """``digestMultibase`` of ``text``'s UTF-8 bytes.
+def digest_of(text: str | bytes) -> str:
+    """``digestMultibase`` of ``text`` (its UTF-8 bytes when a string).
 
     >>> digest_of("")
     'uEiDjsMRCmPwcFJr79MiZb7kkJ65B5GSbk0yklZkbeFK4VQ'
     """
-    return encode_multibase(_SHA2_256 + hashlib.sha256(text.encode()).digest(), "base64url")
+    data = text.encode() if isinstance(text, str) else text
+    return encode_multibase(_SHA2_256 + hashlib.sha256(data).digest(), "base64url")
 
 
 def document_of(record: IssuedCredentialRecord) -> dict[str, Any]:

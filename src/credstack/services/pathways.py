@@ -168,7 +168,7 @@ class PathwayService:
     ) -> LearnerProgress:
         """How far ``learner`` (an email address or a DID) is along the pathway."""
         org, record = self._owned(actor, slug, pathway_id)
-        key, _ = _learner(learner)
+        key, _ = learner_key(learner)
         progress = evaluate(self._pathway(org, record), self._held(key), datetime.now(UTC))
         return LearnerProgress(record, key, progress, self._pathways.award(record.id, key))
 
@@ -179,7 +179,7 @@ class PathwayService:
         org, record = self._owned(actor, slug, pathway_id, write=True)
         if record.status != "active":
             raise Conflict("An archived pathway awards nothing.", code="pathway_archived")
-        key, recipient = _learner(learner)
+        key, recipient = learner_key(learner)
         self._pathways.lock_learner(_lock_key(key))
         self._consider(org, record, key, recipient)
         return self.progress(actor, slug, record.id, learner)
@@ -415,7 +415,7 @@ class PathwayService:
         return org, record
 
 
-def _learner(value: str) -> tuple[str, str]:
+def learner_key(value: str) -> tuple[str, str]:
     """The learner's key (a lower-cased email address, or a DID/URL) and how to address them."""
     recipient = value.strip()
     subject = credential_subject(recipient)  # refuses what is neither

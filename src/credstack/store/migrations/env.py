@@ -9,7 +9,7 @@ from __future__ import annotations
 from alembic import context
 
 # Each table module registers its tables on Base.metadata when imported.
-from credstack.store import achievements, credentials, pathways  # noqa: F401
+from credstack.store import achievements, assessment, credentials, pathways  # noqa: F401
 from credstack.store.models import Base
 
 
