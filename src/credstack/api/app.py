@@ -21,6 +21,7 @@ from credstack.api import problems
 from credstack.api.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
 from credstack.api.routers import (
     achievements,
+    assessment,
     contexts,
     credential_pages,
     health,
@@ -87,6 +88,7 @@ def create_app(
         keys,
         contexts,
         pathways,
+        assessment,
     ):
         app.include_router(router.router)
     return app
