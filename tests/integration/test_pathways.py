@@ -396,3 +396,25 @@ def test_unknown_pathways_and_learners(services: Services, acme: str) -> None:
     assert services.pathways.get(OPERATOR, acme, str(pathway.id)) is pathway
     with pytest.raises(InvalidInput, match="neither an email"):
         services.pathways.progress(OPERATOR, acme, pathway.id, "nobody")
+
+
+def test_a_suspended_component_leaves_the_award_alone(
+    services: Services, acme: str, session: Session
+) -> None:
+    a = publish(services, acme, "Unit A")
+    cert = publish(services, acme, "Certificate")
+    pathway = services.pathways.create(
+        OPERATOR, acme, PathwayInput(name="p", achievement_id=cert, requirements=all_of(a))
+    )
+    component = services.credentials.issue(
+        OPERATOR,
+        acme,
+        IssueRequest(recipient=LEARNER, achievement_id=a, status_purpose="suspension"),
+    )
+    services.credentials.suspend(OPERATOR, acme, component.id, "under investigation")
+    [award] = services.pathways.awards(OPERATOR, acme, pathway.id)
+    assert award.status == "awarded"
+    [credential] = stacked(session, cert)
+    assert credential.status == "active"
+    # While suspended, the component does not count toward progress.
+    assert not services.pathways.progress(OPERATOR, acme, pathway.id, LEARNER).progress.met
