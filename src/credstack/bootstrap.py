@@ -34,11 +34,13 @@ from credstack.services.actors import Actor
 from credstack.services.assessments import AssessmentService
 from credstack.services.audit import AuditTrail
 from credstack.services.credentials import CredentialService
+from credstack.services.oauth import OAuthService
 from credstack.services.organizations import OrganizationService
 from credstack.services.pathways import PathwayService
 from credstack.services.ports import EvidenceStore
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
+from credstack.services.wallet import WalletService
 from credstack.store.db import make_engine, make_session_factory
 from credstack.store.migrate import upgrade
 
@@ -68,15 +70,18 @@ class Platform:
         assessments = AssessmentService(
             session, base_url, audit, organizations, achievements, credentials, self.evidence
         )
+        users = UserService(session, audit, self.hasher)
         return Services(
             organizations=organizations,
-            users=UserService(session, audit, self.hasher),
+            users=users,
             tokens=TokenService(session, audit),
             audit=audit,
             achievements=achievements,
             credentials=credentials,
             pathways=pathways,
             assessments=assessments,
+            oauth=OAuthService(session, users),
+            wallet=WalletService(session),
         )
 
     @contextmanager

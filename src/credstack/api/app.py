@@ -28,6 +28,8 @@ from credstack.api.routers import (
     issuing,
     keys,
     members,
+    ob_api,
+    ob_oauth,
     organizations,
     pathways,
     tokens,
@@ -38,8 +40,10 @@ from credstack.api.verification import Verifier
 from credstack.bootstrap import Platform, build
 from credstack.config import Settings
 
-DESCRIPTION = """Open Badges 3.0 micro-credentials: public verification, DID documents, and the
-W3C VC-API. Errors are RFC 9457 `application/problem+json` with a stable `code`."""
+DESCRIPTION = """Open Badges 3.0 micro-credentials: public verification, DID documents, the
+W3C VC-API, and the 1EdTech Open Badges 3.0 API under `/ims/ob/v3p0`. Errors are RFC 9457
+`application/problem+json` with a stable `code` (the Open Badges API answers with its own
+`Imsx_StatusInfo` and OAuth error bodies)."""
 
 
 def create_app(
@@ -89,6 +93,8 @@ def create_app(
         contexts,
         pathways,
         assessment,
+        ob_api,
+        ob_oauth,
     ):
         app.include_router(router.router)
     return app

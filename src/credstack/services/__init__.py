@@ -11,10 +11,12 @@ from credstack.services.achievements import AchievementService
 from credstack.services.assessments import AssessmentService
 from credstack.services.audit import AuditTrail
 from credstack.services.credentials import CredentialService
+from credstack.services.oauth import OAuthService
 from credstack.services.organizations import OrganizationService
 from credstack.services.pathways import PathwayService
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
+from credstack.services.wallet import WalletService
 
 
 @dataclass(frozen=True)
@@ -29,3 +31,5 @@ class Services:
     credentials: CredentialService
     pathways: PathwayService
     assessments: AssessmentService
+    oauth: OAuthService
+    wallet: WalletService
