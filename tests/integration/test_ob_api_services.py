@@ -21,12 +21,11 @@ from credstack.services.credentials import IssueRequest
 from credstack.services.oauth import (
     ACCESS_LIFETIME,
     CODE_LIFETIME,
-    CREDENTIAL_READ,
-    PROFILE_UPDATE,
     REFRESH_LIFETIME,
     OAuthService,
     s256,
 )
+from credstack.services.oauth_clients import CREDENTIAL_READ, PROFILE_UPDATE
 from credstack.store.models import User
 from credstack.store.oauth import AuthorizationCode, OAuthClient, OAuthGrant
 from credstack.store.wallet import HeldCredential

@@ -12,7 +12,8 @@ from typing import Final
 
 from fastapi.responses import HTMLResponse
 
-from credstack.services.oauth import SCOPES, AuthorizationRequest
+from credstack.services.oauth import AuthorizationRequest
+from credstack.services.oauth_clients import SCOPES
 
 # The page must not be framed (clickjacking) nor cached, and needs no script at all. No
 # form-action rule: browsers apply it to the redirect to the client that follows the post.

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from credstack import __version__
-from credstack.services.oauth import (
+from credstack.services.oauth_clients import (
     CREDENTIAL_READ,
     CREDENTIAL_UPSERT,
     PROFILE_READ,

@@ -29,38 +29,23 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from sqlalchemy.orm import Session
 
 from credstack.errors import Forbidden, InvalidInput
+from credstack.services.oauth_clients import (
+    client_metadata,
+    parse_scopes,
+)
 from credstack.services.tokens import hash_token
 from credstack.services.users import UserService
 from credstack.store.models import User
 from credstack.store.oauth import AuthorizationCode, OAuthClient, OAuthGrant, OAuthRepository
 from credstack.store.users import UserRepository
 
-_SCOPE: Final = "https://purl.imsglobal.org/spec/ob/v3p0/scope/"
-CREDENTIAL_READ: Final = _SCOPE + "credential.readonly"
-CREDENTIAL_UPSERT: Final = _SCOPE + "credential.upsert"
-PROFILE_READ: Final = _SCOPE + "profile.readonly"
-PROFILE_UPDATE: Final = _SCOPE + "profile.update"
-# OB 3.0 section 6.2.1: one scope per operation.
-SCOPES: Final[dict[str, str]] = {
-    CREDENTIAL_READ: "Permission to read OpenBadgeCredentials for the authenticated entity.",
-    CREDENTIAL_UPSERT: "Permission to create or update OpenBadgeCredentials for the "
-    "authenticated entity.",
-    PROFILE_READ: "Permission to read the profile for the authenticated entity.",
-    PROFILE_UPDATE: "Permission to update the profile for the authenticated entity.",
-}
-
 # RFC 6749 section 4.1.2 recommends at most 10 minutes for a code.
 CODE_LIFETIME: Final = timedelta(minutes=5)
 ACCESS_LIFETIME: Final = timedelta(hours=1)
 REFRESH_LIFETIME: Final = timedelta(days=30)
-GRANT_TYPES: Final = ("authorization_code", "refresh_token")
-AUTH_METHODS: Final = ("client_secret_basic", "client_secret_post")
 # RFC 7636 section 4.1 (verifier) and 4.2 (S256 challenge: 32 bytes, base64url, no padding).
 _VERIFIER = re.compile(r"^[A-Za-z0-9._~-]{43,128}$")
 _CHALLENGE = re.compile(r"^[A-Za-z0-9_-]{43}$")
-_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
-_METADATA_URIS: Final = ("client_uri", "logo_uri", "tos_uri", "policy_uri")
-_METADATA_TEXT: Final = ("software_id", "software_version")
 
 
 class AuthorizationError(InvalidInput):
@@ -157,42 +142,15 @@ class OAuthService:
     def register(self, metadata: Mapping[str, Any]) -> RegisteredClient:
         """Register a client from its metadata; ``InvalidInput`` with the RFC 7591 code
         (``invalid_redirect_uri`` or ``invalid_client_metadata``) when it cannot be."""
-        name = _text(metadata, "client_name", required=True)
-        uris = metadata.get("redirect_uris")
-        if not isinstance(uris, list) or not uris or len(uris) > 10:
-            raise _metadata_error("redirect_uris must list 1 to 10 redirect URIs.")
-        redirect_uris = [_redirect_uri(uri) for uri in uris]
-        scope = _scopes(metadata.get("scope", " ".join(SCOPES)), error=_metadata_error)
-        grants = metadata.get("grant_types", ["authorization_code", "refresh_token"])
-        if not isinstance(grants, list) or not set(grants) <= set(GRANT_TYPES):
-            raise _metadata_error(f"grant_types may list only {', '.join(GRANT_TYPES)}.")
-        if metadata.get("response_types", ["code"]) != ["code"]:
-            raise _metadata_error('response_types must be ["code"].')
-        method = metadata.get("token_endpoint_auth_method", "client_secret_basic")
-        if method not in AUTH_METHODS:
-            raise _metadata_error(f"token_endpoint_auth_method must be one of {AUTH_METHODS}.")
-        document: dict[str, Any] = {
-            "client_name": name,
-            "redirect_uris": redirect_uris,
-            "grant_types": grants,
-            "response_types": ["code"],
-            "token_endpoint_auth_method": method,
-            "scope": " ".join(scope),
-        }
-        for key in _METADATA_URIS:
-            if metadata.get(key) is not None:
-                document[key] = _web_uri(metadata[key], key)
-        for key in _METADATA_TEXT:
-            if metadata.get(key) is not None:
-                document[key] = _text(metadata, key)
+        document = client_metadata(metadata)
         secret = "css_" + secrets.token_urlsafe(32)
         client = OAuthClient(
             client_id=secrets.token_urlsafe(24),
             secret_hash=hash_token(secret),
-            client_name=name,
-            redirect_uris=redirect_uris,
-            scope=" ".join(scope),
-            token_endpoint_auth_method=method,
+            client_name=document["client_name"],
+            redirect_uris=document["redirect_uris"],
+            scope=document["scope"],
+            token_endpoint_auth_method=document["token_endpoint_auth_method"],
             metadata_document=document,
             created_at=self._now(),
         )
@@ -239,7 +197,7 @@ class OAuthService:
         def scope_error(message: str) -> AuthorizationError:
             return refuse(message, "invalid_scope")
 
-        scopes = _scopes(requested, error=scope_error)
+        scopes = parse_scopes(requested, error=scope_error)
         if not set(scopes) <= set(client.scope.split()):
             raise scope_error("The client did not register every scope it asks for.")
         return AuthorizationRequest(client, redirect_uri, scopes, state, challenge)
@@ -314,7 +272,7 @@ class OAuthService:
         if scope is None:
             scopes: tuple[str, ...] = tuple(granted)
         else:
-            scopes = _scopes(scope, error=_scope_error)
+            scopes = parse_scopes(scope, error=_scope_error)
             if not set(scopes) <= set(granted):
                 raise _scope_error("A refresh may keep or narrow the scope, not widen it.")
         grant.revoked_at = now
@@ -372,56 +330,6 @@ class OAuthService:
         )
         self._session.flush()
         return IssuedTokens(access, refresh, int(ACCESS_LIFETIME.total_seconds()), scope)
-
-
-def _scopes(value: object, *, error: Callable[[str], InvalidInput]) -> tuple[str, ...]:
-    if not isinstance(value, str) or not value.split():
-        raise error("scope must be a space-separated list of Open Badges scopes.")
-    unknown = [s for s in value.split() if s not in SCOPES]
-    if unknown:
-        raise error(f"Unknown scope {unknown[0]!r}; use the Open Badges 3.0 scopes.")
-    return tuple(dict.fromkeys(value.split()))
-
-
-def _redirect_uri(value: object) -> str:
-    """An absolute https URI without a fragment, or http on a loopback address for native
-    clients (RFC 6749 section 3.1.2, RFC 8252 section 7.3)."""
-    parts = urlsplit(value) if isinstance(value, str) else None
-    if (
-        parts is None
-        or not isinstance(value, str)
-        or len(value) > 2048
-        or parts.fragment
-        or not parts.hostname
-        or not (parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOOPBACK))
-    ):
-        raise InvalidInput(
-            f"{value!r} is not a redirect URI: use an https URI without a fragment "
-            "(http only on a loopback address).",
-            code="invalid_redirect_uri",
-        )
-    return value
-
-
-def _web_uri(value: object, key: str) -> str:
-    parts = urlsplit(value) if isinstance(value, str) else None
-    if parts is None or not isinstance(value, str) or len(value) > 2048 or not parts.hostname:
-        raise _metadata_error(f"{key} must be an absolute URI.")
-    if parts.scheme not in ("https", "http"):
-        raise _metadata_error(f"{key} must be an http(s) URI.")
-    return value
-
-
-def _text(metadata: Mapping[str, Any], key: str, *, required: bool = False) -> str:
-    value = metadata.get(key)
-    if not isinstance(value, str) or not value.strip() or len(value) > 200:
-        qualifier = "is required and " if required else ""
-        raise _metadata_error(f"{key} {qualifier}must be text of 1 to 200 characters.")
-    return value.strip()
-
-
-def _metadata_error(message: str) -> InvalidInput:
-    return InvalidInput(message, code="invalid_client_metadata")
 
 
 def _grant_error(message: str) -> InvalidInput:

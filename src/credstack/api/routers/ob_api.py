@@ -24,14 +24,13 @@ from credstack.api.ob_discovery import service_description
 from credstack.api.problems import status_for
 from credstack.errors import Error, Forbidden, InvalidInput, VerificationFailed
 from credstack.model.parse import parse_json
-from credstack.services.oauth import (
+from credstack.services.oauth import InsufficientScope, TokenHolder
+from credstack.services.oauth_clients import (
     CREDENTIAL_READ,
     CREDENTIAL_UPSERT,
     PROFILE_READ,
     PROFILE_UPDATE,
     SCOPES,
-    InsufficientScope,
-    TokenHolder,
 )
 
 PREFIX: Final = "/ims/ob/v3p0"

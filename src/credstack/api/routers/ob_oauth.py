@@ -25,7 +25,8 @@ from credstack.api.problems import status_for
 from credstack.errors import Error, Forbidden, InvalidInput
 from credstack.model.parse import parse_json
 from credstack.services import Services
-from credstack.services.oauth import GRANT_TYPES, AuthorizationError
+from credstack.services.oauth import AuthorizationError
+from credstack.services.oauth_clients import GRANT_TYPES
 from credstack.store.oauth import OAuthClient
 
 PREFIX: Final = "/ims/ob/v3p0/oauth"
