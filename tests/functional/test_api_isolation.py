@@ -43,6 +43,14 @@ EXEMPT: Final[dict[tuple[str, str], str]] = {
         "POST",
         "/presentations/verify",
     ): "public VC-API verification: no organisation, stores nothing",
+    # The Open Badges API belongs to users, not organisations: OAuth tokens of one user and
+    # scope; another user's or client's token and missing scopes are refused in test_api_ob.py.
+    ("POST", "/ims/ob/v3p0/oauth/register"): "OB API: public client registration (RFC 7591)",
+    ("POST", "/ims/ob/v3p0/oauth/authorize"): "OB API: the user signs in with their password",
+    ("POST", "/ims/ob/v3p0/oauth/token"): "OB API: client-authenticated; see test_api_ob.py",
+    ("POST", "/ims/ob/v3p0/oauth/revoke"): "OB API: client-authenticated; see test_api_ob.py",
+    ("POST", "/ims/ob/v3p0/credentials"): "OB API: the token's user's own list; test_api_ob.py",
+    ("PUT", "/ims/ob/v3p0/profile"): "OB API: the token's user's own profile; test_api_ob.py",
 }
 WEAKER: Final = {"admin": "issuer", "issuer": "assessor"}
 BADGE = {key: value for key, value in ACHIEVEMENT.items() if key != "id"}
