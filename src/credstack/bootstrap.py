@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from credstack.adapters.evidence_files import FileEvidenceStore
 from credstack.adapters.keystore import KeyStore, load_master_secret
 from credstack.config import Settings
 from credstack.errors import StorageError
@@ -33,13 +34,17 @@ from credstack.jobs.tasks import run_task
 from credstack.services import Services
 from credstack.services.achievements import AchievementService
 from credstack.services.actors import Actor
+from credstack.services.assessments import AssessmentService
 from credstack.services.audit import AuditTrail
 from credstack.services.bulk import BulkService
 from credstack.services.credentials import CredentialService
+from credstack.services.oauth import OAuthService
 from credstack.services.organizations import OrganizationService
-from credstack.services.ports import NO_QUEUE, TaskQueue
+from credstack.services.pathways import PathwayService
+from credstack.services.ports import NO_QUEUE, EvidenceStore, TaskQueue
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
+from credstack.services.wallet import WalletService
 from credstack.store.db import make_engine, make_session_factory
 from credstack.store.migrate import upgrade
 
@@ -55,6 +60,7 @@ class Platform:
     sessions: sessionmaker[Session]
     keystore: KeyStore = field(repr=False)
     hasher: PasswordHasher = field(repr=False)
+    evidence: EvidenceStore = field(repr=False)
     # Where tasks go once a transaction commits (jobs/); None drops them (tests of services).
     dispatch: Dispatch | None = field(default=None, repr=False)
 
@@ -70,13 +76,23 @@ class Platform:
         credentials = CredentialService(
             session, base_url, audit, organizations, achievements, queue
         )
+        pathways = PathwayService(session, audit, organizations, achievements, credentials)
+        credentials.subscribe(pathways)
+        assessments = AssessmentService(
+            session, base_url, audit, organizations, achievements, credentials, self.evidence
+        )
+        users = UserService(session, audit, self.hasher)
         return Services(
             organizations=organizations,
-            users=UserService(session, audit, self.hasher),
+            users=users,
             tokens=TokenService(session, audit),
             audit=audit,
             achievements=achievements,
             credentials=credentials,
+            pathways=pathways,
+            assessments=assessments,
+            oauth=OAuthService(session, users),
+            wallet=WalletService(session),
             bulk=BulkService(
                 session, base_url, audit, organizations, achievements, credentials, queue
             ),
@@ -126,6 +142,7 @@ def build(settings: Settings, *, migrate: bool = False) -> Platform:
         sessions=make_session_factory(engine),
         keystore=KeyStore(load_master_secret(secret, settings.key_file)),
         hasher=PasswordHasher(),
+        evidence=FileEvidenceStore(settings.evidence_dir),
     )
     if platform.uses_postgres:
         # procrastinate is in the [server] extra, like the PostgreSQL driver itself.

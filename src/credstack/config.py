@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     # created (mode 0600) on first run. SecretStr keeps it out of every repr and log line.
     secret_key: SecretStr | None = None
     key_file: Path = Path("credstack-secret.key")
+    # Where submitted evidence files are kept (created on first upload, mode 0700).
+    evidence_dir: Path = Path("credstack-evidence")
     # Let did:web and status-list fetches reach loopback and private addresses (tests only).
     allow_private_network: bool = False
 

@@ -43,6 +43,7 @@ def api_platform(
             base_url=BASE_URL,
             secret_key=MASTER_SECRET,
             key_file=tmp_path_factory.mktemp("keys") / "unused.key",
+            evidence_dir=tmp_path_factory.mktemp("evidence"),
         )
 
     if request.param == "sqlite":

@@ -25,12 +25,15 @@ import credstack.store.achievements
 import credstack.store.credentials  # noqa: F401 - registers every table in Base.metadata
 from credstack.api.app import create_app
 from credstack.api.deps import get_actor
+from credstack.assessment import EvidenceItem
 from credstack.bootstrap import Platform
 from credstack.config import Settings
 from credstack.jobs.inprocess import InProcessDispatcher
+from credstack.services.assessments import SettingsInput
 from credstack.services.credentials import IssueRequest
+from credstack.services.pathways import PathwayInput
 from credstack.store.models import Base
-from tests.functional.conftest import ACHIEVEMENT, OPERATOR, token_for
+from tests.functional.conftest import ACHIEVEMENT, BASE_URL, OPERATOR, token_for
 
 MUTATING: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Endpoints that belong to no organisation and store nothing.
@@ -41,9 +44,31 @@ EXEMPT: Final[dict[tuple[str, str], str]] = {
         "POST",
         "/presentations/verify",
     ): "public VC-API verification: no organisation, stores nothing",
+    # The Open Badges API belongs to users, not organisations: OAuth tokens of one user and
+    # scope; another user's or client's token and missing scopes are refused in test_api_ob.py.
+    ("POST", "/ims/ob/v3p0/oauth/register"): "OB API: public client registration (RFC 7591)",
+    ("POST", "/ims/ob/v3p0/oauth/authorize"): "OB API: the user signs in with their password",
+    ("POST", "/ims/ob/v3p0/oauth/token"): "OB API: client-authenticated; see test_api_ob.py",
+    ("POST", "/ims/ob/v3p0/oauth/revoke"): "OB API: client-authenticated; see test_api_ob.py",
+    ("POST", "/ims/ob/v3p0/credentials"): "OB API: the token's user's own list; test_api_ob.py",
+    ("PUT", "/ims/ob/v3p0/profile"): "OB API: the token's user's own profile; test_api_ob.py",
 }
 WEAKER: Final = {"admin": "issuer", "issuer": "assessor"}
 BADGE = {key: value for key, value in ACHIEVEMENT.items() if key != "id"}
+RUBRIC: Final = {
+    "passThreshold": 1,
+    "criteria": [
+        {"id": "c", "name": "C", "levels": [{"id": "ok", "name": "OK", "points": 1}]},
+    ],
+}
+EVIDENCE: Final = {"fileTypes": ["application/pdf"], "maxFileBytes": 1000}
+EXAM: Final = {
+    "id": "urn:rd:exam",
+    "type": ["ResultDescription"],
+    "name": "Exam",
+    "resultType": "Percent",
+    "requiredValue": "50",
+}
 
 
 @dataclass(frozen=True)
@@ -59,6 +84,9 @@ class World:
     token: str  # an issuer token's id
     member: str  # an issuer member's user id
     p256_key: str  # an active P-256 key's id
+    pathway: str  # a pathway's id (awarding the published achievement)
+    submission: str  # a pending submission (a PDF at index 0) for the published achievement
+    scored: str  # a published achievement with a resultDescription that decides scores
     bulk_job: str  # a bulk issuance job's id
 
 
@@ -156,6 +184,76 @@ MATRIX: Final[dict[tuple[str, str], Case]] = {
     ("POST", "/orgs/{slug}/keys/{key_id}/retire"): Case(
         "admin", one("POST", "/orgs/{w.slug}/keys/{w.p256_key}/retire")
     ),
+    ("POST", "/orgs/{slug}/pathways"): Case(
+        "issuer",
+        one(
+            "POST",
+            "/orgs/{w.slug}/pathways",
+            lambda w: {
+                "name": "Second",
+                "achievementId": w.achievement,
+                "requirements": {
+                    "type": "achievement",
+                    "achievement": f"{BASE_URL}/orgs/{w.slug}/achievements/{w.draft}",
+                },
+            },
+        ),
+    ),
+    ("PUT", "/orgs/{slug}/pathways/{pathway_id}"): Case(
+        "issuer",
+        one(
+            "PUT",
+            "/orgs/{w.slug}/pathways/{w.pathway}",
+            lambda w: {
+                "name": "Renamed",
+                "achievementId": w.achievement,
+                "requirements": {"type": "workload", "minimum": 5, "unit": "credits"},
+            },
+        ),
+    ),
+    ("POST", "/orgs/{slug}/pathways/{pathway_id}/archive"): Case(
+        "issuer", one("POST", "/orgs/{w.slug}/pathways/{w.pathway}/archive")
+    ),
+    ("POST", "/orgs/{slug}/pathways/{pathway_id}/awards"): Case(
+        "issuer", one("POST", "/orgs/{w.slug}/pathways/{w.pathway}/awards", {"learner": "l@x.org"})
+    ),
+    # A read that names the learner in its body, so it is a POST: any role may make it.
+    ("POST", "/orgs/{slug}/pathways/{pathway_id}/progress"): Case(
+        "assessor",
+        one("POST", "/orgs/{w.slug}/pathways/{w.pathway}/progress", {"learner": "l@x.org"}),
+    ),
+    ("PUT", "/orgs/{slug}/achievements/{achievement_id}/assessment"): Case(
+        "issuer",
+        one(
+            "PUT",
+            "/orgs/{w.slug}/achievements/{w.achievement}/assessment",
+            {"prompt": "Again.", "rubric": RUBRIC},
+        ),
+    ),
+    ("POST", "/orgs/{slug}/achievements/{achievement_id}/assessment/submissions"): Case(
+        "issuer",
+        one(
+            "POST",
+            "/orgs/{w.slug}/achievements/{w.draft}/assessment/submissions",
+            {"learner": "other@x.org", "evidence": [{"type": "text", "text": "Mine."}]},
+        ),
+    ),
+    ("POST", "/orgs/{slug}/achievements/{achievement_id}/assessment/scores"): Case(
+        "issuer",
+        one(
+            "POST",
+            "/orgs/{w.slug}/achievements/{w.scored}/assessment/scores",
+            {"learner": "l@x.org", "value": "75"},
+        ),
+    ),
+    ("POST", "/orgs/{slug}/submissions/{submission_id}/reviews"): Case(
+        "assessor",
+        one(
+            "POST",
+            "/orgs/{w.slug}/submissions/{w.submission}/reviews",
+            {"levels": {"c": "ok"}},
+        ),
+    ),
     ("POST", "/orgs/{slug}/bulk"): Case(
         "issuer",
         one(
@@ -228,6 +326,33 @@ def world(api_platform: Platform) -> World:
         ).user
         services.users.create(OPERATOR, email=f"o-{suffix}@x.org", organization=slug, role="owner")
         p256 = services.organizations.rotate_key(OPERATOR, slug, "p256")
+        draft_id = draft.record.public_id
+        pathway = services.pathways.create(
+            OPERATOR,
+            slug,
+            PathwayInput(
+                name="Path",
+                achievement_id=str(published.record.id),
+                requirements={"type": "achievement", "achievement": draft_id},
+            ),
+        )
+        for assessed in (published, draft):
+            services.assessments.configure(
+                OPERATOR, slug, str(assessed.record.id), SettingsInput("Do.", RUBRIC, EVIDENCE)
+            )
+        services.achievements.publish(OPERATOR, draft.record.id)
+        pdf = EvidenceItem(
+            "file", name="w.pdf", media_type="application/pdf", content=b"%PDF-1.7 work"
+        )
+        submission = services.assessments.submit(
+            OPERATOR, slug, str(published.record.id), "l@x.org", [pdf]
+        ).submission
+        scored = services.achievements.create(
+            OPERATOR,
+            organization=slug,
+            achievement={**BADGE, "resultDescription": [EXAM]},
+            publish=True,
+        )
         job = services.bulk.create(
             OPERATOR, slug, str(published.record.id), b"recipient\nb@x.org\n", "c.csv"
         )
@@ -241,6 +366,9 @@ def world(api_platform: Platform) -> World:
             token=str(token.id),
             member=str(member.id),
             p256_key=str(p256.id),
+            pathway=str(pathway.id),
+            submission=str(submission.id),
+            scored=str(scored.record.id),
             bulk_job=str(job.job.id),
         )
     finish_tasks(api_platform)  # and this one's is issued before the snapshots
@@ -270,7 +398,8 @@ def call(client: TestClient, request: tuple[str, str, Any], secret: str) -> Any:
 def refusals(world: World, platform: Platform, role: str) -> Iterator[tuple[str, str]]:
     """(who, secret) pairs that must be refused: the stranger's owner, and the weaker role."""
     yield "another organisation's owner", token_for(platform, world.other, "owner")
-    yield f"a {WEAKER[role]} of the organisation", token_for(platform, world.slug, WEAKER[role])
+    if role in WEAKER:  # the assessor is the weakest role
+        yield f"a {WEAKER[role]} of the organisation", token_for(platform, world.slug, WEAKER[role])
 
 
 @pytest.mark.parametrize("endpoint", sorted(MATRIX), ids=" ".join)
@@ -306,7 +435,14 @@ def test_the_reads_list_is_not_empty() -> None:
 def test_every_token_read_refuses_another_organisation(
     client: TestClient, api_platform: Platform, world: World, path: str
 ) -> None:
-    url = path.format(slug=world.slug, achievement_id=world.draft, job_id=world.bulk_job)
+    url = path.format(
+        slug=world.slug,
+        achievement_id=world.draft,
+        pathway_id=world.pathway,
+        submission_id=world.submission,
+        index=0,
+        job_id=world.bulk_job,
+    )
     stranger = token_for(api_platform, world.other, "owner")
     refused = client.get(url, headers={"Authorization": f"Bearer {stranger}"})
     assert refused.status_code in (403, 404), refused.text

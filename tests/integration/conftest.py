@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from credstack.adapters.evidence_files import FileEvidenceStore
 from credstack.adapters.keystore import KeyStore
 from credstack.bootstrap import Platform
 from credstack.config import Settings
@@ -62,6 +63,7 @@ def platform(
         keystore=KeyStore(MASTER_SECRET.encode()),
         # Cheap parameters: the tests check the flow, not argon2's cost.
         hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
+        evidence=FileEvidenceStore(tmp_path_factory.mktemp("evidence")),
     )
 
 

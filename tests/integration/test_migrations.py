@@ -12,7 +12,7 @@ from credstack.store.models import Base
 
 
 def _ours(name: str | None, kind: str, _parent: object) -> bool:
-    # procrastinate's tables (PostgreSQL) are its own schema, installed by 0005_bulk.
+    # procrastinate's tables (PostgreSQL) are its own schema, installed by 0008_bulk.
     return not (kind == "table" and (name or "").startswith("procrastinate_"))
 
 

@@ -21,6 +21,7 @@ from credstack.api import problems
 from credstack.api.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
 from credstack.api.routers import (
     achievements,
+    assessment,
     bulk,
     contexts,
     credential_pages,
@@ -28,7 +29,10 @@ from credstack.api.routers import (
     issuing,
     keys,
     members,
+    ob_api,
+    ob_oauth,
     organizations,
+    pathways,
     tokens,
     vc_api,
     verify,
@@ -37,8 +41,10 @@ from credstack.api.verification import Verifier
 from credstack.bootstrap import Platform, build
 from credstack.config import Settings
 
-DESCRIPTION = """Open Badges 3.0 micro-credentials: public verification, DID documents, and the
-W3C VC-API. Errors are RFC 9457 `application/problem+json` with a stable `code`."""
+DESCRIPTION = """Open Badges 3.0 micro-credentials: public verification, DID documents, the
+W3C VC-API, and the 1EdTech Open Badges 3.0 API under `/ims/ob/v3p0`. Errors are RFC 9457
+`application/problem+json` with a stable `code` (the Open Badges API answers with its own
+`Imsx_StatusInfo` and OAuth error bodies)."""
 
 
 def create_app(
@@ -86,6 +92,10 @@ def create_app(
         members,
         keys,
         contexts,
+        pathways,
+        assessment,
+        ob_api,
+        ob_oauth,
         bulk,
     ):
         app.include_router(router.router)

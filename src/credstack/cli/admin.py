@@ -189,28 +189,47 @@ def org_update(
 @user_app.command("create")
 def user_create(
     email: Annotated[str, typer.Option("--email", help="The user's email address.")],
-    org: Annotated[str, typer.Option("--org", help="The organisation's slug.")],
-    role: Annotated[RoleName, typer.Option("--role", help="Their role there.")],
+    org: Annotated[
+        str | None, typer.Option("--org", help="The organisation's slug; leave out for a learner.")
+    ] = None,
+    role: Annotated[RoleName | None, typer.Option("--role", help="Their role there.")] = None,
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
 ) -> None:
-    """Give a user a role in an organisation; prints a generated password for a new user."""
+    """Give a user a role in an organisation, or (without --org) create a learner, who signs
+    in to the Open Badges API; prints a generated password for a new user."""
     from credstack.services.actors import Actor
 
+    if (org is None) != (role is None):
+        typer.echo("error: give --org and --role together, or neither for a learner", err=True)
+        raise typer.Exit(2)
     password = None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
             typer.echo("error: --password-stdin read no password", err=True)
             raise typer.Exit(2)
+    generated: str | None
     with _operator_session() as services:
-        created = services.users.create(
-            Actor.operator("cli"), email=email, organization=org, role=role.value, password=password
-        )
-    typer.echo(f"{created.user.email} is {created.membership.role} of {org}")
-    if created.generated_password is not None:
-        typer.echo(f"password: {created.generated_password}")
+        if org is None or role is None:
+            user, generated = services.users.create_learner(
+                Actor.operator("cli"), email=email, password=password
+            )
+            done = f"{user.email} is a learner"
+        else:
+            created = services.users.create(
+                Actor.operator("cli"),
+                email=email,
+                organization=org,
+                role=role.value,
+                password=password,
+            )
+            generated = created.generated_password
+            done = f"{created.user.email} is {created.membership.role} of {org}"
+    typer.echo(done)
+    if generated is not None:
+        typer.echo(f"password: {generated}")
 
 
 @token_app.command("create")

@@ -8,12 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from credstack.services.achievements import AchievementService
+from credstack.services.assessments import AssessmentService
 from credstack.services.audit import AuditTrail
 from credstack.services.bulk import BulkService
 from credstack.services.credentials import CredentialService
+from credstack.services.oauth import OAuthService
 from credstack.services.organizations import OrganizationService
+from credstack.services.pathways import PathwayService
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
+from credstack.services.wallet import WalletService
 
 
 @dataclass(frozen=True)
@@ -26,4 +30,8 @@ class Services:
     audit: AuditTrail
     achievements: AchievementService
     credentials: CredentialService
+    pathways: PathwayService
+    assessments: AssessmentService
+    oauth: OAuthService
+    wallet: WalletService
     bulk: BulkService

@@ -40,7 +40,7 @@ from credstack.services.achievements import AchievementService
 from credstack.services.actors import Actor, authorize
 from credstack.services.audit import AuditTrail
 from credstack.services.organizations import OrganizationService, Signer, SigningKind
-from credstack.services.ports import NO_QUEUE, TaskQueue
+from credstack.services.ports import NO_QUEUE, CredentialListener, TaskQueue
 from credstack.services.profiles import issuer_profile
 from credstack.status import MIN_LENGTH, Bitstring, allocate, status_list_entry
 from credstack.status import status_list_credential as unsigned_status_list
@@ -132,6 +132,11 @@ class CredentialService:
         self._achievements = achievements
         self._queue = queue
         self._credentials = CredentialRepository(session)
+        self._listeners: builtins.list[CredentialListener] = []
+
+    def subscribe(self, listener: CredentialListener) -> None:
+        """Have ``listener`` told of each issue and status change, in the same transaction."""
+        self._listeners.append(listener)
 
     def issue(
         self,
@@ -294,6 +299,8 @@ class CredentialService:
             credential_id,
             {"suite": suite, "achievement": achievement.get("id")},
         )
+        for listener in self._listeners:
+            listener.issued(record)
         return record
 
     def get(self, credential_id: uuid.UUID | str) -> IssuedCredentialRecord:
@@ -540,6 +547,8 @@ class CredentialService:
         self._audit.record(
             actor, record.organization_id, action, record.credential_id, {"reason": record.reason}
         )
+        for listener in self._listeners:
+            listener.status_changed(record, action)
         return record
 
     def _owned(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Final, Protocol
 
 from credstack.proofs.keys import PrivateKey
+from credstack.store.credentials import IssuedCredentialRecord
 
 
 class KeyVault(Protocol):
@@ -13,6 +14,23 @@ class KeyVault(Protocol):
     def seal(self, key: PrivateKey, *, key_id: str) -> bytes: ...
 
     def unseal(self, sealed: bytes, *, key_id: str) -> PrivateKey: ...
+
+
+class CredentialListener(Protocol):
+    """Told of each credential issued and each status change, inside the same transaction
+    (``services.pathways.PathwayService`` awards stacked credentials and applies revocations)."""
+
+    def issued(self, record: IssuedCredentialRecord) -> None: ...
+
+    def status_changed(self, record: IssuedCredentialRecord, action: str) -> None: ...
+
+
+class EvidenceStore(Protocol):
+    """Keeps the bytes of submitted evidence files (``adapters.evidence_files`` on disk)."""
+
+    def put(self, key: str, content: bytes) -> None: ...
+
+    def get(self, key: str) -> bytes: ...
 
 
 class TaskQueue(Protocol):

@@ -158,6 +158,28 @@ class UserService:
                 code="last_owner",
             )
 
+    def create_learner(
+        self, actor: Actor, *, email: str, password: str | None = None
+    ) -> tuple[User, str | None]:
+        """A user with no organisation role: a learner, who signs in to the Open Badges API.
+
+        Only the platform operator creates learners; returns the user and the generated
+        password (shown once) when none was given.
+        """
+        if actor.kind != "operator":
+            raise Forbidden("Only the platform operator may create learners.", code="operator_only")
+        email = validation.email(email)
+        if self._users.by_email(email) is not None:
+            raise Conflict(f"{email} already has an account.", code="user_exists")
+        generated: str | None = None
+        if password is None:
+            generated = password = secrets.token_urlsafe(18)
+        _check_password(password)
+        user = self._users.add(User(email=email, password_hash=self._hasher.hash(password)))
+        self._session.flush()
+        self._audit.record(actor, None, "learner.created", f"user:{user.id}")
+        return user, generated
+
     def authenticate(self, email: str, password: str) -> User:
         """The user whose password this is; ``Forbidden`` (``invalid_credentials``) otherwise."""
         user = self._users.by_email(email.strip())

@@ -9,7 +9,15 @@ from __future__ import annotations
 from alembic import context
 
 # Each table module registers its tables on Base.metadata when imported.
-from credstack.store import achievements, bulk, credentials  # noqa: F401
+from credstack.store import (  # noqa: F401
+    achievements,
+    assessment,
+    bulk,
+    credentials,
+    oauth,
+    pathways,
+    wallet,
+)
 from credstack.store.models import Base
 
 

@@ -1,7 +1,7 @@
 """Bulk issuance jobs, stored signed status lists, and the task queue's tables (PostgreSQL).
 
-Revision ID: 0005_bulk
-Revises: 0004_organization_profile
+Revision ID: 0008_bulk
+Revises: 0007_ob_api
 
 On PostgreSQL this also installs procrastinate's schema (its tables, functions and triggers),
 at the version pinned in pyproject.toml. A later procrastinate release that changes its schema
@@ -15,8 +15,8 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_bulk"
-down_revision: str | None = "0004_organization_profile"
+revision: str = "0008_bulk"
+down_revision: str | None = "0007_ob_api"
 branch_labels: str | None = None
 depends_on: str | None = None
 

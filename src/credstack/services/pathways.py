@@ -1,0 +1,454 @@
+"""Pathways: define them, follow a learner's progress, award stacked credentials, and apply the
+pathway's policy when a component is revoked.
+
+A pathway awards one published achievement of its organisation when its requirement tree
+(``credstack.pathways``) is met by a learner's valid credentials from the organisation or the
+issuers it trusts. The service listens to ``CredentialService``: after each issue it evaluates
+the pathways that count the issuer's credentials for that learner, and issues the stacked
+credential when one is met, once: the award row is unique per pathway and learner, and a lock
+per learner makes concurrent evaluations take turns, so each sees what the one before committed.
+The stacked credential's evidence names each component by id and ``digestMultibase``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from sqlalchemy.orm import Session
+
+from credstack.errors import Conflict, InvalidInput, NotFound
+from credstack.issue import credential_subject
+from credstack.pathways import (
+    AchievementRule,
+    Held,
+    Pathway,
+    Progress,
+    Requirement,
+    evaluate,
+    find_cycle,
+    parse_requirements,
+    requirements_to_json,
+)
+from credstack.pathways.rules import required_achievements, walk
+from credstack.services.achievements import AchievementService
+from credstack.services.actors import Actor, authorize, authorize_member
+from credstack.services.audit import AuditTrail
+from credstack.services.credentials import CredentialService, IssueRequest
+from credstack.services.held import held_of
+from credstack.services.organizations import OrganizationService
+from credstack.store.credentials import IssuedCredentialRecord
+from credstack.store.models import Organization
+from credstack.store.organizations import OrganizationRepository
+from credstack.store.pathways import (
+    AWARD_STATUSES,
+    REVOCATION_POLICIES,
+    PathwayAward,
+    PathwayRecord,
+    PathwayRepository,
+)
+
+# Awards and the revocations they cause are the platform's doing, not the caller's.
+SYSTEM: Final = Actor.operator("pathways")
+MAX_PAGE: Final = 500
+_DID: Final = re.compile(r"^did:[a-z0-9]+:\S+$")
+
+
+@dataclass(frozen=True)
+class PathwayInput:
+    """What an organisation says about a pathway (create, or replace on update)."""
+
+    name: str
+    achievement_id: str
+    requirements: Mapping[str, Any]
+    description: str | None = None
+    trusted_issuers: Sequence[str] = ()
+    max_age_days: int | None = None
+    revocation_policy: str = "revoke"
+
+
+@dataclass(frozen=True)
+class LearnerProgress:
+    pathway: PathwayRecord
+    learner: str
+    progress: Progress
+    award: PathwayAward | None
+
+
+class PathwayService:
+    def __init__(
+        self,
+        session: Session,
+        audit: AuditTrail,
+        organizations: OrganizationService,
+        achievements: AchievementService,
+        credentials: CredentialService,
+    ) -> None:
+        self._session = session
+        self._audit = audit
+        self._organizations = organizations
+        self._achievements = achievements
+        self._credentials = credentials
+        self._pathways = PathwayRepository(session)
+        self._organization_rows = OrganizationRepository(session)
+
+    def create(self, actor: Actor, slug: str, data: PathwayInput) -> PathwayRecord:
+        org = self._organizations.get(slug)
+        authorize(actor, org.id, "issue")
+        awards, achievement_id, tree, trusted = self._checked(org, data, None)
+        record = self._pathways.add(
+            PathwayRecord(
+                organization_id=org.id,
+                name=data.name.strip(),
+                description=data.description,
+                achievement_id=achievement_id,
+                awards=awards,
+                requirements=requirements_to_json(tree),
+                trusted_issuers=sorted(trusted),
+                max_age_days=data.max_age_days,
+                revocation_policy=data.revocation_policy,
+            ),
+            trusted | {org.issuer_did},
+        )
+        self._session.flush()
+        self._audit.record(actor, org.id, "pathway.created", str(record.id), {"awards": awards})
+        return record
+
+    def update(
+        self, actor: Actor, slug: str, pathway_id: uuid.UUID | str, data: PathwayInput
+    ) -> PathwayRecord:
+        """Replace the pathway's definition; awards already made stay."""
+        org, record = self._owned(actor, slug, pathway_id, write=True)
+        if record.status == "archived":
+            raise Conflict("An archived pathway cannot be edited.", code="pathway_archived")
+        awards, achievement_id, tree, trusted = self._checked(org, data, record.id)
+        record.name = data.name.strip()
+        record.description = data.description
+        record.achievement_id = achievement_id
+        record.awards = awards
+        record.requirements = requirements_to_json(tree)
+        record.trusted_issuers = sorted(trusted)
+        record.max_age_days = data.max_age_days
+        record.revocation_policy = data.revocation_policy
+        record.updated_at = datetime.now(UTC)
+        self._pathways.set_issuers(record, trusted | {org.issuer_did})
+        self._session.flush()
+        self._audit.record(actor, org.id, "pathway.updated", str(record.id), {"awards": awards})
+        return record
+
+    def archive(self, actor: Actor, slug: str, pathway_id: uuid.UUID | str) -> PathwayRecord:
+        """Stop awarding; awards already made stay, and the pathway leaves the cycle graph."""
+        org, record = self._owned(actor, slug, pathway_id, write=True)
+        if record.status != "archived":
+            record.status = "archived"
+            record.updated_at = datetime.now(UTC)
+            self._session.flush()
+            self._audit.record(actor, org.id, "pathway.archived", str(record.id))
+        return record
+
+    def get(self, actor: Actor, slug: str, pathway_id: uuid.UUID | str) -> PathwayRecord:
+        return self._owned(actor, slug, pathway_id)[1]
+
+    def list(
+        self, actor: Actor, slug: str, *, offset: int = 0, limit: int = 50
+    ) -> builtins.list[PathwayRecord]:
+        _paging(offset, limit)
+        org = self._organizations.get(slug)
+        authorize_member(actor, org.id)
+        return self._pathways.for_organization(org.id, offset=offset, limit=limit)
+
+    def progress(
+        self, actor: Actor, slug: str, pathway_id: uuid.UUID | str, learner: str
+    ) -> LearnerProgress:
+        """How far ``learner`` (an email address or a DID) is along the pathway."""
+        org, record = self._owned(actor, slug, pathway_id)
+        key, _ = learner_key(learner)
+        progress = evaluate(self._pathway(org, record), self._held(key), datetime.now(UTC))
+        return LearnerProgress(record, key, progress, self._pathways.award(record.id, key))
+
+    def award(
+        self, actor: Actor, slug: str, pathway_id: uuid.UUID | str, learner: str
+    ) -> LearnerProgress:
+        """Award the pathway to ``learner`` now if met: for credentials held before it existed."""
+        org, record = self._owned(actor, slug, pathway_id, write=True)
+        if record.status != "active":
+            raise Conflict("An archived pathway awards nothing.", code="pathway_archived")
+        key, recipient = learner_key(learner)
+        self._pathways.lock_learner(_lock_key(key))
+        self._consider(org, record, key, recipient)
+        return self.progress(actor, slug, record.id, learner)
+
+    def awards(
+        self,
+        actor: Actor,
+        slug: str,
+        pathway_id: uuid.UUID | str,
+        *,
+        status: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> builtins.list[PathwayAward]:
+        _paging(offset, limit)
+        if status is not None and status not in AWARD_STATUSES:
+            raise InvalidInput(
+                f"status is one of {', '.join(AWARD_STATUSES)}.", code="invalid_award_status"
+            )
+        _, record = self._owned(actor, slug, pathway_id)
+        return self._pathways.awards(record.id, status=status, offset=offset, limit=limit)
+
+    def components(self, award: PathwayAward) -> dict[str, str]:
+        return {c.credential_id: c.digest for c in self._pathways.components(award.id)}
+
+    # CredentialListener: called by CredentialService inside its transaction.
+
+    def issued(self, record: IssuedCredentialRecord) -> None:
+        org = self._org_by_id(record.organization_id)
+        candidates = self._pathways.counting(org.issuer_did)
+        if not candidates:
+            return
+        key, recipient = _recipient(record)
+        self._pathways.lock_learner(_lock_key(key))
+        for pathway in candidates:
+            owner = self._org_by_id(pathway.organization_id)
+            self._consider(owner, pathway, key, recipient)
+
+    def status_changed(self, record: IssuedCredentialRecord, action: str) -> None:
+        if action != "credential.revoked":
+            return  # a suspension is temporary: the stacked credential stands
+        for award in self._pathways.awards_on(record.credential_id):
+            pathway = self._pathways.get(award.pathway_id)
+            if pathway is None:  # pragma: no cover - a foreign key with cascade
+                continue
+            award.updated_at = datetime.now(UTC)
+            award.note = f"Component {record.credential_id} was revoked."
+            detail = {"component": record.credential_id, "policy": pathway.revocation_policy}
+            if pathway.revocation_policy == "review":
+                award.status = "review"
+                self._session.flush()
+                self._audit.record(
+                    SYSTEM, award.organization_id, "pathway.award_flagged", str(award.id), detail
+                )
+                continue
+            award.status = "revoked"
+            self._session.flush()
+            self._audit.record(
+                SYSTEM, award.organization_id, "pathway.award_revoked", str(award.id), detail
+            )
+            if award.credential_id is not None:
+                owner = self._org_by_id(award.organization_id)
+                self._credentials.revoke(SYSTEM, owner.slug, award.credential_id, award.note)
+
+    def _consider(
+        self, org: Organization, pathway: PathwayRecord, key: str, recipient: str
+    ) -> None:
+        """Award ``pathway`` to the learner if it is met and not yet awarded."""
+        if self._pathways.award(pathway.id, key) is not None:
+            return
+        records = self._pathways.credentials_of(*_split(key))
+        now = datetime.now(UTC)
+        held = {record.credential_id: (record, held_of(record, now)) for record in records}
+        progress = evaluate(self._pathway(org, pathway), [h for _, h in held.values()], now)
+        if not progress.met:
+            return
+        stacked = self._achievements.get(pathway.achievement_id)
+        if stacked.record.status != "published":
+            self._audit.record(
+                SYSTEM,
+                org.id,
+                "pathway.not_awarded",
+                str(pathway.id),
+                {"learner": key, "reason": f"the achievement is {stacked.record.status}"},
+            )
+            return
+        award = PathwayAward(pathway_id=pathway.id, organization_id=org.id, learner=key)
+        if not self._pathways.claim(award):
+            return  # another transaction awarded it first
+        components = {cid: held[cid][1].digest for cid in progress.components}
+        evidence = [
+            {
+                "id": cid,
+                "type": ["Evidence"],
+                "name": held[cid][0].name,
+                "description": f"A component of the pathway {pathway.name}.",
+                "digestMultibase": digest,
+            }
+            for cid, digest in components.items()
+        ]
+        credential = self._credentials.issue(
+            SYSTEM,
+            org.slug,
+            IssueRequest(
+                recipient=recipient, achievement_id=str(pathway.achievement_id), evidence=evidence
+            ),
+        )
+        award.credential_id = credential.id
+        self._pathways.add_components(award, components)
+        self._audit.record(
+            SYSTEM,
+            org.id,
+            "pathway.awarded",
+            str(award.id),
+            {"pathway": str(pathway.id), "credential": credential.credential_id},
+        )
+
+    def _pathway(self, org: Organization, record: PathwayRecord) -> Pathway:
+        return Pathway(
+            awards=record.awards,
+            issuer=org.issuer_did,
+            requirements=parse_requirements(record.requirements),
+            trusted_issuers=frozenset(record.trusted_issuers),
+            max_age_days=record.max_age_days,
+        )
+
+    def _held(self, key: str) -> builtins.list[Held]:
+        now = datetime.now(UTC)
+        return [held_of(record, now) for record in self._pathways.credentials_of(*_split(key))]
+
+    def _checked(
+        self, org: Organization, data: PathwayInput, current: uuid.UUID | None
+    ) -> tuple[str, uuid.UUID, Requirement, set[str]]:
+        name = data.name.strip()
+        if not name or len(name) > 500:
+            raise InvalidInput(
+                "A pathway needs a name of 1 to 500 characters.", code="invalid_name"
+            )
+        if data.revocation_policy not in REVOCATION_POLICIES:
+            raise InvalidInput(
+                f"revocationPolicy is one of {', '.join(REVOCATION_POLICIES)}.",
+                code="invalid_revocation_policy",
+            )
+        if data.max_age_days is not None and data.max_age_days < 1:
+            raise InvalidInput("maxAgeDays is 1 or more.", code="invalid_max_age")
+        trusted = set()
+        for issuer in data.trusted_issuers:
+            if not _DID.match(issuer) or len(issuer) > 2048:
+                raise InvalidInput(
+                    f"Trusted issuers are named by DID; {issuer!r} is not one.",
+                    code="invalid_trusted_issuer",
+                )
+            trusted.add(issuer)
+        trusted.discard(org.issuer_did)
+        stacked = self._achievements.get(data.achievement_id)
+        if stacked.record.organization_id != org.id:
+            raise NotFound(
+                f"{org.slug!r} has no achievement {data.achievement_id}.",
+                code="achievement_not_found",
+            )
+        if stacked.record.status != "published":
+            raise Conflict(
+                f"The stacked achievement is {stacked.record.status}; publish it first.",
+                code="achievement_not_published",
+            )
+        tree = parse_requirements(data.requirements)
+        for node in walk(tree):
+            if isinstance(node, AchievementRule):
+                self._check_node(org, node, trusted)
+        awards = stacked.record.public_id
+        edges: dict[str, set[str]] = {}
+        for other in self._pathways.active():
+            if other.id != current:
+                required = required_achievements(parse_requirements(other.requirements))
+                edges.setdefault(other.awards, set()).update(required)
+        edges.setdefault(awards, set()).update(required_achievements(tree))
+        cycle = find_cycle(edges, awards)
+        if cycle is not None:
+            loop = " -> ".join(self._label(a) for a in cycle)
+            raise InvalidInput(
+                f"The pathway would require its own achievement: {loop}.", code="pathway_cycle"
+            )
+        return awards, stacked.record.id, tree, trusted
+
+    def _check_node(self, org: Organization, node: AchievementRule, trusted: set[str]) -> None:
+        issuer = node.issuer or org.issuer_did
+        if issuer != org.issuer_did:
+            if issuer not in trusted:
+                raise InvalidInput(
+                    f"The requirement names issuer {issuer}, which the pathway does not trust; "
+                    "add it to trustedIssuers.",
+                    code="untrusted_issuer",
+                )
+            return
+        try:
+            found = self._achievements.get(node.achievement, organization=org.slug)
+        except NotFound:
+            found = None
+        if found is None or found.record.public_id != node.achievement:
+            raise InvalidInput(
+                f"{org.slug!r} has no achievement {node.achievement}; name another issuer's "
+                "achievement together with its issuer.",
+                code="unknown_achievement",
+            )
+
+    def _label(self, achievement_id: str) -> str:
+        try:
+            view = self._achievements.get(achievement_id)
+        except NotFound:
+            return achievement_id
+        if view.record.public_id != achievement_id:
+            return achievement_id
+        return f"{view.record.name} ({achievement_id})"
+
+    def _org_by_id(self, organization_id: uuid.UUID) -> Organization:
+        org = self._organization_rows.by_id(organization_id)
+        if org is None:  # pragma: no cover - a foreign key with cascade
+            raise NotFound("The organisation is gone.", code="organization_not_found")
+        return org
+
+    def _owned(
+        self, actor: Actor, slug: str, pathway_id: uuid.UUID | str, *, write: bool = False
+    ) -> tuple[Organization, PathwayRecord]:
+        org = self._organizations.get(slug)
+        if write:
+            authorize(actor, org.id, "issue")
+        else:
+            authorize_member(actor, org.id)
+        key = _uuid(pathway_id)
+        record = self._pathways.get(key) if key is not None else None
+        if record is None or record.organization_id != org.id:
+            raise NotFound(f"{slug!r} has no pathway {pathway_id}.", code="pathway_not_found")
+        return org, record
+
+
+def learner_key(value: str) -> tuple[str, str]:
+    """The learner's key (a lower-cased email address, or a DID/URL) and how to address them."""
+    recipient = value.strip()
+    subject = credential_subject(recipient)  # refuses what is neither
+    return (recipient.lower() if "identifier" in subject else recipient), recipient
+
+
+def _recipient(record: IssuedCredentialRecord) -> tuple[str, str]:
+    if record.recipient_email is not None:
+        return record.recipient_email.lower(), record.recipient_email
+    did = record.recipient_did or ""
+    return did, did
+
+
+def _split(key: str) -> tuple[str | None, str | None]:
+    """(email, None) or (None, DID) for a learner key."""
+    return (key, None) if "identifier" in credential_subject(key) else (None, key)
+
+
+def _lock_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _paging(offset: int, limit: int) -> None:
+    if offset < 0 or not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(
+            f"Paging needs offset >= 0 and 1 <= limit <= {MAX_PAGE}.", code="invalid_paging"
+        )
+
+
+def _uuid(value: uuid.UUID | str) -> uuid.UUID | None:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None

@@ -1,0 +1,124 @@
+"""What a learner holds: credentials that clients upserted through the Open Badges API, the
+learner's own OB Profile, and (read-only) the credentials issued here to their email.
+
+A held credential is stored as the exact text received, like an issued one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func, literal, select, union_all
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from credstack.store.credentials import IssuedCredentialRecord
+from credstack.store.models import Base, _now
+
+
+class HeldCredential(Base):
+    """A credential a client upserted for a user; one row per credential key."""
+
+    __tablename__ = "held_credentials"
+    __table_args__ = (UniqueConstraint("user_id", "credential_key"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The credential's id, or sha256:<hex> of its text when it has none.
+    credential_key: Mapped[str] = mapped_column(String(2048))
+    issuer_id: Mapped[str | None] = mapped_column(String(2048))
+    media_type: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    # validFrom (or issuanceDate) of the credential, else when it was first received: `since`.
+    issued_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+    updated_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class LearnerProfile(Base):
+    """The OB 3.0 Profile a user keeps through putProfile."""
+
+    __tablename__ = "learner_profiles"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    document: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+@dataclass(frozen=True)
+class WalletEntry:
+    """One credential of a user's list: its text and how it is encoded."""
+
+    text: str
+    media_type: str
+    issued_at: datetime
+
+
+class WalletRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, row: HeldCredential | LearnerProfile) -> None:
+        self._session.add(row)
+
+    def held(self, user_id: uuid.UUID, credential_key: str) -> HeldCredential | None:
+        return self._session.scalars(
+            select(HeldCredential).where(
+                HeldCredential.user_id == user_id, HeldCredential.credential_key == credential_key
+            )
+        ).one_or_none()
+
+    def issued_to(self, email: str, credential_id: str) -> bool:
+        """Whether this server issued the credential ``credential_id`` to ``email``."""
+        found = self._session.scalar(
+            select(IssuedCredentialRecord.id).where(
+                IssuedCredentialRecord.credential_id == credential_id,
+                func.lower(IssuedCredentialRecord.recipient_email) == email,
+            )
+        )
+        return found is not None
+
+    def profile(self, user_id: uuid.UUID) -> LearnerProfile | None:
+        return self._session.get(LearnerProfile, user_id)
+
+    def page(
+        self,
+        user_id: uuid.UUID,
+        email: str,
+        *,
+        since: datetime | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[WalletEntry], int]:
+        """A page of the user's credentials, oldest first, and how many there are in all:
+        those issued here to ``email`` and those held, in one order."""
+        issued = select(
+            literal("issued").label("source"),
+            IssuedCredentialRecord.id.label("id"),
+            IssuedCredentialRecord.text.label("text"),
+            IssuedCredentialRecord.media_type.label("media_type"),
+            IssuedCredentialRecord.issued_at.label("issued_at"),
+        ).where(func.lower(IssuedCredentialRecord.recipient_email) == email)
+        held = select(
+            literal("held").label("source"),
+            HeldCredential.id,
+            HeldCredential.text,
+            HeldCredential.media_type,
+            HeldCredential.issued_at,
+        ).where(HeldCredential.user_id == user_id)
+        if since is not None:
+            issued = issued.where(IssuedCredentialRecord.issued_at > since)
+            held = held.where(HeldCredential.issued_at > since)
+        both = union_all(issued, held).subquery()
+        total = self._session.scalar(select(func.count()).select_from(both)) or 0
+        rows = self._session.execute(
+            select(both.c.text, both.c.media_type, both.c.issued_at)
+            .order_by(both.c.issued_at, both.c.source, both.c.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [WalletEntry(text, media, at) for text, media, at in rows.tuples()], total
