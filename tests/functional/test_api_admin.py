@@ -115,7 +115,9 @@ def test_members_add_list_change_remove(
     ).json()
     assert boss["generatedPassword"] is None
 
-    listed = client.get(base, headers=bearer(owner)).json()
+    listing = client.get(base, headers=bearer(owner))
+    assert "$argon2" not in added.text + listing.text  # no password hash, ever
+    listed = listing.json()
     assert [m["email"] for m in listed] == [email, f"boss-{org.slug}@example.org"]
     assert "generatedPassword" not in listed[0]
     assert client.get(f"{base}?offset=1&limit=1", headers=bearer(owner)).json() == listed[1:]

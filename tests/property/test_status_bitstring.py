@@ -42,6 +42,8 @@ def test_encode_then_decode(ones: set[int], length: int) -> None:
     assert set(decoded.ones()) == ones
 
 
+# No deadline, as for the other tests here: on a loaded machine one example took 529 ms.
+@settings(deadline=None)
 @given(st.integers(min_value=1, max_value=16), st.data())
 def test_multi_bit_statuses_round_trip(size: int, data: st.DataObject) -> None:
     entries = MIN_LENGTH // size
