@@ -97,8 +97,12 @@ class PathwayService:
         self._credentials = credentials
         self._pathways = PathwayRepository(session)
         self._organization_rows = OrganizationRepository(session)
+        # The pathways counting an issuer, per issuer, for this unit of work: a bulk batch
+        # issues a hundred credentials of one issuer; create, update and archive forget it.
+        self._counting: dict[str, builtins.list[PathwayRecord]] = {}
 
     def create(self, actor: Actor, slug: str, data: PathwayInput) -> PathwayRecord:
+        self._counting.clear()
         org = self._organizations.get(slug)
         authorize(actor, org.id, "issue")
         awards, achievement_id, tree, trusted = self._checked(org, data, None)
@@ -124,6 +128,7 @@ class PathwayService:
         self, actor: Actor, slug: str, pathway_id: uuid.UUID | str, data: PathwayInput
     ) -> PathwayRecord:
         """Replace the pathway's definition; awards already made stay."""
+        self._counting.clear()
         org, record = self._owned(actor, slug, pathway_id, write=True)
         if record.status == "archived":
             raise Conflict("An archived pathway cannot be edited.", code="pathway_archived")
@@ -143,6 +148,7 @@ class PathwayService:
         return record
 
     def archive(self, actor: Actor, slug: str, pathway_id: uuid.UUID | str) -> PathwayRecord:
+        self._counting.clear()
         """Stop awarding; awards already made stay, and the pathway leaves the cycle graph."""
         org, record = self._owned(actor, slug, pathway_id, write=True)
         if record.status != "archived":
@@ -209,7 +215,13 @@ class PathwayService:
 
     def issued(self, record: IssuedCredentialRecord) -> None:
         org = self._org_by_id(record.organization_id)
-        candidates = self._pathways.counting(org.issuer_did)
+        # Which pathways count this issuer does not depend on the credentials still pending in
+        # this transaction: no flush here, so a bulk batch keeps its one INSERT per batch.
+        candidates = self._counting.get(org.issuer_did)
+        if candidates is None:
+            with self._session.no_autoflush:
+                candidates = self._pathways.counting(org.issuer_did)
+            self._counting[org.issuer_did] = candidates
         if not candidates:
             return
         key, recipient = _recipient(record)
