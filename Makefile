@@ -34,7 +34,7 @@ interop-js: $(JS_STAMP)
 
 # The security core keeps its branch coverage (STYLE.md); the command line is tested through
 # subprocesses, which coverage does not follow.
-CORE := model jsonld proofs status verify issue errors pathways assessment formats
+CORE := model jsonld proofs status ledger verify issue errors pathways assessment formats
 unit: $(STAMP) interop-js
 	$(BIN)/pytest $(foreach m,$(CORE),--cov=credstack.$(m)) --cov-branch \
 		--cov-report=term:skip-covered --cov-fail-under=97

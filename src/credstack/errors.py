@@ -135,3 +135,10 @@ class InvalidBulkFile(InvalidInput):
     def __init__(self, message: str, problems: list[tuple[int, str]]) -> None:
         super().__init__(message)
         self.problems = problems
+
+
+class LedgerError(InvalidInput):
+    """A Merkle proof, checkpoint, signed note or cosignature that is malformed or does not
+    verify; ``code`` says which."""
+
+    code = "ledger_invalid"
