@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from credstack.adapters.anchor import FileAnchor
 from credstack.adapters.evidence_files import FileEvidenceStore
 from credstack.adapters.keystore import KeyStore, load_master_secret
 from credstack.config import Settings
@@ -31,6 +32,7 @@ from credstack.errors import StorageError
 from credstack.jobs.inprocess import InProcessDispatcher
 from credstack.jobs.queue import AfterCommitQueue, Dispatch
 from credstack.jobs.tasks import run_task
+from credstack.ledger.note import COSIGNATURE, ED25519, NoteVerifier
 from credstack.services import Services
 from credstack.services.achievements import AchievementService
 from credstack.services.actors import Actor
@@ -38,6 +40,7 @@ from credstack.services.assessments import AssessmentService
 from credstack.services.audit import AuditTrail
 from credstack.services.bulk import BulkService
 from credstack.services.credentials import CredentialService
+from credstack.services.ledger import LedgerPolicy, LedgerService, verifier_keys
 from credstack.services.oauth import OAuthService
 from credstack.services.organizations import OrganizationService
 from credstack.services.pathways import PathwayService
@@ -45,6 +48,7 @@ from credstack.services.ports import NO_QUEUE, EvidenceStore, TaskQueue
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
 from credstack.services.wallet import WalletService
+from credstack.services.witness import WitnessService
 from credstack.store.db import make_engine, make_session_factory
 from credstack.store.migrate import upgrade
 
@@ -63,6 +67,21 @@ class Platform:
     evidence: EvidenceStore = field(repr=False)
     # Where tasks go once a transaction commits (jobs/); None drops them (tests of services).
     dispatch: Dispatch | None = field(default=None, repr=False)
+    ledger_policy: LedgerPolicy = field(init=False, repr=False)
+    witnessed_logs: tuple[NoteVerifier, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Read once, so that a bad verifier key in the settings fails at start, not per request.
+        settings = self.settings
+        anchor = settings.ledger_anchor_file
+        self.ledger_policy = LedgerPolicy(
+            witnesses=verifier_keys(settings.ledger_witnesses, COSIGNATURE, "ledger_witnesses"),
+            required_witnesses=settings.ledger_required_witnesses,
+            anchor=FileAnchor(anchor) if anchor is not None else None,
+        )
+        self.witnessed_logs = verifier_keys(
+            settings.ledger_witness_for, ED25519, "ledger_witness_for"
+        )
 
     def services(self, session: Session) -> Services:
         """The services bound to ``session``; whoever made the session commits it."""
@@ -73,8 +92,9 @@ class Platform:
         )
         organizations = OrganizationService(session, self.keystore, base_url, audit)
         achievements = AchievementService(session, base_url, audit)
+        ledger = LedgerService(session, self.keystore, base_url, audit, self.ledger_policy)
         credentials = CredentialService(
-            session, base_url, audit, organizations, achievements, queue
+            session, base_url, audit, organizations, achievements, queue, ledger
         )
         pathways = PathwayService(session, audit, organizations, achievements, credentials)
         credentials.subscribe(pathways)
@@ -96,6 +116,8 @@ class Platform:
             bulk=BulkService(
                 session, base_url, audit, organizations, achievements, credentials, queue
             ),
+            ledger=ledger,
+            witness=WitnessService(session, self.keystore, base_url, audit, self.witnessed_logs),
         )
 
     def run_task(self, task: str, arguments: Mapping[str, str]) -> None:

@@ -36,6 +36,14 @@ class Settings(BaseSettings):
     evidence_dir: Path = Path("credstack-evidence")
     # Let did:web and status-list fetches reach loopback and private addresses (tests only).
     allow_private_network: bool = False
+    # Transparency ledger (docs/ledger.md). Witnesses whose cosignatures this log accepts, as
+    # C2SP verifier keys (a JSON list in the environment), and how many a verification here
+    # requires; the logs this server witnesses (their verifier keys); where checkpoints are
+    # anchored (a file that each new checkpoint's digest is appended to), if anywhere.
+    ledger_witnesses: list[str] = []
+    ledger_required_witnesses: int = 0
+    ledger_witness_for: list[str] = []
+    ledger_anchor_file: Path | None = None
 
     @field_validator("base_url")
     @classmethod

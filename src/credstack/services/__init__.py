@@ -12,12 +12,14 @@ from credstack.services.assessments import AssessmentService
 from credstack.services.audit import AuditTrail
 from credstack.services.bulk import BulkService
 from credstack.services.credentials import CredentialService
+from credstack.services.ledger import LedgerService
 from credstack.services.oauth import OAuthService
 from credstack.services.organizations import OrganizationService
 from credstack.services.pathways import PathwayService
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
 from credstack.services.wallet import WalletService
+from credstack.services.witness import WitnessService
 
 
 @dataclass(frozen=True)
@@ -35,3 +37,5 @@ class Services:
     oauth: OAuthService
     wallet: WalletService
     bulk: BulkService
+    ledger: LedgerService
+    witness: WitnessService

@@ -34,6 +34,7 @@ Action = Literal[
     "read_audit",
     "issue",
     "assess",
+    "operate_ledger",
 ]
 ACTIONS: Final[tuple[Action, ...]] = get_args(Action)
 # None: only the platform operator.
@@ -46,6 +47,8 @@ REQUIRED_ROLE: Final[dict[Action, Role | None]] = {
     "read_audit": "admin",
     "issue": "issuer",
     "assess": "assessor",
+    # Checkpoints, audits and witnessing concern the whole server, not one organisation.
+    "operate_ledger": None,
 }
 
 

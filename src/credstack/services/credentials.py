@@ -40,7 +40,7 @@ from credstack.services.achievements import AchievementService
 from credstack.services.actors import Actor, authorize
 from credstack.services.audit import AuditTrail
 from credstack.services.organizations import OrganizationService, Signer, SigningKind
-from credstack.services.ports import NO_QUEUE, CredentialListener, TaskQueue
+from credstack.services.ports import NO_QUEUE, CredentialListener, LedgerRecorder, TaskQueue
 from credstack.services.profiles import issuer_profile
 from credstack.status import MIN_LENGTH, Bitstring, allocate, status_list_entry
 from credstack.status import status_list_credential as unsigned_status_list
@@ -124,8 +124,12 @@ class CredentialService:
         organizations: OrganizationService,
         achievements: AchievementService,
         queue: TaskQueue = NO_QUEUE,
+        ledger: LedgerRecorder | None = None,
     ) -> None:
         self._session = session
+        # The transparency ledger gets one entry per issuance and status change, in this
+        # transaction (services/ledger.py); None only where no ledger is wanted.
+        self._ledger = ledger
         self._base_url = base_url.rstrip("/")
         self._audit = audit
         self._organizations = organizations
@@ -292,6 +296,8 @@ class CredentialService:
                 if winner is None:
                     raise
                 return _replayed(winner, request)
+        if self._ledger is not None:
+            self._ledger.record("credential.issued", credential_id, issued.text, org.issuer_did)
         self._audit.record(
             actor,
             org.id,
@@ -544,6 +550,10 @@ class CredentialService:
     ) -> IssuedCredentialRecord:
         record.reason = reason.strip()[:2000] if reason else None
         self._session.flush()
+        if self._ledger is not None:
+            org = self._session.get(Organization, record.organization_id)
+            issuer = org.issuer_did if org is not None else ""
+            self._ledger.record(action, record.credential_id, record.text, issuer)
         self._audit.record(
             actor, record.organization_id, action, record.credential_id, {"reason": record.reason}
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Final, Protocol
 
+from credstack.ledger.checkpoint import Checkpoint
 from credstack.proofs.keys import PrivateKey
 from credstack.store.credentials import IssuedCredentialRecord
 
@@ -48,3 +49,27 @@ class _NoQueue:
 
 
 NO_QUEUE: Final[TaskQueue] = _NoQueue()
+
+
+class LedgerRecorder(Protocol):
+    """Appends an entry to the transparency ledger in the caller's transaction
+    (``services.ledger.LedgerService``)."""
+
+    def record(self, kind: str, credential_id: str, credential: str, issuer: str) -> int: ...
+
+
+class Anchor(Protocol):
+    """Publishes a signed checkpoint somewhere else (a file, a timestamping service, a chain);
+    returns a receipt to keep. ``adapters.anchor.FileAnchor`` is the default."""
+
+    def publish(self, checkpoint: Checkpoint, note: str) -> str: ...
+
+
+class LogClient(Protocol):
+    """What a witness needs from the log it watches (``adapters.ledger_client``)."""
+
+    def checkpoint(self) -> str: ...
+
+    def consistency(self, old_size: int, new_size: int) -> list[bytes]: ...
+
+    def submit_cosignature(self, note: str) -> None: ...

@@ -14,6 +14,7 @@ from credstack.store import (  # noqa: F401
     assessment,
     bulk,
     credentials,
+    ledger,
     oauth,
     pathways,
     wallet,

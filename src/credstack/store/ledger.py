@@ -1,0 +1,254 @@
+"""The transparency ledger's tables and repository.
+
+``ledger_leaves`` holds each entry's bytes; ``ledger_nodes`` the hash of every perfect subtree
+(level 0 is the leaf hashes), written once when the leaf that completes it is appended, so a
+proof reads O(log n) rows; ``ledger_heads`` the size of the tree, whose one row every append
+updates first: that UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, so
+concurrent appends queue up and never fork or reuse an index. Checkpoints, the witnesses'
+cosignatures on them, the log's and the witness's keys, and what this server saw of the logs it
+witnesses complete the picture.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Final
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from credstack.ledger.merkle import Node, NodeMap, left_siblings, new_nodes
+from credstack.store.models import Base, _now, _one_of
+
+LEDGER_KEY_PURPOSES: Final = ("log", "witness")
+LOG_ID: Final = 1
+# Nodes read in one query at most; a proof needs about 2 log2(n), a root log2(n).
+_CHUNK: Final = 400
+
+
+class LedgerHead(Base):
+    """The size of the log: the number of leaves appended and committed."""
+
+    __tablename__ = "ledger_heads"
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    size: Mapped[int] = mapped_column(BigInteger)
+
+
+class LedgerLeaf(Base):
+    __tablename__ = "ledger_leaves"
+
+    idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(32))
+    # The credential's id URL, to find its entries; the entry bytes say it too.
+    credential_id: Mapped[str] = mapped_column(String(2048), index=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class LedgerNode(Base):
+    """The hash of the perfect subtree of 2**level leaves from idx * 2**level."""
+
+    __tablename__ = "ledger_nodes"
+
+    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class LedgerCheckpoint(Base):
+    """A signed checkpoint: the C2SP note exactly as signed (without cosignatures)."""
+
+    __tablename__ = "ledger_checkpoints"
+
+    tree_size: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    root_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class LedgerCosignature(Base):
+    """A witness's cosignature line on one of our checkpoints, as received."""
+
+    __tablename__ = "ledger_cosignatures"
+    __table_args__ = (UniqueConstraint("tree_size", "witness", "key_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    tree_size: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("ledger_checkpoints.tree_size", ondelete="CASCADE")
+    )
+    witness: Mapped[str] = mapped_column(String(255))
+    key_id: Mapped[str] = mapped_column(String(8))
+    line: Mapped[str] = mapped_column(Text)
+    signed_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class LedgerKey(Base):
+    """The log's signing key, or this server's witness key; never an issuer's key."""
+
+    __tablename__ = "ledger_keys"
+    __table_args__ = (CheckConstraint(_one_of("purpose", LEDGER_KEY_PURPOSES), name="purpose"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    purpose: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    encrypted_private_key: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+    def __repr__(self) -> str:
+        return f"LedgerKey({self.purpose}, {self.name!r})"
+
+
+class WitnessedLog(Base):
+    """As a witness: the largest checkpoint of another log that this server cosigned."""
+
+    __tablename__ = "witnessed_logs"
+
+    origin: Mapped[str] = mapped_column(String(255), primary_key=True)
+    tree_size: Mapped[int] = mapped_column(BigInteger)
+    root_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)
+
+
+class LedgerRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        # Nodes appended in this session and perhaps not flushed yet: a batch of appends reads
+        # its own left siblings from here, so it can be written in one flush at its end.
+        self._appended: dict[Node, bytes] = {}
+
+    def claim_index(self) -> int:
+        """The next leaf index, with the log locked until this transaction ends."""
+        size = self._session.execute(
+            update(LedgerHead)
+            .where(LedgerHead.id == LOG_ID)
+            .values(size=LedgerHead.size + 1)
+            .returning(LedgerHead.size)
+        ).scalar_one()
+        return int(size) - 1
+
+    def size(self) -> int:
+        return int(
+            self._session.scalars(select(LedgerHead.size).where(LedgerHead.id == LOG_ID)).one()
+        )
+
+    def append(self, index: int, kind: str, credential_id: str, data: bytes, leaf: bytes) -> None:
+        """Store leaf ``index`` and every node its arrival completes."""
+        self._session.add(LedgerLeaf(idx=index, kind=kind, credential_id=credential_id, data=data))
+        source = self.nodes(left_siblings(index))
+        for (level, idx), value in new_nodes(index, leaf, source):
+            self._session.add(LedgerNode(level=level, idx=idx, hash=value))
+            self._appended[(level, idx)] = value
+
+    def nodes(self, wanted: Iterable[Node]) -> NodeMap:
+        keys = sorted(set(wanted))
+        found: dict[Node, bytes] = {}
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            rows = self._session.execute(
+                select(LedgerNode.level, LedgerNode.idx, LedgerNode.hash).where(
+                    tuple_(LedgerNode.level, LedgerNode.idx).in_(chunk)
+                )
+            )
+            found.update({(level, idx): value for level, idx, value in rows})
+        return NodeMap(found)
+
+    def leaves_of(self, credential_id: str) -> list[LedgerLeaf]:
+        return list(
+            self._session.scalars(
+                select(LedgerLeaf)
+                .where(LedgerLeaf.credential_id == credential_id)
+                .order_by(LedgerLeaf.idx)
+            )
+        )
+
+    def leaves(self, batch: int = 10_000) -> Iterator[tuple[int, bytes]]:
+        """Every (index, data) in index order, read in batches (audits)."""
+        after = -1
+        while True:
+            rows = self._session.execute(
+                select(LedgerLeaf.idx, LedgerLeaf.data)
+                .where(LedgerLeaf.idx > after)
+                .order_by(LedgerLeaf.idx)
+                .limit(batch)
+            ).all()
+            if not rows:
+                return
+            for idx, data in rows:
+                yield int(idx), bytes(data)
+            after = int(rows[-1][0])
+
+    def stored_nodes(self, level: int, batch: int = 10_000) -> Iterator[tuple[int, bytes]]:
+        after = -1
+        while True:
+            rows = self._session.execute(
+                select(LedgerNode.idx, LedgerNode.hash)
+                .where(LedgerNode.level == level, LedgerNode.idx > after)
+                .order_by(LedgerNode.idx)
+                .limit(batch)
+            ).all()
+            if not rows:
+                return
+            for idx, value in rows:
+                yield int(idx), bytes(value)
+            after = int(rows[-1][0])
+
+    def latest_checkpoint(self) -> LedgerCheckpoint | None:
+        return self._session.scalars(
+            select(LedgerCheckpoint).order_by(LedgerCheckpoint.tree_size.desc()).limit(1)
+        ).one_or_none()
+
+    def checkpoint(self, size: int) -> LedgerCheckpoint | None:
+        return self._session.get(LedgerCheckpoint, size)
+
+    def checkpoints(self) -> list[LedgerCheckpoint]:
+        return list(
+            self._session.scalars(select(LedgerCheckpoint).order_by(LedgerCheckpoint.tree_size))
+        )
+
+    def add_checkpoint(self, checkpoint: LedgerCheckpoint) -> None:
+        self._session.add(checkpoint)
+
+    def cosignatures(self, size: int) -> list[LedgerCosignature]:
+        return list(
+            self._session.scalars(
+                select(LedgerCosignature)
+                .where(LedgerCosignature.tree_size == size)
+                .order_by(LedgerCosignature.created_at, LedgerCosignature.id)
+            )
+        )
+
+    def add_cosignature(self, cosignature: LedgerCosignature) -> None:
+        self._session.add(cosignature)
+
+    def key(self, purpose: str) -> LedgerKey | None:
+        return self._session.scalars(
+            select(LedgerKey).where(LedgerKey.purpose == purpose)
+        ).one_or_none()
+
+    def add_key(self, key: LedgerKey) -> None:
+        self._session.add(key)
+
+    def witnessed(self, origin: str) -> WitnessedLog | None:
+        return self._session.scalars(
+            select(WitnessedLog).where(WitnessedLog.origin == origin).with_for_update()
+        ).one_or_none()
+
+    def add_witnessed(self, state: WitnessedLog) -> None:
+        self._session.add(state)
