@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from credstack.adapters.http_fetcher import HttpDocumentFetcher
-from credstack.cli import admin, bulk, keys, serve
+from credstack.cli import admin, bulk, keys, ledger, serve
 from credstack.cli.output import render_report
 from credstack.errors import Error
 from credstack.issue import issue as issue_credential
@@ -36,6 +36,7 @@ app.add_typer(admin.token_app, name="token")
 app.add_typer(admin.achievement_app, name="achievement")
 app.add_typer(admin.credentials_app, name="credentials")
 app.add_typer(bulk.app, name="bulk")
+app.add_typer(ledger.app, name="ledger")
 app.command("serve")(serve.serve)
 app.command("worker")(bulk.worker)
 
