@@ -28,6 +28,7 @@ from credstack.api.routers import (
     health,
     issuing,
     keys,
+    ledger,
     members,
     ob_api,
     ob_oauth,
@@ -97,6 +98,7 @@ def create_app(
         ob_api,
         ob_oauth,
         bulk,
+        ledger,
     ):
         app.include_router(router.router)
     return app

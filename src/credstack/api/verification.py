@@ -21,6 +21,7 @@ from credstack.proofs.resolver import DocumentFetcher, KeyResolver
 from credstack.services.organizations import did_web_for_organization
 from credstack.verify import VerificationReport, check, verify
 from credstack.verify.checks import types_of
+from credstack.verify.ledger import LedgerLookup
 
 Verifiable = str | bytes | Mapping[str, Any]
 _DID_JSON = "/did.json"
@@ -80,20 +81,46 @@ class LocalDidFetcher:
         return slug if own == url else None
 
 
+class LocalLedger:
+    """A ``LedgerSource``: our own credentials' ledger evidence, read from the database (like
+    their status lists); credentials of other servers get no ``ledger`` check."""
+
+    def __init__(self, platform: Platform) -> None:
+        self._platform = platform
+        self._prefix = platform.settings.base_url.rstrip("/") + "/credentials/"
+
+    def lookup(self, credential_id: str) -> LedgerLookup | None:
+        if not credential_id.startswith(self._prefix):
+            return None
+        with self._platform.unit_of_work() as services:
+            return services.ledger.lookup(credential_id)
+
+
 class Verifier:
     """Made once per app: one HTTP fetcher (and its cache) for keys and status lists."""
 
     def __init__(self, platform: Platform) -> None:
         http = HttpDocumentFetcher(allow_private=platform.settings.allow_private_network)
         self._fetcher = LocalDidFetcher(platform, http)
+        self._ledger = LocalLedger(platform)
 
     def check(self, input_: Verifiable) -> VerificationReport:
         # A resolver per verification: its document cache lives as long as one request.
-        return check(input_, resolver=KeyResolver(self._fetcher), status_fetcher=self._fetcher)
+        return check(
+            input_,
+            resolver=KeyResolver(self._fetcher),
+            status_fetcher=self._fetcher,
+            ledger=self._ledger,
+        )
 
     def verify(self, input_: Verifiable) -> VerificationReport:
         """Like ``check``; raises ``VerificationFailed`` (carrying the report) unless valid."""
-        return verify(input_, resolver=KeyResolver(self._fetcher), status_fetcher=self._fetcher)
+        return verify(
+            input_,
+            resolver=KeyResolver(self._fetcher),
+            status_fetcher=self._fetcher,
+            ledger=self._ledger,
+        )
 
 
 def unwrap_credential(raw: bytes) -> Verifiable:

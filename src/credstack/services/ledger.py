@@ -50,6 +50,7 @@ from credstack.services.audit import AuditTrail
 from credstack.services.ledger_audit import AuditReport, audit
 from credstack.services.ports import Anchor, KeyVault
 from credstack.store.ledger import LedgerCheckpoint, LedgerCosignature, LedgerKey, LedgerRepository
+from credstack.verify.ledger import LedgerLookup
 
 
 def ledger_origin(base_url: str, suffix: str = "ledger") -> str:
@@ -115,16 +116,6 @@ class CredentialProof:
     pending: list[int]
 
 
-@dataclass(frozen=True)
-class LedgerLookup:
-    """What the verifier needs for one credential: whom to trust and the issuance evidence
-    (None while no signed checkpoint covers the leaf yet)."""
-
-    trust: LedgerTrust
-    issued: InclusionEvidence | None
-    index: int
-
-
 class LedgerService:
     def __init__(
         self,
@@ -162,6 +153,11 @@ class LedgerService:
 
     def size(self) -> int:
         return self._ledger.size()
+
+    def latest_size(self) -> int:
+        """The size of the latest signed checkpoint (0 before the first)."""
+        latest = self._ledger.latest_checkpoint()
+        return latest.tree_size if latest else 0
 
     # Keys.
 

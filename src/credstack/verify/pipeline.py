@@ -33,6 +33,7 @@ from credstack.verify.checks import (
     issuer_id,
     types_of,
 )
+from credstack.verify.ledger import LedgerSource, check_ledger
 from credstack.verify.related import ResourceFetcher, check_related_resources
 from credstack.verify.report import VerificationReport
 from credstack.verify.status import StatusLists, check_status
@@ -49,6 +50,7 @@ class Policy:
     """How to verify: the clock, the key resolver, limits, and what to require.
 
     ``status_lists`` fetches status lists (each once per verification); None is offline.
+    ``ledger`` finds credentials in a transparency log; None skips the ``ledger`` check.
     """
 
     now: datetime
@@ -58,6 +60,7 @@ class Policy:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_depth: int = DEFAULT_MAX_DEPTH
     require_open_badge: bool = True
+    ledger: LedgerSource | None = None
 
 
 def check(
@@ -70,6 +73,7 @@ def check(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
     require_open_badge: bool = True,
+    ledger: LedgerSource | None = None,
 ) -> VerificationReport:
     """Verify a JSON credential, a JWT or a presentation; return the report of named checks.
 
@@ -88,6 +92,7 @@ def check(
         max_bytes=max_bytes,
         max_depth=max_depth,
         require_open_badge=require_open_badge,
+        ledger=ledger,
     )
     return _check_input(input_, policy)
 
@@ -102,6 +107,7 @@ def verify(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
     require_open_badge: bool = True,
+    ledger: LedgerSource | None = None,
 ) -> VerificationReport:
     """Like ``check``, but raise ``VerificationFailed`` (carrying the report) unless valid."""
     report = check(
@@ -113,6 +119,7 @@ def verify(
         max_bytes=max_bytes,
         max_depth=max_depth,
         require_open_badge=require_open_badge,
+        ledger=ledger,
     )
     if not report.valid:
         raise VerificationFailed(report)
@@ -175,6 +182,7 @@ def _check_data_integrity(document: Mapping[str, Any], policy: Policy) -> Verifi
     else:
         check_status(document, report, policy.status_lists, signers=signers)
     check_issuer(document, report, signers=signers, from_fragment=from_fragment)
+    check_ledger(document, report.credential_id, report, policy.ledger)
     _check_nested(document, report, policy)
     return report
 
@@ -280,6 +288,7 @@ def _check_jwt(token: str, policy: Policy) -> VerificationReport:
     method = result.verification_method
     check_status(document, report, policy.status_lists, signers=[method.id])
     check_issuer(document, report, signers=[method.id], from_fragment=method.from_fragment)
+    check_ledger(token, report.credential_id, report, policy.ledger)
     return report
 
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Header
 from fastapi.responses import HTMLResponse, Response
 
 from credstack.api.deps import ServicesDep, VerifierDep
+from credstack.verify.report import VerificationReport
 
 router = APIRouter(prefix="/credentials", tags=["credentials"])
 
@@ -43,8 +44,25 @@ def credential(
         f"<!doctype html><html lang=en><meta charset=utf-8><title>{escape(record.name)}</title>"
         f"<h1>{escape(record.name)}</h1><p>Issued by {escape(report.issuer_id or '')} on "
         f"{record.issued_at:%Y-%m-%d}.</p><p><strong>{verdict}</strong></p><ul>{problems}</ul>"
+        f"{_ledger_section(report, credential_id)}"
     )
     return HTMLResponse(page, headers=headers)
+
+
+def _ledger_section(report: VerificationReport, credential_id: uuid.UUID) -> str:
+    """What the transparency ledger says of the credential, with links to check it."""
+    found = report.check("ledger")
+    said = (
+        escape(found[0].message)
+        if found
+        else "This credential is not recorded in this server's transparency log."
+    )
+    outcome = f' class="{found[0].outcome}"' if found else ""
+    return (
+        f"<section id=ledger><h2>Transparency ledger</h2><p{outcome}>{said}</p><p>"
+        f'<a href="/ledger/credentials/{credential_id}">Inclusion proof</a> · '
+        '<a href="/ledger/checkpoint">Latest signed checkpoint</a></p></section>'
+    )
 
 
 def _media_type(issued: str, accept: str) -> str:
