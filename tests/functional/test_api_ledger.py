@@ -126,3 +126,13 @@ def test_bad_ledger_requests_are_problems(
     lines[2] = base64.b64encode(bytes(32)).decode()  # another root under the log's signature
     forged = "\n".join(lines).encode()
     problem(client.post("/ledger/cosignatures", content=forged), 400, "note_signature_invalid")
+
+
+def test_a_jwt_credential_is_logged_by_its_compact_text(
+    client: TestClient, api_platform: Platform, make_org: Any
+) -> None:
+    org = make_org()
+    issued = issue(client, org.slug, token_for(api_platform, org.slug), suite="jwt")
+    checkpoint(api_platform)
+    passed = ledger_check(client, issued.text)
+    assert (passed["valid"], passed["outcome"]) == (True, "passed")
