@@ -52,6 +52,10 @@ EXEMPT: Final[dict[tuple[str, str], str]] = {
     ("POST", "/ims/ob/v3p0/oauth/revoke"): "OB API: client-authenticated; see test_api_ob.py",
     ("POST", "/ims/ob/v3p0/credentials"): "OB API: the token's user's own list; test_api_ob.py",
     ("PUT", "/ims/ob/v3p0/profile"): "OB API: the token's user's own profile; test_api_ob.py",
+    ("POST", "/ledger/cosignatures"): (
+        "the server's transparency log, no organisation; a cosignature is kept only when it "
+        "verifies with the key of a witness in CREDSTACK_LEDGER_WITNESSES (test_api_ledger.py)"
+    ),
 }
 WEAKER: Final = {"admin": ("issuer", "assessor"), "issuer": ("assessor",)}
 BADGE = {key: value for key, value in ACHIEVEMENT.items() if key != "id"}
