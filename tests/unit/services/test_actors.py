@@ -30,6 +30,7 @@ EXPECTED: dict[Action, set[Role]] = {
     "read_audit": {"owner", "admin"},
     "issue": {"owner", "admin", "issuer"},
     "assess": {"owner", "admin", "issuer", "assessor"},
+    "operate_ledger": set(),
 }
 
 
