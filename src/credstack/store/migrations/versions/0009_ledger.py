@@ -1,8 +1,8 @@
 """The transparency ledger: leaves, perfect subtree nodes, the head, checkpoints,
 cosignatures, the log's and witness's keys, and the logs this server witnesses.
 
-Revision ID: 0008_ledger
-Revises: 0007_ob_api
+Revision ID: 0009_ledger
+Revises: 0008_bulk
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_ledger"
-down_revision: str | None = "0007_ob_api"
+revision: str = "0009_ledger"
+down_revision: str | None = "0008_bulk"
 branch_labels: str | None = None
 depends_on: str | None = None
 
