@@ -31,7 +31,7 @@ from credstack.ledger.merkle import nodes_for_consistency, nodes_for_inclusion
 from credstack.store.ledger import LOG_ID, LedgerHead, LedgerLeaf, LedgerNode, LedgerRepository
 
 CHUNK = 20_000
-SECRET = "benchmark-master-secret-0123456789abcdef"  # noqa: S105 - a throwaway database
+SECRET = "benchmark-master-secret-0123456789abcdef"
 
 
 def platform_for(url: str, folder: Path) -> Platform:

@@ -296,8 +296,6 @@ class CredentialService:
                 if winner is None:
                     raise
                 return _replayed(winner, request)
-        if self._ledger is not None:
-            self._ledger.record("credential.issued", credential_id, issued.text, org.issuer_did)
         self._audit.record(
             actor,
             org.id,
@@ -307,6 +305,10 @@ class CredentialService:
         )
         for listener in self._listeners:
             listener.issued(record)
+        if self._ledger is not None:
+            # Last: the append locks the log's head until commit, so every other lock of this
+            # credential is taken before it, in the same order in every transaction.
+            self._ledger.record("credential.issued", credential_id, issued.text, org.issuer_did)
         return record
 
     def get(self, credential_id: uuid.UUID | str) -> IssuedCredentialRecord:
@@ -550,15 +552,15 @@ class CredentialService:
     ) -> IssuedCredentialRecord:
         record.reason = reason.strip()[:2000] if reason else None
         self._session.flush()
-        if self._ledger is not None:
-            org = self._session.get(Organization, record.organization_id)
-            issuer = org.issuer_did if org is not None else ""
-            self._ledger.record(action, record.credential_id, record.text, issuer)
         self._audit.record(
             actor, record.organization_id, action, record.credential_id, {"reason": record.reason}
         )
         for listener in self._listeners:
             listener.status_changed(record, action)
+        if self._ledger is not None:  # last, as in _sign_and_store
+            org = self._session.get(Organization, record.organization_id)
+            issuer = org.issuer_did if org is not None else ""
+            self._ledger.record(action, record.credential_id, record.text, issuer)
         return record
 
     def _owned(

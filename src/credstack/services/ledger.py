@@ -144,8 +144,10 @@ class LedgerService:
             time=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         )
         data = entry.encode()
-        # No flush here: a bulk issuance writes its credentials and their leaves in one flush
-        # at the end of its batch (the UPDATE of the head runs, and locks, at once regardless).
+        # Write what the transaction holds first, so that its inserts take their locks (foreign
+        # keys) before the head's row lock, which is held until commit: every transaction then
+        # takes the head last, and none waits for another while holding it.
+        self._session.flush()
         with self._session.no_autoflush:
             index = self._ledger.claim_index()
             self._ledger.append(index, kind, credential_id, data, leaf_hash(data))
