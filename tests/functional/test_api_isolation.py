@@ -92,6 +92,8 @@ class World:
     submission: str  # a pending submission (a PDF at index 0) for the published achievement
     scored: str  # a published achievement with a resultDescription that decides scores
     bulk_job: str  # a bulk issuance job's id
+    review_pathway: str  # a pathway (policy review) with an award flagged for review
+    review_award: str
 
 
 @dataclass(frozen=True)
@@ -250,6 +252,14 @@ MATRIX: Final[dict[tuple[str, str], Case]] = {
             {"learner": "l@x.org", "value": "75"},
         ),
     ),
+    ("POST", "/orgs/{slug}/pathways/{pathway_id}/awards/{award_id}/resolve"): Case(
+        "issuer",
+        one(
+            "POST",
+            "/orgs/{w.slug}/pathways/{w.review_pathway}/awards/{w.review_award}/resolve",
+            {"decision": "revoke"},
+        ),
+    ),
     ("POST", "/orgs/{slug}/submissions/{submission_id}/reviews"): Case(
         "assessor",
         one(
@@ -357,6 +367,24 @@ def world(api_platform: Platform) -> World:
             achievement={**BADGE, "resultDescription": [EXAM]},
             publish=True,
         )
+        # A second pathway, settled by review: its award is flagged once its component goes.
+        reviewed = services.pathways.create(
+            OPERATOR,
+            slug,
+            PathwayInput(
+                name="Reviewed",
+                achievement_id=str(scored.record.id),
+                requirements={"type": "achievement", "achievement": published.record.public_id},
+                revocation_policy="review",
+            ),
+        )
+        component = services.credentials.issue(
+            OPERATOR,
+            slug,
+            IssueRequest(recipient="r@x.org", achievement_id=str(published.record.id)),
+        )
+        services.credentials.revoke(OPERATOR, slug, component.id)
+        [flagged] = services.pathways.awards(OPERATOR, slug, reviewed.id, status="review")
         job = services.bulk.create(
             OPERATOR, slug, str(published.record.id), b"recipient\nb@x.org\n", "c.csv"
         )
@@ -374,6 +402,8 @@ def world(api_platform: Platform) -> World:
             submission=str(submission.id),
             scored=str(scored.record.id),
             bulk_job=str(job.job.id),
+            review_pathway=str(reviewed.id),
+            review_award=str(flagged.id),
         )
     finish_tasks(api_platform)  # and this one's is issued before the snapshots
     return world

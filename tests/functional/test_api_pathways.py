@@ -111,6 +111,10 @@ def test_define_progress_award_verify_revoke(
     awards = client.get(f"{base}/awards?status=revoked", headers=bearer(reader)).json()
     assert [w["credential"] for w in awards] == [done["award"]["credential"]]
 
+    resolve = f"{base}/awards/{awards[0]['id']}/resolve"
+    settled = client.post(resolve, json={"decision": "keep"}, headers=bearer(secret))
+    assert (settled.status_code, settled.json()["code"]) == (409, "award_not_in_review")
+
     archived = client.post(f"{base}/archive", headers=bearer(secret))
     assert archived.json()["status"] == "archived"
     again = client.post(f"{base}/awards", json={"learner": LEARNER}, headers=bearer(secret))

@@ -363,6 +363,28 @@ def test_review_policy_flags_the_award_and_leaves_the_credential(
     [award] = services.pathways.awards(OPERATOR, acme, pathway.id, status="review")
     assert award.credential_id == credential.id
     assert "pathway.award_flagged" in actions(session)
+    kept = services.pathways.resolve(
+        actor(services, acme, "issuer"), acme, pathway.id, award.id, keep=True, note="Re-earned."
+    )
+    assert (kept.status, kept.note) == ("awarded", "Re-earned.")
+    assert "pathway.award_kept" in actions(session)
+    with pytest.raises(Conflict) as settled:
+        services.pathways.resolve(OPERATOR, acme, pathway.id, award.id, keep=True)
+    assert settled.value.code == "award_not_in_review"
+    with pytest.raises(NotFound):
+        services.pathways.resolve(OPERATOR, acme, pathway.id, "nope", keep=True)
+    with pytest.raises(Forbidden):
+        services.pathways.resolve(
+            actor(services, acme, "assessor"), acme, pathway.id, award.id, keep=False
+        )
+    other = issue(services, acme, a, learner="did:example:m")
+    services.credentials.revoke(OPERATOR, acme, other.id)
+    [flagged] = services.pathways.awards(OPERATOR, acme, pathway.id, status="review")
+    revoked = services.pathways.resolve(
+        OPERATOR, acme, pathway.id, flagged.id, keep=False, note="Not re-earned."
+    )
+    assert revoked.status == "revoked"
+    assert [c.status for c in stacked(session, cert)] == ["active", "revoked"]
     with pytest.raises(InvalidInput, match="status is one of"):
         services.pathways.awards(OPERATOR, acme, pathway.id, status="lost")
     with pytest.raises(InvalidInput):
@@ -418,3 +440,18 @@ def test_a_suspended_component_leaves_the_award_alone(
     assert credential.status == "active"
     # While suspended, the component does not count toward progress.
     assert not services.pathways.progress(OPERATOR, acme, pathway.id, LEARNER).progress.met
+
+
+def test_revoking_the_stacked_credential_by_hand_ends_the_award(
+    services: Services, acme: str, session: Session
+) -> None:
+    a = publish(services, acme, "Unit A")
+    cert = publish(services, acme, "Certificate")
+    pathway = services.pathways.create(
+        OPERATOR, acme, PathwayInput(name="p", achievement_id=cert, requirements=all_of(a))
+    )
+    issue(services, acme, a)
+    [credential] = stacked(session, cert)
+    services.credentials.revoke(OPERATOR, acme, credential.id, "Issued in error.")
+    [award] = services.pathways.awards(OPERATOR, acme, pathway.id)
+    assert (award.status, award.note) == ("revoked", "Issued in error.")

@@ -208,6 +208,38 @@ class PathwayService:
         _, record = self._owned(actor, slug, pathway_id)
         return self._pathways.awards(record.id, status=status, offset=offset, limit=limit)
 
+    def resolve(
+        self,
+        actor: Actor,
+        slug: str,
+        pathway_id: uuid.UUID | str,
+        award_id: uuid.UUID | str,
+        *,
+        keep: bool,
+        note: str | None = None,
+    ) -> PathwayAward:
+        """Settle an award flagged for review: keep it, or revoke its stacked credential."""
+        org, record = self._owned(actor, slug, pathway_id, write=True)
+        key = _uuid(award_id)
+        award = self._pathways.get_award(key) if key is not None else None
+        if award is None or award.pathway_id != record.id:
+            raise NotFound(f"The pathway has no award {award_id}.", code="award_not_found")
+        if award.status != "review":
+            raise Conflict(
+                f"The award is {award.status}, not flagged for review.", code="award_not_in_review"
+            )
+        text = note.strip()[:2000] if note else None
+        if keep:
+            award.status = "awarded"
+            award.note = text
+            award.updated_at = datetime.now(UTC)
+            self._session.flush()
+            self._audit.record(actor, org.id, "pathway.award_kept", str(award.id), {"note": text})
+        elif award.credential_id is not None:
+            # The revocation ends the award through status_changed, with the audit entry.
+            self._credentials.revoke(actor, slug, award.credential_id, text)
+        return award
+
     def components(self, award: PathwayAward) -> dict[str, str]:
         return {c.credential_id: c.digest for c in self._pathways.components(award.id)}
 
@@ -233,6 +265,19 @@ class PathwayService:
     def status_changed(self, record: IssuedCredentialRecord, action: str) -> None:
         if action != "credential.revoked":
             return  # a suspension is temporary: the stacked credential stands
+        # A stacked credential revoked by hand ends its award too.
+        for award in self._pathways.awards_of(record.id):
+            award.status = "revoked"
+            award.note = record.reason or "The stacked credential was revoked."
+            award.updated_at = datetime.now(UTC)
+            self._session.flush()
+            self._audit.record(
+                SYSTEM,
+                award.organization_id,
+                "pathway.award_revoked",
+                str(award.id),
+                {"credential": record.credential_id},
+            )
         for award in self._pathways.awards_on(record.credential_id):
             pathway = self._pathways.get(award.pathway_id)
             if pathway is None:  # pragma: no cover - a foreign key with cascade

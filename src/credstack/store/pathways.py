@@ -202,6 +202,20 @@ class PathwayRepository:
             )
         )
 
+    def get_award(self, award_id: uuid.UUID) -> PathwayAward | None:
+        return self._session.get(PathwayAward, award_id)
+
+    def awards_of(self, credential_id: uuid.UUID) -> list[PathwayAward]:
+        """The live awards whose stacked credential is ``credential_id``."""
+        return list(
+            self._session.scalars(
+                select(PathwayAward).where(
+                    PathwayAward.credential_id == credential_id,
+                    PathwayAward.status != "revoked",
+                )
+            )
+        )
+
     def awards_on(self, credential_id: str) -> list[PathwayAward]:
         """The live awards that stand on the component ``credential_id``."""
         return list(

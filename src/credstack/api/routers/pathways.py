@@ -75,6 +75,11 @@ class LearnerRef(_Model):
     learner: str = Field(max_length=2048, description="An email address or a DID.")
 
 
+class AwardResolution(_Model):
+    decision: Literal["keep", "revoke"]
+    note: str | None = Field(default=None, max_length=2000)
+
+
 class AwardPublic(_Model):
     id: uuid.UUID
     learner: str
@@ -191,3 +196,18 @@ def list_awards(
         actor, slug, pathway_id, status=status, offset=offset, limit=limit
     )
     return [AwardPublic.of(award) for award in awards]
+
+
+@router.post("/{pathway_id}/awards/{award_id}/resolve", summary="Keep or revoke a flagged award")
+def resolve_award(
+    slug: str,
+    pathway_id: uuid.UUID,
+    award_id: uuid.UUID,
+    body: AwardResolution,
+    services: ServicesDep,
+    actor: CurrentActor,
+) -> AwardPublic:
+    award = services.pathways.resolve(
+        actor, slug, pathway_id, award_id, keep=body.decision == "keep", note=body.note
+    )
+    return AwardPublic.of(award)
