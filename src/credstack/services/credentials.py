@@ -161,6 +161,8 @@ class CredentialService:
                 return _replayed(earlier, request)
         resolved = self._achievement(org, request)
         recipient_kind(request.recipient)  # refuses a bad recipient early
+        for listener in self._listeners:
+            listener.issuing(org, request.recipient)
         (slot,) = self._allocate(org, _purpose(request.status_purpose), 1)
         signer = self._organizations.signer(slug, _KIND.get(suite, "ed25519"))
         return self._sign_and_store(

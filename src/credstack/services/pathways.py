@@ -245,6 +245,13 @@ class PathwayService:
 
     # CredentialListener: called by CredentialService inside its transaction.
 
+    def issuing(self, organization: Organization, recipient: str) -> None:
+        # The learner's lock before the issuer's status list: an award issues in another
+        # organisation (taking its list) while holding the learner's lock, so taking them the
+        # other way round could deadlock two issues racing for one learner.
+        if self._pathways.counting(organization.issuer_did):
+            self._pathways.lock_learner(_lock_key(learner_key(recipient)[0]))
+
     def issued(self, record: IssuedCredentialRecord) -> None:
         org = self._org_by_id(record.organization_id)
         # Which pathways count this issuer does not depend on the credentials still pending in

@@ -7,6 +7,7 @@ from typing import Final, Protocol
 from credstack.ledger.checkpoint import Checkpoint
 from credstack.proofs.keys import PrivateKey
 from credstack.store.credentials import IssuedCredentialRecord
+from credstack.store.models import Organization
 
 
 class KeyVault(Protocol):
@@ -20,6 +21,9 @@ class KeyVault(Protocol):
 class CredentialListener(Protocol):
     """Told of each credential issued and each status change, inside the same transaction
     (``services.pathways.PathwayService`` awards stacked credentials and applies revocations)."""
+
+    def issuing(self, organization: Organization, recipient: str) -> None:
+        """Before the status list is locked: take, in this order, the locks ``issued`` needs."""
 
     def issued(self, record: IssuedCredentialRecord) -> None: ...
 
