@@ -14,6 +14,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import rfc8785
@@ -25,6 +26,7 @@ from credstack.errors import (
     UnsupportedCryptosuite,
 )
 from credstack.jsonld import canonicalize
+from credstack.proofs import jcs as json_canonicalization
 from credstack.proofs.keys import KeyKind, PrivateKey, PublicKey
 from credstack.proofs.multibase import base58btc_decode, encode_multibase
 
@@ -42,7 +44,15 @@ def malformed_proof(message: str) -> MalformedCredential:
 
 def parse_datetime(value: object, name: str) -> datetime:
     """A proof's ``created``/``expires``; values without a zone are read as UTC."""
-    if not isinstance(value, str) or not _XSD_DATETIME.match(value):
+    if not isinstance(value, str):
+        raise malformed_proof(f"The proof's {name!r} is not an XML Schema dateTime: {value!r}.")
+    return _parse_datetime_text(value, name)
+
+
+# Each proof's created time is read several times per signature and verification.
+@lru_cache(maxsize=1024)
+def _parse_datetime_text(value: str, name: str) -> datetime:
+    if not _XSD_DATETIME.match(value):
         raise malformed_proof(f"The proof's {name!r} is not an XML Schema dateTime: {value!r}.")
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -67,7 +77,7 @@ def rdfc(document: Mapping[str, Any], hash_algorithm: str = "sha256") -> bytes:
 def jcs(document: Mapping[str, Any]) -> bytes:
     """RFC 8785 JSON Canonicalization Scheme."""
     try:
-        data: bytes = rfc8785.dumps(document)
+        data = json_canonicalization.canonicalize(document)
     except rfc8785.CanonicalizationError as exc:
         raise MalformedCredential(
             f"The document cannot be canonicalized with JCS (RFC 8785): {exc}",
@@ -76,8 +86,11 @@ def jcs(document: Mapping[str, Any]) -> bytes:
     return data
 
 
+_HASHES = {"sha256": hashlib.sha256, "sha384": hashlib.sha384}
+
+
 def sha(name: str, data: bytes) -> bytes:
-    return hashlib.new(name, data).digest()
+    return _HASHES[name](data).digest()
 
 
 def decode_proof_value(value: object) -> bytes:

@@ -20,7 +20,6 @@ so they cannot be removed without breaking it (section 2.1.2).
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,6 +35,7 @@ from credstack.errors import (
 from credstack.proofs.algorithms import malformed_proof, parse_datetime
 from credstack.proofs.did_key import check_did_key_method
 from credstack.proofs.keys import PrivateKey
+from credstack.proofs.plain_json import copy as copy_json
 from credstack.proofs.resolver import KeyResolver, VerificationMethod
 from credstack.proofs.suite import Cryptosuite, get_suite, suite_for_proof
 
@@ -147,15 +147,15 @@ def add_proof(
     options["created"] = _timestamp(created or datetime.now(UTC))
     options["verificationMethod"] = verification_method
     options["proofPurpose"] = proof_purpose
-    unsecured = {k: copy.deepcopy(v) for k, v in document.items() if k != "proof"}
+    unsecured = copy_json({k: v for k, v in document.items() if k != "proof"})
     signed_input = dict(unsecured)
     if previous_proof is not None:
         previous = previous_proof if isinstance(previous_proof, str) else list(previous_proof)
         options["previousProof"] = previous
-        signed_input["proof"] = copy.deepcopy(_matching_proofs(previous, existing))
+        signed_input["proof"] = copy_json(_matching_proofs(previous, existing))
     proof = suite.create_proof(signed_input, options, key)
     result = dict(unsecured)
-    result["proof"] = [*copy.deepcopy(existing), proof] if existing else proof
+    result["proof"] = [*copy_json(existing), proof] if existing else proof
     return result
 
 

@@ -12,6 +12,7 @@ multikey again, usable for every verification relationship.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from credstack.errors import KeyManagementError, ResolutionError
@@ -37,6 +38,9 @@ def verification_method_id(public_key: PublicKey) -> str:
     return f"{did_key_for(public_key)}#{public_key.multikey}"
 
 
+# A did:key is its key, so decoding it (base58 and the curve point) can be remembered; the
+# bound keeps a stream of one-off DIDs from growing the cache.
+@lru_cache(maxsize=4096)
 def public_key_of_did_key(did: str) -> PublicKey:
     """The key a did:key (without fragment) stands for; ``ResolutionError`` when malformed."""
     if not did.startswith("did:key:"):

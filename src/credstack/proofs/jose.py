@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from credstack.errors import InvalidInput, InvalidJwt, ResolutionError
+from credstack.proofs import plain_json
 from credstack.proofs.algorithms import parse_datetime
 from credstack.proofs.did_key import check_did_key_method
 from credstack.proofs.keys import PrivateKey
@@ -64,17 +65,26 @@ def _fail(code: str, message: str) -> InvalidJwt:
 
 
 def _encode_json(value: Mapping[str, Any]) -> str:
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    return base64url_encode(text.encode("utf-8"))
+    data = plain_json.dumps(value)
+    if data is None:
+        try:
+            text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        except ValueError as exc:
+            raise InvalidInput(
+                "The credential holds a number JSON cannot carry (NaN or infinity).",
+                code="invalid_json",
+            ) from exc
+        data = text.encode("utf-8")
+    return base64url_encode(data)
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in result:
-            # RFC 7515 section 5.2 step 4: refuse duplicate member names.
-            raise _fail("malformed_jwt", f"The JWT repeats the member {name!r}.")
-        result[name] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        # RFC 7515 section 5.2 step 4: refuse duplicate member names.
+        names = [name for name, _ in pairs]
+        name = next(name for index, name in enumerate(names) if name in names[:index])
+        raise _fail("malformed_jwt", f"The JWT repeats the member {name!r}.")
     return result
 
 
@@ -84,10 +94,11 @@ def _no_constants(name: str) -> Any:
     raise _fail("malformed_jwt", f"The JWT holds {name}, which is not JSON.")
 
 
-def _decode_json(segment: str, what: str) -> dict[str, Any]:
+def _decode_json(segment: str | bytes, what: str) -> dict[str, Any]:
+    """The JSON object in a base64url ``segment`` (or in its already decoded bytes)."""
     try:
         value = json.loads(
-            base64url_decode(segment),
+            base64url_decode(segment) if isinstance(segment, str) else segment,
             object_pairs_hook=_no_duplicates,
             parse_constant=_no_constants,
         )
@@ -298,7 +309,7 @@ def verify_jwt(token: str, resolver: KeyResolver, *, now: datetime | None = None
             f"signs only with {method.public_key.jose_alg}.",
         )
     try:
-        base64url_decode(parts[1])
+        payload_bytes = base64url_decode(parts[1])
         signature = base64url_decode(parts[2])
     except InvalidInput as exc:
         raise _fail("malformed_jwt", "The JWT payload or signature is not base64url.") from exc
@@ -309,7 +320,7 @@ def verify_jwt(token: str, resolver: KeyResolver, *, now: datetime | None = None
             f"The JWT signature does not match its content and the key {method.id}: it was "
             "changed after signing, or signed by another key.",
         )
-    payload = _decode_json(parts[1], "payload")
+    payload = _decode_json(payload_bytes, "payload")
     credential, vc_claim = _credential_of(payload)
     _check_claims(payload, credential)
     if now is not None:

@@ -72,11 +72,12 @@ def _jwk_crv(kind: KeyKind) -> str:
 class PublicKey:
     """A public key that checks signatures; compare with ``==``."""
 
-    __slots__ = ("_key", "kind", "raw")
+    __slots__ = ("_key", "_multikey", "kind", "raw")
 
     def __init__(self, kind: KeyKind, key: _CryptoPublic) -> None:
         self.kind: KeyKind = kind
         self._key = key
+        self._multikey: str | None = None
         if isinstance(key, Ed25519PublicKey):
             self.raw = key.public_bytes_raw()
         else:
@@ -100,8 +101,10 @@ class PublicKey:
     @property
     def multikey(self) -> str:
         """``publicKeyMultibase``: base58btc of the multicodec prefix and the (compressed) key."""
-        codec = next(c for c, k in _PUBLIC_CODECS.items() if k == self.kind)
-        return encode_multibase(encode_multicodec(codec, self.raw))
+        if self._multikey is None:  # every did:key signature compares it: computed once
+            codec = next(c for c, k in _PUBLIC_CODECS.items() if k == self.kind)
+            self._multikey = encode_multibase(encode_multicodec(codec, self.raw))
+        return self._multikey
 
     @property
     def jose_alg(self) -> str:

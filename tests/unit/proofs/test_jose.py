@@ -269,3 +269,26 @@ def test_joserfc_interoperates_both_ways(key: PrivateKey, jose_key: Any) -> None
         {"alg": alg, "kid": _kid(key), "typ": "vc+jwt"}, payload, private, algorithms=[alg]
     )
     assert verify_jwt(theirs, KeyResolver()).credential == CREDENTIAL
+
+
+def test_a_repeated_member_is_refused() -> None:
+    header = _segment({"alg": "EdDSA", "kid": _kid(ED)})
+    payload = base64url_encode(b'{"iss":"did:example:a","iss":"did:example:b"}')
+    signing_input = f"{header}.{payload}"
+    token = f"{signing_input}.{base64url_encode(ED.sign(signing_input.encode()))}"
+    assert _code(token) == "malformed_jwt"
+    with pytest.raises(InvalidJwt, match="repeats the member 'iss'"):
+        verify_jwt(token, KeyResolver())
+
+
+def test_nan_cannot_be_signed() -> None:
+    with pytest.raises(InvalidInput) as info:
+        sign_jwt({**CREDENTIAL, "score": float("nan")}, ED, kid=_kid(ED))
+    assert info.value.code == "invalid_json"
+
+
+@pytest.mark.parametrize("extra", [{"note": None}, {"scores": (1, 2)}])
+def test_nulls_and_tuples_are_signed_as_json(extra: dict[str, Any]) -> None:
+    token = sign_jwt({**CREDENTIAL, **extra}, ED, kid=_kid(ED))
+    credential = verify_jwt(token, KeyResolver()).credential
+    assert credential == json.loads(json.dumps({**CREDENTIAL, **extra}))

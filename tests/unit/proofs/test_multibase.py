@@ -68,3 +68,15 @@ def test_unknown_multicodec_is_refused() -> None:
     with pytest.raises(InvalidInput) as info:
         decode_multicodec(bytes([0x12, 0x20]) + bytes(32))  # a sha2-256 multihash
     assert info.value.code == "unknown_multicodec"
+
+
+@pytest.mark.parametrize("text", ["2\n", " 2", "2 "])
+def test_base58btc_refuses_whitespace(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        base58btc_decode(text)
+
+
+@pytest.mark.parametrize("text", ["QQ\n", "QQ=", "QR", "QQR"])
+def test_base64url_refuses_newlines_padding_and_stray_bits(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        base64url_decode(text)
