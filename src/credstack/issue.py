@@ -219,8 +219,12 @@ def issue(
     result: Sequence[Mapping[str, Any]] = (),
     evidence: Sequence[Mapping[str, Any]] = (),
     awarded_date: datetime | None = None,
+    proof_id: str | None = None,
 ) -> IssuedCredential:
-    """Build and sign a credential. The issuer defaults to the key's did:key."""
+    """Build and sign a credential. The issuer defaults to the key's did:key.
+
+    ``proof_id`` is the Data Integrity proof's ``id``; a JWT has no proof object to carry one.
+    """
     if suite not in SUITES:
         raise InvalidInput(
             f"Unknown suite {suite!r}; choose one of {', '.join(SUITES)}.",
@@ -256,11 +260,24 @@ def issue(
     )
     _check_interoperable_numbers(credential, suite)
     if suite == "jwt":
+        if proof_id is not None:
+            raise InvalidInput(
+                "A JWT has no proof object, so it cannot carry a proof id; leave proofId out "
+                "or choose a Data Integrity suite.",
+                code="unsupported_option",
+            )
         # A JWT signs bytes, not RDF: refuse undefined terms here as the DI suites do.
         canonicalize(credential)
         token = sign_jwt(credential, key, kid=method)
         return IssuedCredential(token, "application/vc+jwt", credential)
-    signed = add_proof(credential, key, cryptosuite=suite, verification_method=method, created=now)
+    signed = add_proof(
+        credential,
+        key,
+        cryptosuite=suite,
+        verification_method=method,
+        created=now,
+        proof_id=proof_id,
+    )
     if isinstance(signed.get("proof"), dict):
         # The OB 3.0 JSON Schema lists proof as an array; JSON-LD reads both the same way.
         signed["proof"] = [signed["proof"]]

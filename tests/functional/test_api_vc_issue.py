@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from credstack.bootstrap import Platform
-from tests.functional.conftest import ACHIEVEMENT, token_for
+from tests.functional.conftest import ACHIEVEMENT, BASE_URL, token_for
 
 LEARNER = "did:example:learner"
 
@@ -110,7 +110,19 @@ def test_bad_requests_are_problems_never_a_500(
         ({"credential": {**unsigned(), "proof": {"type": "DataIntegrityProof"}}}, 400,
          "already_signed"),
         ({"credential": unsigned(achievement={"name": 5})}, 400, "invalid_credential"),
-        ({"credential": unsigned(achievement="urn:x")}, 422, "invalid_request"),
+        ({"credential": unsigned(achievement="urn:x")}, 404, "achievement_not_found"),
+        ({"credential": unsigned(achievement={"id": "urn:x"})}, 404, "achievement_not_found"),
+        ({"credential": unsigned(achievement=5)}, 422, "invalid_request"),
+        ({"credential": unsigned(), "options": {"format": "jwt"}}, 400, "unknown_option"),
+        ({"credential": unsigned(), "options": {"mandatoryPointers": ["/issuer"]}}, 400,
+         "unsupported_option"),
+        ({"credential": unsigned(), "options": {"previousProof": "urn:p"}}, 400,
+         "unsupported_option"),
+        ({"credential": unsigned(), "options": {"credentialId": 7}}, 400, "invalid_option"),
+        ({"credential": unsigned(), "options": {"credentialId": "a b"}}, 400, "invalid_option"),
+        ({"credential": unsigned(), "options": {"proofId": "not a uri"}}, 400, "invalid_option"),
+        ({"credential": unsigned(), "options": {"proofId": "proof-1"}}, 400, "invalid_option"),
+        ({"credential": unsigned(), "options": []}, 422, "invalid_request"),
         ({"credential": {"issuer": org.issuer_did}}, 422, "invalid_request"),
         ({"credential": unsigned(), "unknown": 1}, 422, "invalid_request"),
         ({"verifiableCredential": unsigned()}, 422, "invalid_request"),
@@ -124,3 +136,85 @@ def test_bad_requests_are_problems_never_a_500(
         assert response.json()["code"] == code, (body, response.text)
     assert client.post(url, json={"credential": unsigned()}).status_code == 401
     assert client.get(f"/orgs/{org.slug}/credentials", headers=bearer(secret)).json() == []
+
+
+def test_credential_id_names_the_credential_for_retries_and_status(
+    client: TestClient, api_platform: Platform, make_org: Any
+) -> None:
+    org = make_org()
+    secret = token_for(api_platform, org.slug)
+    url = f"/orgs/{org.slug}/credentials/issue"
+    options = {"credentialId": "urn:example:enrolment-42", "proofId": "urn:uuid:1234"}
+    first = client.post(url, json={"credential": unsigned(), "options": options},
+                        headers=bearer(secret))  # fmt: skip
+    assert first.status_code == 201, first.text
+    credential = first.json()["verifiableCredential"]
+    assert credential["proof"][0]["id"] == "urn:uuid:1234"
+    assert client.post("/credentials/verify", json={"verifiableCredential": credential}).json()[
+        "verified"
+    ]
+    again = client.post(url, json={"credential": unsigned(), "options": options},
+                        headers=bearer(secret))  # fmt: skip
+    assert (again.status_code, again.content) == (201, first.content)
+    other = client.post(
+        url,
+        json={"credential": unsigned(id="did:example:other"), "options": options},
+        headers=bearer(secret),
+    )
+    assert (other.status_code, other.json()["code"]) == (409, "credential_id_taken")
+    assert len(client.get(f"/orgs/{org.slug}/credentials", headers=bearer(secret)).json()) == 1
+    revoked = client.post(
+        f"/orgs/{org.slug}/credentials/status",
+        json={
+            "credentialId": "urn:example:enrolment-42",
+            "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation"},
+            "status": True,
+        },
+        headers=bearer(secret),
+    )
+    assert (revoked.status_code, revoked.json()["status"]) == (200, "revoked"), revoked.text
+    # The name is the organisation's own: another organisation may use it too.
+    elsewhere = make_org()
+    theirs = client.post(
+        f"/orgs/{elsewhere.slug}/credentials/issue",
+        json={"credential": unsigned(), "options": {"credentialId": "urn:example:enrolment-42"}},
+        headers=bearer(token_for(api_platform, elsewhere.slug)),
+    )
+    assert theirs.status_code == 201, theirs.text
+
+
+@pytest.mark.parametrize("named", ["string", "object"])
+def test_a_stored_achievement_is_issued_by_its_id_and_its_version_named(
+    client: TestClient, api_platform: Platform, make_org: Any, named: str
+) -> None:
+    org = make_org()
+    secret = token_for(api_platform, org.slug)
+    badge = {key: value for key, value in ACHIEVEMENT.items() if key != "id"}
+    created = client.post(f"/orgs/{org.slug}/achievements", json=badge, headers=bearer(secret))
+    uid = created.json()["id"]
+    public_id = f"{BASE_URL}/orgs/{org.slug}/achievements/{uid}"
+    reference: Any = public_id if named == "string" else {"id": public_id}
+    url = f"/orgs/{org.slug}/credentials/issue"
+    draft = client.post(url, json={"credential": unsigned(achievement=reference)},
+                        headers=bearer(secret))  # fmt: skip
+    assert (draft.status_code, draft.json()["code"]) == (409, "achievement_not_published")
+    client.post(f"/orgs/{org.slug}/achievements/{uid}/publish", headers=bearer(secret))
+    client.put(
+        f"/orgs/{org.slug}/achievements/{uid}",
+        json={**badge, "name": "Teamwork II"},
+        headers=bearer(secret),
+    )
+    issued = client.post(url, json={"credential": unsigned(achievement=reference)},
+                         headers=bearer(secret))  # fmt: skip
+    assert issued.status_code == 201, issued.text
+    achievement = issued.json()["verifiableCredential"]["credentialSubject"]["achievement"]
+    assert (achievement["id"], achievement["name"]) == (public_id, "Teamwork II")
+    listed = client.get(f"/orgs/{org.slug}/credentials", headers=bearer(secret)).json()
+    assert [(c["achievementId"], c["achievementVersion"]) for c in listed] == [(uid, 2)]
+    stranger = make_org()
+    theirs = client.post(
+        f"/orgs/{stranger.slug}/credentials/issue",
+        json={"credential": unsigned(achievement=reference)},
+        headers=bearer(token_for(api_platform, stranger.slug)),
+    )
+    assert (theirs.status_code, theirs.json()["code"]) == (404, "achievement_not_found")

@@ -187,3 +187,13 @@ def test_tiny_fractions_are_refused_only_where_rdf_misreads_them(
         recipient="did:example:l",
         suite=suite,
     )
+
+
+def test_a_proof_id_names_the_data_integrity_proof_and_a_jwt_refuses_one() -> None:
+    key = generate_key("ed25519")
+    issued = issue(achievement(), key, recipient="did:example:learner", proof_id="urn:uuid:9")
+    assert issued.credential["proof"][0]["id"] == "urn:uuid:9"
+    assert check(issued.text).valid
+    with pytest.raises(InvalidInput) as info:
+        issue(achievement(), key, recipient="did:example:x", suite="jwt", proof_id="urn:uuid:9")
+    assert info.value.code == "unsupported_option"

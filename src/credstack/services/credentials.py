@@ -76,6 +76,9 @@ class IssueRequest:
     evidence: Sequence[Mapping[str, Any]] = ()
     awarded_date: datetime | None = None
     status_purpose: str = "revocation"
+    # VC-API options: the caller's own name for the credential, and the proof's id.
+    client_credential_id: str | None = None
+    proof_id: str | None = None
 
     def digest(self) -> str:
         data = {
@@ -89,6 +92,11 @@ class IssueRequest:
             "awardedDate": self.awarded_date.isoformat() if self.awarded_date else None,
             "statusPurpose": self.status_purpose,
         }
+        # Only when given, so that the digests stored before these options stay the same.
+        if self.client_credential_id is not None:
+            data["credentialId"] = self.client_credential_id
+        if self.proof_id is not None:
+            data["proofId"] = self.proof_id
         canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -159,6 +167,10 @@ class CredentialService:
             earlier = self._credentials.by_idempotency_key(org.id, idempotency_key)
             if earlier is not None:
                 return _replayed(earlier, request)
+        if request.client_credential_id is not None:
+            named = self._credentials.by_client_credential_id(org.id, request.client_credential_id)
+            if named is not None:
+                return _renamed(named, request)
         resolved = self._achievement(org, request)
         recipient_kind(request.recipient)  # refuses a bad recipient early
         for listener in self._listeners:
@@ -261,6 +273,7 @@ class CredentialService:
             result=request.result,
             evidence=request.evidence,
             awarded_date=request.awarded_date,
+            proof_id=request.proof_id,
         )
         record = IssuedCredentialRecord(
             id=record_id,
@@ -279,7 +292,10 @@ class CredentialService:
             status_list_id=slot.list_id,
             status_index=slot.index,
             idempotency_key=idempotency_key,
-            request_hash=request.digest() if idempotency_key else None,
+            client_credential_id=request.client_credential_id,
+            request_hash=(
+                request.digest() if idempotency_key or request.client_credential_id else None
+            ),
         )
         if not alone:
             self._credentials.add(record)
@@ -295,9 +311,16 @@ class CredentialService:
                     if idempotency_key
                     else None
                 )
-                if winner is None:
+                if winner is not None:
+                    return _replayed(winner, request)
+                named = (
+                    self._credentials.by_client_credential_id(org.id, request.client_credential_id)
+                    if request.client_credential_id
+                    else None
+                )
+                if named is None:
                     raise
-                return _replayed(winner, request)
+                return _renamed(named, request)
         self._audit.record(
             actor,
             org.id,
@@ -570,7 +593,13 @@ class CredentialService:
     ) -> IssuedCredentialRecord:
         org = self._organizations.get(slug)
         authorize(actor, org.id, "issue")
-        record = self.get(credential_id)
+        # A VC-API credentialId names the credential too (within its organisation).
+        named = (
+            self._credentials.by_client_credential_id(org.id, credential_id)
+            if isinstance(credential_id, str)
+            else None
+        )
+        record = named or self.get(credential_id)
         if record.organization_id != org.id:
             raise NotFound(
                 f"{slug!r} has no credential {credential_id}.", code="credential_not_found"
@@ -625,6 +654,18 @@ def _replayed(record: IssuedCredentialRecord, request: IssueRequest) -> IssuedCr
         raise Conflict(
             "This Idempotency-Key was used for a different request; use a new key.",
             code="idempotency_key_reused",
+        )
+    return record
+
+
+def _renamed(record: IssuedCredentialRecord, request: IssueRequest) -> IssuedCredentialRecord:
+    """VC-API credentialId: asking again for the same credential under its name returns it;
+    another credential under a name already taken is refused."""
+    if record.request_hash != request.digest():
+        raise Conflict(
+            f"The credentialId {request.client_credential_id!r} already names another "
+            "credential of this organisation; choose another.",
+            code="credential_id_taken",
         )
     return record
 

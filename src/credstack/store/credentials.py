@@ -75,6 +75,7 @@ class IssuedCredentialRecord(Base):
             "(recipient_email IS NULL) <> (recipient_did IS NULL)", name="one_recipient"
         ),
         UniqueConstraint("organization_id", "idempotency_key"),
+        UniqueConstraint("organization_id", "client_credential_id"),
         CheckConstraint(_one_of("status_purpose", STATUS_PURPOSES), name="status_purpose"),
         UniqueConstraint("status_list_id", "status_index"),
         Index(None, "organization_id", "issued_at"),
@@ -103,6 +104,8 @@ class IssuedCredentialRecord(Base):
     status_list_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("status_lists.id"))
     status_index: Mapped[int]
     idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    # The VC-API issue option credentialId: the caller's name for the credential.
+    client_credential_id: Mapped[str | None] = mapped_column(String(2048))
     # sha256 of the canonical request, to tell a retry from a reuse of the key.
     request_hash: Mapped[str | None] = mapped_column(String(64))
     issued_at: Mapped[datetime] = mapped_column(default=_now)
@@ -128,6 +131,16 @@ class CredentialRepository:
             select(IssuedCredentialRecord).where(
                 IssuedCredentialRecord.organization_id == organization_id,
                 IssuedCredentialRecord.idempotency_key == key,
+            )
+        ).one_or_none()
+
+    def by_client_credential_id(
+        self, organization_id: uuid.UUID, name: str
+    ) -> IssuedCredentialRecord | None:
+        return self._session.scalars(
+            select(IssuedCredentialRecord).where(
+                IssuedCredentialRecord.organization_id == organization_id,
+                IssuedCredentialRecord.client_credential_id == name,
             )
         ).one_or_none()
 

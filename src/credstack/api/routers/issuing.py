@@ -15,6 +15,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from credstack.api.deps import CurrentActor, ServicesDep
+from credstack.api.issue_options import issue_options, stored_achievement_id
 from credstack.errors import InvalidInput
 from credstack.services.actors import authorize
 from credstack.services.credentials import IssueRequest
@@ -114,7 +115,9 @@ class _Subject(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     id: str | None = Field(default=None, max_length=2048)
-    achievement: dict[str, Any]
+    # An Achievement, or one of the organisation's published achievements by its id (a string,
+    # or an object with only the id): the credential then names the version it was issued for.
+    achievement: str | dict[str, Any]
     result: list[dict[str, Any]] = Field(default_factory=list, max_length=100)
 
 
@@ -131,7 +134,7 @@ class _UnsignedCredential(BaseModel):
 
 
 class IssueCredentialRequest(BaseModel):
-    """W3C VC-API IssueCredentialRequest; ``options`` is accepted and has no effect yet."""
+    """W3C VC-API (VCALM) IssueCredentialRequest: ``{credential, options}``."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -155,12 +158,17 @@ class IssueCredentialRequest(BaseModel):
                 "credentialSubject.id must name the recipient by a DID or URL.",
                 code="invalid_recipient",
             )
+        options = issue_options(self.options)
+        stored = stored_achievement_id(subject.achievement)
         return IssueRequest(
             recipient=subject.id,
-            achievement=subject.achievement,
+            achievement_id=stored,
+            achievement=None if stored is not None else subject.achievement,  # type: ignore[arg-type]
             valid_until=credential.valid_until,
             result=subject.result,
             evidence=credential.evidence,
+            client_credential_id=options.get("credentialId"),
+            proof_id=options.get("proofId"),
         )
 
 
