@@ -6,11 +6,8 @@ migrates on start, and a credential of one of its organisations verifies over re
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,54 +18,13 @@ from credstack.bootstrap import build
 from credstack.config import Settings
 from credstack.services.actors import Actor
 from tests.functional.conftest import issue_for
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from tests.functional.servers import running_server
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "CREDSTACK_DATABASE_URL": f"sqlite:///{tmp_path / 'credstack.db'}",
-        "CREDSTACK_KEY_FILE": str(tmp_path / "secret.key"),
-        "CREDSTACK_BASE_URL": base_url,
-    }
-    env.pop("CREDSTACK_SECRET_KEY", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "credstack", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read() if process.stdout else b""
-                pytest.fail(f"credstack serve did not start:\n{output.decode(errors='replace')}")
-            time.sleep(0.1)
-        yield base_url, env
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout:
-            process.stdout.close()
+    with running_server(tmp_path) as started:
+        yield started
 
 
 def test_serve_migrates_and_verifies_its_own_credentials(

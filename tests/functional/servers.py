@@ -1,0 +1,68 @@
+"""``credstack serve`` started as a real process, as an operator starts it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def running_server(
+    tmp_path: Path, *arguments: str, scheme: str = "http", verify: ssl.SSLContext | bool = True
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """``credstack serve`` on a free port of 127.0.0.1, on a SQLite file in ``tmp_path``;
+    yields the base URL and the environment it was given, and stops it afterwards."""
+    port = free_port()
+    base_url = f"{scheme}://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "CREDSTACK_DATABASE_URL": f"sqlite:///{tmp_path / 'credstack.db'}",
+        "CREDSTACK_KEY_FILE": str(tmp_path / "secret.key"),
+        "CREDSTACK_BASE_URL": base_url,
+    }
+    env.pop("CREDSTACK_SECRET_KEY", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "credstack", "serve", "--port", str(port), *arguments],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base_url}/health", timeout=1, verify=verify).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read() if process.stdout else b""
+                pytest.fail(f"credstack serve did not start:\n{output.decode(errors='replace')}")
+            time.sleep(0.1)
+        yield base_url, env
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stdout:
+            process.stdout.close()
