@@ -49,3 +49,23 @@ def test_the_quick_benchmark_prints_every_row() -> None:
             assert re.search(
                 rf"^{re.escape(name)} {verb} +[\d,]+ +[\d,]+  (yes|NO)$", targets, re.M
             ), targets
+
+
+def test_the_quick_http_benchmark_verifies_the_mix_without_an_error() -> None:
+    from tests.functional.servers import free_port
+
+    run = subprocess.run(
+        [sys.executable, "-m", "benchmarks.http", "--quick", "--port", str(free_port())],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    rows = [line.split() for line in run.stdout.splitlines() if line.startswith("eddsa-")]
+    assert [row[0] for row in rows] == ["eddsa-jcs-2022", "eddsa-rdfc-2022"], run.stdout
+    for row in rows:
+        sustained, errors, half_errors = row[2], row[3], row[7]
+        assert float(sustained.replace(",", "")) > 0, run.stdout
+        assert (errors, half_errors) == ("0", "0"), run.stdout
+    assert "error at" not in run.stdout

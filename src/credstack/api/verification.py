@@ -4,12 +4,23 @@ database, everything else through the guarded HTTP fetcher.
 A server that fetched its own DID documents over HTTP would call itself (and, behind a load
 balancer or with ``CREDSTACK_BASE_URL`` not yet in DNS, might not reach itself), so the
 documents under ``{base_url}/orgs/{slug}/did.json`` are read from the services instead.
+
+Verification is the hot path of a busy server, so each worker process remembers:
+
+- its organisations' DID documents for ``DID_DOCUMENT_SECONDS`` (as any verifier honouring the
+  documents' own ``Cache-Control`` would); a key a cached document lacks (just rotated in) is
+  looked up again at once;
+- its signed status lists, checked against the list's last change (one small query) on every
+  use, so a revocation shows in the next verification; at most ``LIST_SECONDS`` old;
+- status lists it has verified, by content (``VerifiedLists``).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
-from typing import Any
+from datetime import datetime
+from typing import Any, Final
 from urllib.parse import unquote, urlsplit
 
 from credstack.adapters.http_fetcher import HttpDocumentFetcher
@@ -17,39 +28,79 @@ from credstack.bootstrap import Platform
 from credstack.errors import Error, InvalidInput, MalformedCredential, NotFound, ResolutionError
 from credstack.model.parse import parse_json
 from credstack.proofs.did_web import did_web_document_url
-from credstack.proofs.resolver import DocumentFetcher, KeyResolver
+from credstack.proofs.resolver import DocumentFetcher, KeyResolver, VerificationMethod
 from credstack.services.organizations import did_web_for_organization
 from credstack.verify import VerificationReport, check, verify
 from credstack.verify.checks import types_of
 from credstack.verify.ledger import LedgerLookup
+from credstack.verify.list_cache import VerifiedLists
+from credstack.verify.status import CheckedList
 
 Verifiable = str | bytes | Mapping[str, Any]
 _DID_JSON = "/did.json"
 
 
+DID_DOCUMENT_SECONDS: Final = 10.0
+LIST_SECONDS: Final = 30.0
+
+
 class LocalDidFetcher:
     """A ``DocumentFetcher``: our organisations' DID documents and status lists from the
-    database, the rest from ``fallback``."""
+    database (remembered, see the module's docstring), the rest from ``fallback``."""
 
     def __init__(self, platform: Platform, fallback: DocumentFetcher) -> None:
         self._platform = platform
         self._fallback = fallback
         self._prefix = urlsplit(platform.settings.base_url).path.rstrip("/") + "/orgs/"
+        self._documents: dict[str, tuple[float, Mapping[str, Any]]] = {}
+        self._places: dict[str, tuple[str | None, tuple[str, str] | None]] = {}
+        self._lists: dict[str, tuple[float, datetime, Mapping[str, Any]]] = {}
 
     def fetch_json(self, url: str) -> Mapping[str, Any]:
-        slug = self._local_slug(url)
-        status_list = None if slug is not None else self._local_status_list(url)
+        place = self._places.get(url)
+        if place is None:
+            slug = self._local_slug(url)
+            place = slug, None if slug is not None else self._local_status_list(url)
+            if len(self._places) < 10_000:  # what a URL names never changes
+                self._places[url] = place
+        slug, status_list = place
         if slug is None and status_list is None:
             return self._fallback.fetch_json(url)
         try:
-            with self._platform.unit_of_work() as services:
-                if status_list is not None:
-                    return services.credentials.status_list_credential(*status_list)
-                return services.organizations.did_document(slug or "")
+            if status_list is not None:
+                return self._status_list(url, *status_list)
+            return self._did_document(url, slug or "")
         except NotFound as exc:
             raise ResolutionError(
                 f"{url} answered HTTP 404, not 200.", code="fetch_failed"
             ) from exc
+
+    def forget(self, url: str) -> bool:
+        """Drop a remembered DID document; True if there was one."""
+        return self._documents.pop(url, None) is not None
+
+    def _did_document(self, url: str, slug: str) -> Mapping[str, Any]:
+        remembered = self._documents.get(url)
+        if remembered is not None and time.monotonic() - remembered[0] < DID_DOCUMENT_SECONDS:
+            return remembered[1]
+        with self._platform.unit_of_work() as services:
+            document = services.organizations.did_document(slug)
+        self._documents[url] = (time.monotonic(), document)
+        return document
+
+    def _status_list(self, url: str, slug: str, list_id: str) -> Mapping[str, Any]:
+        remembered = self._lists.get(url)
+        with self._platform.unit_of_work() as services:
+            version = services.credentials.status_list_version(slug, list_id)
+            if (
+                remembered is not None
+                and remembered[1] == version
+                and time.monotonic() - remembered[0] < LIST_SECONDS
+            ):
+                return remembered[2]
+            document = services.credentials.status_list_credential(slug, list_id)
+        self._lists[url] = (time.monotonic(), version, document)
+        return document
 
     def _local_status_list(self, url: str) -> tuple[str, str] | None:
         """(slug, list id) when ``url`` is exactly where one of our status lists is served:
@@ -96,6 +147,26 @@ class LocalLedger:
             return services.ledger.lookup(credential_id)
 
 
+class _Resolver(KeyResolver):
+    """A resolver that looks a local DID document up again when a key is missing from the
+    remembered one (a key rotated in since)."""
+
+    def __init__(self, fetcher: LocalDidFetcher) -> None:
+        super().__init__(fetcher)
+        self._local = fetcher
+
+    def resolve(self, vm_id: str, *, purpose: str | None = None) -> VerificationMethod:
+        try:
+            return super().resolve(vm_id, purpose=purpose)
+        except ResolutionError:
+            base = vm_id.partition("#")[0] if isinstance(vm_id, str) else ""
+            url = did_web_document_url(base) if base.startswith("did:web:") else ""
+            if not url or not self._local.forget(url):
+                raise
+            self.forget(url)
+            return super().resolve(vm_id, purpose=purpose)
+
+
 class Verifier:
     """Made once per app: one HTTP fetcher (and its cache) for keys and status lists."""
 
@@ -103,13 +174,15 @@ class Verifier:
         http = HttpDocumentFetcher(allow_private=platform.settings.allow_private_network)
         self._fetcher = LocalDidFetcher(platform, http)
         self._ledger = LocalLedger(platform)
+        self._lists: VerifiedLists[CheckedList] = VerifiedLists()
 
     def check(self, input_: Verifiable) -> VerificationReport:
         # A resolver per verification: its document cache lives as long as one request.
         return check(
             input_,
-            resolver=KeyResolver(self._fetcher),
+            resolver=_Resolver(self._fetcher),
             status_fetcher=self._fetcher,
+            verified_lists=self._lists,
             ledger=self._ledger,
         )
 
@@ -117,8 +190,9 @@ class Verifier:
         """Like ``check``; raises ``VerificationFailed`` (carrying the report) unless valid."""
         return verify(
             input_,
-            resolver=KeyResolver(self._fetcher),
+            resolver=_Resolver(self._fetcher),
             status_fetcher=self._fetcher,
+            verified_lists=self._lists,
             ledger=self._ledger,
         )
 

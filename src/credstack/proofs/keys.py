@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import binascii
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any, Final, Literal
 
 from cryptography.exceptions import InvalidSignature
@@ -258,6 +259,19 @@ def _multikey_bytes(value: object, what: str) -> tuple[CodecName, bytes]:
 
 def public_key_from_multikey(value: str) -> PublicKey:
     """The key in a ``publicKeyMultibase`` (Ed25519, P-256 or P-384)."""
+    if not isinstance(value, str):
+        return _public_key_from_multikey(value)  # refused there, without touching the cache
+    return _cached_public_key(value)
+
+
+# Verification resolves the same few keys over and over; decoding base58 and the curve point
+# each time was a measurable part of it. Bounded, so unknown keys cannot grow it.
+@lru_cache(maxsize=4096)
+def _cached_public_key(value: str) -> PublicKey:
+    return _public_key_from_multikey(value)
+
+
+def _public_key_from_multikey(value: object) -> PublicKey:
     codec, raw = _multikey_bytes(value, "publicKeyMultibase")
     kind = _PUBLIC_CODECS.get(codec)
     if kind is None:

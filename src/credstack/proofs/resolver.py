@@ -112,6 +112,10 @@ class KeyResolver:
             code="unsupported_verification_method",
         )
 
+    def forget(self, url: str) -> None:
+        """Drop the document fetched from ``url``, so the next resolution fetches it again."""
+        self._documents.pop(url, None)
+
     def _resolve_did_key(self, vm_id: str) -> VerificationMethod:
         did, fragment = _split(vm_id)
         public_key = public_key_of_did_key(did)

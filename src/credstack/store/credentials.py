@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
     func,
     select,
 )
@@ -113,6 +114,14 @@ class IssuedCredentialRecord(Base):
     reason: Mapped[str | None] = mapped_column(Text)
 
 
+# Built once: verification asks it for every credential it checks.
+_LIST_VERSION = (
+    select(StatusListRecord.updated_at)
+    .join(Organization, Organization.id == StatusListRecord.organization_id)
+    .where(StatusListRecord.id == bindparam("list_id"), Organization.slug == bindparam("slug"))
+)
+
+
 class CredentialRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -132,6 +141,13 @@ class CredentialRepository:
                 IssuedCredentialRecord.organization_id == organization_id,
                 IssuedCredentialRecord.idempotency_key == key,
             )
+        ).one_or_none()
+
+    def list_version(self, slug: str, list_id: uuid.UUID) -> datetime | None:
+        """When the bits of the organisation's list last changed: one small query, for
+        caches of the signed list to check they are current."""
+        return self._session.scalars(
+            _LIST_VERSION, {"list_id": list_id, "slug": slug}
         ).one_or_none()
 
     def by_client_credential_id(

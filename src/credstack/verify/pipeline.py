@@ -34,9 +34,10 @@ from credstack.verify.checks import (
     types_of,
 )
 from credstack.verify.ledger import LedgerSource, check_ledger
+from credstack.verify.list_cache import VerifiedLists
 from credstack.verify.related import ResourceFetcher, check_related_resources
 from credstack.verify.report import VerificationReport
-from credstack.verify.status import StatusLists, check_status
+from credstack.verify.status import CheckedList, StatusLists, check_status
 
 DEFAULT_MAX_BYTES = 1_048_576
 DEFAULT_MAX_DEPTH = 64
@@ -74,11 +75,14 @@ def check(
     max_depth: int = DEFAULT_MAX_DEPTH,
     require_open_badge: bool = True,
     ledger: LedgerSource | None = None,
+    verified_lists: VerifiedLists[CheckedList] | None = None,
 ) -> VerificationReport:
     """Verify a JSON credential, a JWT or a presentation; return the report of named checks.
 
     An expected rejection is a failed check in the report, never an exception. Without a
     ``status_fetcher``, status lists are not fetched and status is reported as not checked.
+    ``verified_lists`` remembers status lists verified before (a verifier that runs long
+    keeps one).
     """
     moment = now or datetime.now(UTC)
     keys = resolver or KeyResolver()
@@ -87,7 +91,9 @@ def check(
         resolver=keys,
         related_fetcher=related_fetcher,
         status_lists=(
-            StatusLists(status_fetcher, keys, moment) if status_fetcher is not None else None
+            StatusLists(status_fetcher, keys, moment, verified_lists)
+            if status_fetcher is not None
+            else None
         ),
         max_bytes=max_bytes,
         max_depth=max_depth,
@@ -108,6 +114,7 @@ def verify(
     max_depth: int = DEFAULT_MAX_DEPTH,
     require_open_badge: bool = True,
     ledger: LedgerSource | None = None,
+    verified_lists: VerifiedLists[CheckedList] | None = None,
 ) -> VerificationReport:
     """Like ``check``, but raise ``VerificationFailed`` (carrying the report) unless valid."""
     report = check(
@@ -120,6 +127,7 @@ def verify(
         max_depth=max_depth,
         require_open_badge=require_open_badge,
         ledger=ledger,
+        verified_lists=verified_lists,
     )
     if not report.valid:
         raise VerificationFailed(report)

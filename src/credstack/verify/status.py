@@ -45,6 +45,7 @@ from credstack.verify.checks import (
     parse_datetime,
     types_of,
 )
+from credstack.verify.list_cache import VerifiedLists
 from credstack.verify.report import VerificationReport
 
 SPEC = "https://www.w3.org/TR/vc-bitstring-status-list/#validate-algorithm"
@@ -74,11 +75,19 @@ class StatusLists:
     Bitstring Status List at the same URL.
     """
 
-    def __init__(self, fetcher: DocumentFetcher, resolver: KeyResolver, now: datetime) -> None:
+    def __init__(
+        self,
+        fetcher: DocumentFetcher,
+        resolver: KeyResolver,
+        now: datetime,
+        verified: VerifiedLists[CheckedList] | None = None,
+    ) -> None:
         self._fetcher = fetcher
         self._resolver = resolver
         self._now = now
         self._lists: dict[tuple[str, str], CheckedList] = {}
+        # Lists checked by earlier verifications (``VerifiedLists``), when the caller keeps one.
+        self._verified = verified
 
     def bitstring_list(self, url: str) -> CheckedList:
         """The ``BitstringStatusListCredential`` at ``url``, verified (section 3.2 step 4)."""
@@ -89,8 +98,22 @@ class StatusLists:
             except ResolutionError as exc:
                 self._lists[key] = _unreachable(url, exc)
             else:
-                self._lists[key] = _check_list(url, document, self._resolver, self._now)
+                self._lists[key] = self._checked(url, document)
         return self._lists[key]
+
+    def _checked(self, url: str, document: Mapping[str, Any]) -> CheckedList:
+        cache_key = self._verified.key(url, document) if self._verified is not None else None
+        earlier = self._verified.get(cache_key) if self._verified and cache_key else None
+        if earlier is not None and earlier.document is not None:
+            # The same list verified before; only its validity window is read again.
+            problem = _window_problem(earlier.document, self._now)
+            if problem is None:
+                return earlier
+            return CheckedList(url, problem[0], f"The status list at {url} {problem[1]}")
+        checked = _check_list(url, document, self._resolver, self._now)
+        if self._verified is not None and cache_key is not None and checked.code == "ok":
+            self._verified.put(cache_key, checked)
+        return checked
 
     def revocation_list(self, url: str) -> CheckedList:
         """The unsigned 1EdTech revocation list at ``url``, as fetched."""
