@@ -21,11 +21,15 @@ from urllib.parse import urlsplit
 
 @dataclass(frozen=True)
 class Request:
-    """A request body and the status code a correct server answers it with."""
+    """A request and the status code a correct server answers it with; without a ``path``
+    it goes to the run's URL."""
 
-    body: bytes
+    body: bytes | None
     expected_status: int
     label: str
+    path: str | None = None
+    method: str = "POST"
+    headers: tuple[tuple[str, str], ...] = (("Content-Type", "application/json"),)
 
 
 @dataclass
@@ -62,7 +66,8 @@ def run(
     threads: int = 48,
     timeout: float = 10.0,
 ) -> Outcome:
-    """POST ``requests`` in turn to ``url`` at ``rate`` per second for ``seconds``."""
+    """Send ``requests`` in turn to ``url`` (host and default path) at ``rate`` per second for
+    ``seconds``."""
     target = urlsplit(url)
     outcome = Outcome(offered_rate=rate, seconds=seconds)
     slots = itertools.count()
@@ -89,10 +94,10 @@ def run(
                 time.sleep(pause)
             try:
                 connection.request(
-                    "POST",
-                    target.path,
+                    request.method,
+                    request.path or target.path,
                     body=request.body,
-                    headers={"Content-Type": "application/json"},
+                    headers=dict(request.headers),
                 )
                 response = connection.getresponse()
                 response.read()
