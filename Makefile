@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit interop-js bench bench-http clean
+.PHONY: run test lint unit interop-js bench bench-http bench-scale clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ bench: $(STAMP)
 # HTTP verification against `credstack serve --workers 2` (SQLite; DATABASE_URL=... for another).
 bench-http: $(STAMP)
 	$(BIN)/python -m benchmarks.http $(if $(DATABASE_URL),--database-url $(DATABASE_URL))
+
+# A million credentials (synthetic rows by bulk SQL) on PostgreSQL, and the latencies at that size.
+bench-scale: $(STAMP)
+	$(BIN)/python -m benchmarks.scale $(if $(DATABASE_URL),--database-url $(DATABASE_URL))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis $(JS)/node_modules

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import REPO
 
@@ -69,3 +70,34 @@ def test_the_quick_http_benchmark_verifies_the_mix_without_an_error() -> None:
         assert float(sustained.replace(",", "")) > 0, run.stdout
         assert (errors, half_errors) == ("0", "0"), run.stdout
     assert "error at" not in run.stdout
+
+
+def test_the_scale_benchmark_fills_and_measures_a_small_sqlite_database(tmp_path: Path) -> None:
+    from tests.functional.servers import free_port
+
+    database = f"sqlite:///{tmp_path / 'scale.db'}"
+    run = subprocess.run(
+        [
+            *(sys.executable, "-m", "benchmarks.scale", "--count", "300", "--seconds", "1"),
+            *("--rate", "20", "--database-url", database, "--port", str(free_port())),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    assert "60 real + 300 synthetic credentials" in run.stdout, run.stdout
+    assert re.search(r"360 credentials, .* bytes per credential", run.stdout), run.stdout
+    names = [
+        "public credential, JSON",
+        "public page, live verification",
+        "status list",
+        "admin list, first page",
+        "admin list, last page",
+        "revocation",
+    ]
+    for name in names:
+        row = next(line for line in run.stdout.splitlines() if line.startswith(name))
+        assert row.split()[-3] == "0", row  # no errors
+    assert "error:" not in run.stdout
