@@ -1,7 +1,7 @@
 """Issued credentials: the VC-API credentialId, and the index that pages them.
 
-Revision ID: 0004_credential_lookups
-Revises: 0003_credentials
+Revision ID: 0007_credential_lookups
+Revises: 0006_assessment
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_credential_lookups"
-down_revision: str | None = "0003_credentials"
+revision: str = "0007_credential_lookups"
+down_revision: str | None = "0006_assessment"
 branch_labels: str | None = None
 depends_on: str | None = None
 
