@@ -303,6 +303,16 @@ def scenarios(filled: dict[str, Any], count: int) -> dict[str, list[Request]]:
                 auth,
             )
         ],
+        "admin list, last page by cursor": [
+            Request(
+                None,
+                200,
+                "admin",
+                f"/orgs/{SLUG}/credentials?after={filled['near_end']}&limit=50",
+                "GET",
+                auth,
+            )
+        ],
         "revocation": [
             Request(
                 b'{"reason": "benchmark"}',
@@ -332,6 +342,22 @@ def _sample_ids(url: str, count: int) -> list[str]:
     return sample or ["00000000-0000-4000-8000-000000000000"] * count
 
 
+def _near_end(url: str, total: int) -> str:
+    """The id 50 credentials before the last: where the last page starts after."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(
+                select(IssuedCredentialRecord.id)
+                .order_by(IssuedCredentialRecord.issued_at, IssuedCredentialRecord.id)
+                .offset(max(0, total - 51))
+                .limit(1)
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return str(found)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.scale", description=__doc__)
     parser.add_argument("--count", type=int, default=1_000_000, help="synthetic rows (1e6)")
@@ -356,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
         filled = fill(settings, arguments.count)
         filled["synthetic_ids"] = _sample_ids(url, arguments.count)
         total = arguments.count + REAL
+        filled["near_end"] = _near_end(url, total)
         print(
             f"database: {url.split(':', 1)[0]}, {total:,} credentials, "
             f"{filled['size'] / 2**20:,.0f} MiB, {filled['size'] / total:,.0f} bytes per credential"

@@ -95,6 +95,7 @@ def test_the_scale_benchmark_fills_and_measures_a_small_sqlite_database(tmp_path
         "status list",
         "admin list, first page",
         "admin list, last page",
+        "admin list, last page by cursor",
         "revocation",
     ]
     for name in names:

@@ -156,3 +156,8 @@ def test_base58_agrees_with_the_base58_package(zeros: int, tail: bytes) -> None:
     text = base58.b58encode(data).decode("ascii")
     assert base58btc_encode(data) == text
     assert base58btc_decode(text) == data
+
+
+def test_nesting_too_deep_to_walk_is_not_plain() -> None:
+    assert not plain_json.is_plain(nested(5000))
+    assert plain_json.is_plain(nested(50))

@@ -345,15 +345,32 @@ class CredentialService:
         return record
 
     def list(
-        self, actor: Actor, slug: str, *, offset: int = 0, limit: int = 50
+        self,
+        actor: Actor,
+        slug: str,
+        *,
+        offset: int = 0,
+        limit: int = 50,
+        after: uuid.UUID | None = None,
     ) -> list[IssuedCredentialRecord]:
-        if offset < 0 or not 1 <= limit <= MAX_PAGE:
+        """A page of the organisation's credentials, oldest first: from ``offset``, or (at any
+        depth in the same time) right after the credential ``after``."""
+        if offset < 0 or not 1 <= limit <= MAX_PAGE or (after is not None and offset):
             raise InvalidInput(
-                f"Paging needs offset >= 0 and 1 <= limit <= {MAX_PAGE}.", code="invalid_paging"
+                f"Paging needs offset >= 0 (or after, without offset) and "
+                f"1 <= limit <= {MAX_PAGE}.",
+                code="invalid_paging",
             )
         org = self._organizations.get(slug)
         authorize(actor, org.id, "issue")
-        return self._credentials.for_organization(org.id, offset=offset, limit=limit)
+        if after is None:
+            return self._credentials.for_organization(org.id, offset=offset, limit=limit)
+        page = self._credentials.after(org.id, after, limit=limit)
+        if page is None:
+            raise InvalidInput(
+                f"{slug!r} has no credential {after} to page after.", code="invalid_cursor"
+            )
+        return page
 
     def revoke(
         self, actor: Actor, slug: str, credential_id: uuid.UUID | str, reason: str | None = None

@@ -21,7 +21,9 @@ from sqlalchemy import (
     UniqueConstraint,
     bindparam,
     func,
+    literal,
     select,
+    tuple_,
 )
 from sqlalchemy.orm import Mapped, Session, defer, mapped_column
 
@@ -187,6 +189,37 @@ class CredentialRepository:
                 .options(defer(IssuedCredentialRecord.text))
                 .where(IssuedCredentialRecord.id.in_(page))
                 .order_by(*order)
+            )
+        )
+
+    def after(
+        self, organization_id: uuid.UUID, credential_id: uuid.UUID, *, limit: int = 50
+    ) -> list[IssuedCredentialRecord] | None:
+        """The page that follows the credential ``credential_id`` (keyset paging: one index
+        range, however deep); None when the organisation has no such credential."""
+        anchor = self._session.scalars(
+            select(IssuedCredentialRecord.issued_at).where(
+                IssuedCredentialRecord.id == credential_id,
+                IssuedCredentialRecord.organization_id == organization_id,
+            )
+        ).one_or_none()
+        if anchor is None:
+            return None
+        order = (IssuedCredentialRecord.issued_at, IssuedCredentialRecord.id)
+        return list(
+            self._session.scalars(
+                select(IssuedCredentialRecord)
+                .options(defer(IssuedCredentialRecord.text))
+                .where(
+                    IssuedCredentialRecord.organization_id == organization_id,
+                    tuple_(*order)
+                    > tuple_(
+                        literal(anchor, IssuedCredentialRecord.issued_at.type),
+                        literal(credential_id, IssuedCredentialRecord.id.type),
+                    ),
+                )
+                .order_by(*order)
+                .limit(limit)
             )
         )
 

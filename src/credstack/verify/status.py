@@ -104,9 +104,10 @@ class StatusLists:
     def _checked(self, url: str, document: Mapping[str, Any]) -> CheckedList:
         cache_key = self._verified.key(url, document) if self._verified is not None else None
         earlier = self._verified.get(cache_key) if self._verified and cache_key else None
-        if earlier is not None and earlier.document is not None:
-            # The same list verified before; only its validity window is read again.
-            problem = _window_problem(earlier.document, self._now)
+        if earlier is not None:
+            # The same list verified before (only lists that verified are kept); only its
+            # validity window is read again.
+            problem = _window_problem(earlier.document or {}, self._now)
             if problem is None:
                 return earlier
             return CheckedList(url, problem[0], f"The status list at {url} {problem[1]}")

@@ -287,7 +287,7 @@ def test_nan_cannot_be_signed() -> None:
     assert info.value.code == "invalid_json"
 
 
-@pytest.mark.parametrize("extra", [{"note": None}, {"scores": (1, 2)}])
+@pytest.mark.parametrize("extra", [{"note": None}, {"scores": (1, 2)}, {"scores": (1, None)}])
 def test_nulls_and_tuples_are_signed_as_json(extra: dict[str, Any]) -> None:
     token = sign_jwt({**CREDENTIAL, **extra}, ED, kid=_kid(ED))
     credential = verify_jwt(token, KeyResolver()).credential

@@ -106,8 +106,11 @@ def list_credentials(
     actor: CurrentActor,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    after: Annotated[
+        uuid.UUID | None, Query(description="The id of the last credential of the page before.")
+    ] = None,
 ) -> list[CredentialSummary]:
-    records = services.credentials.list(actor, slug, offset=offset, limit=limit)
+    records = services.credentials.list(actor, slug, offset=offset, limit=limit, after=after)
     return [CredentialSummary.of(record) for record in records]
 
 
