@@ -1,7 +1,7 @@
 """Issued credentials: the VC-API credentialId, and the index that pages them.
 
-Revision ID: 0007_credential_lookups
-Revises: 0006_assessment
+Revision ID: 0008_credential_lookups
+Revises: 0007_ob_api
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_credential_lookups"
-down_revision: str | None = "0006_assessment"
+revision: str = "0008_credential_lookups"
+down_revision: str | None = "0007_ob_api"
 branch_labels: str | None = None
 depends_on: str | None = None
 
