@@ -103,7 +103,7 @@ def cpu_seconds(pid: int) -> float:
 @contextmanager
 def serving(settings_env: dict[str, str], port: int, workers: int) -> Iterator[tuple[str, int]]:
     base_url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(  # noqa: S603 - our own command, arguments we chose
+    process = subprocess.Popen(
         [
             sys.executable,
             "-m",

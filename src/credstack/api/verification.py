@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any, Final
 from urllib.parse import unquote, urlsplit
 
@@ -54,7 +53,7 @@ class LocalDidFetcher:
         self._prefix = urlsplit(platform.settings.base_url).path.rstrip("/") + "/orgs/"
         self._documents: dict[str, tuple[float, Mapping[str, Any]]] = {}
         self._places: dict[str, tuple[str | None, tuple[str, str] | None]] = {}
-        self._lists: dict[str, tuple[float, datetime, Mapping[str, Any]]] = {}
+        self._lists: dict[str, tuple[float, int, Mapping[str, Any]]] = {}
 
     def fetch_json(self, url: str) -> Mapping[str, Any]:
         place = self._places.get(url)

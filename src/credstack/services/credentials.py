@@ -430,8 +430,9 @@ class CredentialService:
             raise Conflict("A revocation cannot be undone.", code="credential_revoked")
         return self.revoke(actor, slug, record.id) if status else record
 
-    def status_list_version(self, slug: str, list_id: uuid.UUID | str) -> datetime:
-        """When the list's bits last changed (public, like the list); ``NotFound`` if none."""
+    def status_list_version(self, slug: str, list_id: uuid.UUID | str) -> int:
+        """The list's revision, which counts changes of its bits (public, like the list);
+        ``NotFound`` if there is no such list."""
         key = _uuid(list_id)
         version = self._credentials.list_version(slug, key) if key is not None else None
         if version is None:

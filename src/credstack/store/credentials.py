@@ -120,7 +120,7 @@ class IssuedCredentialRecord(Base):
 
 # Built once: verification asks it for every credential it checks.
 _LIST_VERSION = (
-    select(StatusListRecord.updated_at)
+    select(StatusListRecord.revision)
     .join(Organization, Organization.id == StatusListRecord.organization_id)
     .where(StatusListRecord.id == bindparam("list_id"), Organization.slug == bindparam("slug"))
 )
@@ -147,9 +147,9 @@ class CredentialRepository:
             )
         ).one_or_none()
 
-    def list_version(self, slug: str, list_id: uuid.UUID) -> datetime | None:
-        """When the bits of the organisation's list last changed: one small query, for
-        caches of the signed list to check they are current."""
+    def list_version(self, slug: str, list_id: uuid.UUID) -> int | None:
+        """The revision of the organisation's list (it counts changes of its bits): one small
+        query, for caches of the signed list to check they are current."""
         return self._session.scalars(
             _LIST_VERSION, {"list_id": list_id, "slug": slug}
         ).one_or_none()

@@ -1,7 +1,7 @@
 """Issued credentials: the VC-API credentialId, and the index that pages them.
 
-Revision ID: 0008_credential_lookups
-Revises: 0007_ob_api
+Revision ID: 0009_credential_lookups
+Revises: 0008_bulk
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_credential_lookups"
-down_revision: str | None = "0007_ob_api"
+revision: str = "0009_credential_lookups"
+down_revision: str | None = "0008_bulk"
 branch_labels: str | None = None
 depends_on: str | None = None
 
