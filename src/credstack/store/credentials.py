@@ -25,7 +25,7 @@ from sqlalchemy import (
     select,
     tuple_,
 )
-from sqlalchemy.orm import Mapped, Session, defer, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from credstack.store.models import Base, Organization, _now, _one_of
 
@@ -167,8 +167,7 @@ class CredentialRepository:
     def for_organization(
         self, organization_id: uuid.UUID, *, offset: int = 0, limit: int = 50
     ) -> list[IssuedCredentialRecord]:
-        """A page of the organisation's credentials, oldest first, without their text (it is
-        loaded if asked for).
+        """A page of the organisation's credentials, oldest first.
 
         The page's ids are found first, from the (organization_id, issued_at, id) index alone,
         then only those rows are read: a deep offset walks index entries, not a million rows
@@ -186,7 +185,6 @@ class CredentialRepository:
         return list(
             self._session.scalars(
                 select(IssuedCredentialRecord)
-                .options(defer(IssuedCredentialRecord.text))
                 .where(IssuedCredentialRecord.id.in_(page))
                 .order_by(*order)
             )
@@ -209,7 +207,6 @@ class CredentialRepository:
         return list(
             self._session.scalars(
                 select(IssuedCredentialRecord)
-                .options(defer(IssuedCredentialRecord.text))
                 .where(
                     IssuedCredentialRecord.organization_id == organization_id,
                     tuple_(*order)
