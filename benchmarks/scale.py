@@ -221,7 +221,8 @@ def _rows_postgres(
             replace(:template, :template_id, g.id::text), 'active', 'revocation',
             (CAST(:lists AS uuid[]))[g.n / :length + 1], g.n % :length,
             :start + g.n * interval '30 seconds'
-        FROM (SELECT gen_random_uuid() AS id, n FROM generate_series(:first, :last) AS n) AS g
+        FROM (SELECT gen_random_uuid() AS id, n
+              FROM generate_series(CAST(:first AS integer), CAST(:last AS integer)) AS n) AS g
         """
     )
     start = datetime.now(UTC) - timedelta(days=365)
