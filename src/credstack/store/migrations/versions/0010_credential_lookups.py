@@ -1,7 +1,7 @@
 """Issued credentials: the VC-API credentialId, and the index that pages them.
 
-Revision ID: 0009_credential_lookups
-Revises: 0008_bulk
+Revision ID: 0010_credential_lookups
+Revises: 0009_ledger
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_credential_lookups"
-down_revision: str | None = "0008_bulk"
+revision: str = "0010_credential_lookups"
+down_revision: str | None = "0009_ledger"
 branch_labels: str | None = None
 depends_on: str | None = None
 
