@@ -35,6 +35,13 @@ def round_rate(operation: Callable[[], object], seconds: float) -> float:
     return count / max(now - start, 1e-9)
 
 
+def rate(operation: Callable[[], object], seconds: float) -> float:
+    """One row measured alone (other benchmark modules use it): a short warm-up, then
+    ``round_rate``."""
+    round_rate(operation, min(0.05, seconds / 10))
+    return round_rate(operation, seconds)
+
+
 def best_rates(cases: list[Case], seconds: float, rounds: int) -> dict[str, float]:
     """Each case's best round; rounds go round-robin, so a busy moment hits every row alike."""
     for case in cases:  # warm-up: caches of contexts and keys, as in a running service
