@@ -47,9 +47,8 @@ def test_concurrent_issuance_never_forks_or_loses_a_leaf(postgres_platform: Plat
     platform = postgres_platform
     with platform.unit_of_work() as services:
         services.organizations.create(OPERATOR, slug="busy", name="Busy Academy")
-        # The organisation's first status list exists before the race: starting one from
-        # several transactions at once deadlocks in status-list allocation (services/
-        # credentials.py, lock_organization), with or without the ledger; not what this tests.
+        # The organisation's first status list exists before the race (starting it in a race is
+        # tested in test_credentials_concurrency.py); this tests the log.
         services.credentials.issue(
             OPERATOR, "busy", IssueRequest(recipient="first@example.com", achievement=BADGE)
         )

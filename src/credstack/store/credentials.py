@@ -228,11 +228,14 @@ class CredentialRepository:
         return self._session.get(StatusListRecord, list_id)
 
     def status_list_for_update(self, list_id: uuid.UUID) -> StatusListRecord | None:
-        """The list, locked until the transaction ends (PostgreSQL), so bit flips never race."""
+        """The list, locked until the transaction ends (PostgreSQL), so bit flips never race.
+
+        No key is changed, so FOR NO KEY UPDATE: credentials referring to the list still insert.
+        """
         return self._session.scalars(
             select(StatusListRecord)
             .where(StatusListRecord.id == list_id)
-            .with_for_update()
+            .with_for_update(key_share=True)
             .execution_options(populate_existing=True)
         ).one_or_none()
 
@@ -248,14 +251,21 @@ class CredentialRepository:
             )
             .order_by(StatusListRecord.created_at.desc(), StatusListRecord.id)
             .limit(1)
-            .with_for_update()
+            .with_for_update(key_share=True)
             .execution_options(populate_existing=True)
         ).one_or_none()
 
     def lock_organization(self, organization_id: uuid.UUID) -> None:
-        """Hold the organisation's row until the transaction ends (PostgreSQL)."""
+        """Hold the organisation's row until the transaction ends (PostgreSQL).
+
+        FOR NO KEY UPDATE, not FOR UPDATE: the key-share lock that inserting a row which refers
+        to the organisation takes must not wait on it, or a transaction that holds the newest
+        list and inserts its credential deadlocks with one waiting here for that list.
+        """
         self._session.execute(
-            select(Organization.id).where(Organization.id == organization_id).with_for_update()
+            select(Organization.id)
+            .where(Organization.id == organization_id)
+            .with_for_update(key_share=True)
         )
 
     def by_idempotency_keys(
