@@ -45,6 +45,7 @@ from credstack.services.held import digest_of
 from credstack.services.organizations import OrganizationService
 from credstack.services.pathways import learner_key
 from credstack.services.ports import EvidenceStore
+from credstack.services.validation import page, uuid_or_none
 from credstack.store.assessment import (
     AssessmentRepository,
     AssessmentSettings,
@@ -56,7 +57,6 @@ from credstack.store.models import Organization
 
 # The credential of a passed submission is the platform's doing; the review is the assessor's.
 SYSTEM: Final = Actor.operator("assessment")
-MAX_PAGE: Final = 500
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ class AssessmentService:
         self, actor: Actor, slug: str, *, offset: int = 0, limit: int = 50
     ) -> builtins.list[Submission]:
         """Pending submissions the actor has not reviewed, oldest first."""
-        _paging(offset, limit)
+        page(offset, limit)
         org = self._organizations.get(slug)
         authorize(actor, org.id, "assess")
         return self._rows.queue(org.id, actor.label, offset=offset, limit=limit)
@@ -404,7 +404,7 @@ class AssessmentService:
     ) -> tuple[Organization, Submission]:
         org = self._organizations.get(slug)
         authorize(actor, org.id, "assess")
-        key = _uuid(submission_id)
+        key = uuid_or_none(submission_id)
         submission = self._rows.submission(key) if key is not None else None
         if submission is None or submission.organization_id != org.id:
             raise NotFound(
@@ -425,19 +425,3 @@ def _results(achievement: str, scored: Score) -> builtins.list[dict[str, Any]]:
     ]
     results.append({"type": ["Result"], "value": str(scored.points), "status": "Completed"})
     return results
-
-
-def _paging(offset: int, limit: int) -> None:
-    if offset < 0 or not 1 <= limit <= MAX_PAGE:
-        raise InvalidInput(
-            f"Paging needs offset >= 0 and 1 <= limit <= {MAX_PAGE}.", code="invalid_paging"
-        )
-
-
-def _uuid(value: uuid.UUID | str) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None

@@ -43,6 +43,7 @@ from credstack.services.audit import AuditTrail
 from credstack.services.credentials import CredentialService, IssueRequest
 from credstack.services.held import held_of
 from credstack.services.organizations import OrganizationService
+from credstack.services.validation import page, uuid_or_none
 from credstack.store.credentials import IssuedCredentialRecord
 from credstack.store.models import Organization
 from credstack.store.organizations import OrganizationRepository
@@ -56,7 +57,6 @@ from credstack.store.pathways import (
 
 # Awards and the revocations they cause are the platform's doing, not the caller's.
 SYSTEM: Final = Actor.operator("pathways")
-MAX_PAGE: Final = 500
 _DID: Final = re.compile(r"^did:[a-z0-9]+:\S+$")
 
 
@@ -164,7 +164,7 @@ class PathwayService:
     def list(
         self, actor: Actor, slug: str, *, offset: int = 0, limit: int = 50
     ) -> builtins.list[PathwayRecord]:
-        _paging(offset, limit)
+        page(offset, limit)
         org = self._organizations.get(slug)
         authorize_member(actor, org.id)
         return self._pathways.for_organization(org.id, offset=offset, limit=limit)
@@ -200,7 +200,7 @@ class PathwayService:
         offset: int = 0,
         limit: int = 50,
     ) -> builtins.list[PathwayAward]:
-        _paging(offset, limit)
+        page(offset, limit)
         if status is not None and status not in AWARD_STATUSES:
             raise InvalidInput(
                 f"status is one of {', '.join(AWARD_STATUSES)}.", code="invalid_award_status"
@@ -220,7 +220,7 @@ class PathwayService:
     ) -> PathwayAward:
         """Settle an award flagged for review: keep it, or revoke its stacked credential."""
         org, record = self._owned(actor, slug, pathway_id, write=True)
-        key = _uuid(award_id)
+        key = uuid_or_none(award_id)
         award = self._pathways.get_award(key) if key is not None else None
         if award is None or award.pathway_id != record.id:
             raise NotFound(f"The pathway has no award {award_id}.", code="award_not_found")
@@ -472,7 +472,7 @@ class PathwayService:
             authorize(actor, org.id, "issue")
         else:
             authorize_member(actor, org.id)
-        key = _uuid(pathway_id)
+        key = uuid_or_none(pathway_id)
         record = self._pathways.get(key) if key is not None else None
         if record is None or record.organization_id != org.id:
             raise NotFound(f"{slug!r} has no pathway {pathway_id}.", code="pathway_not_found")
@@ -500,19 +500,3 @@ def _split(key: str) -> tuple[str | None, str | None]:
 
 def _lock_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
-
-
-def _paging(offset: int, limit: int) -> None:
-    if offset < 0 or not 1 <= limit <= MAX_PAGE:
-        raise InvalidInput(
-            f"Paging needs offset >= 0 and 1 <= limit <= {MAX_PAGE}.", code="invalid_paging"
-        )
-
-
-def _uuid(value: uuid.UUID | str) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Final
 from urllib.parse import urlsplit
 
@@ -84,3 +85,13 @@ def page(offset: int, limit: int) -> None:
         raise InvalidInput(
             f"Paging needs offset >= 0 and 1 <= limit <= {MAX_PAGE}.", code="invalid_paging"
         )
+
+
+def uuid_or_none(value: uuid.UUID | str) -> uuid.UUID | None:
+    """``value`` as a UUID, or None when it is not one (the caller answers not found)."""
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
