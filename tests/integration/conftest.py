@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from credstack.adapters.evidence_files import FileEvidenceStore
 from credstack.adapters.keystore import KeyStore
-from credstack.bootstrap import Platform
+from credstack.bootstrap import Platform, build
 from credstack.config import Settings
 from credstack.services import Services
 from credstack.store.db import make_engine, make_session_factory
@@ -83,3 +83,21 @@ def session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def services(platform: Platform, session: Session) -> Services:
     return platform.services(session)
+
+
+@pytest.fixture
+def postgres_platform(tmp_path: Path) -> Iterator[Platform]:
+    """A platform on a PostgreSQL schema of its own whose transactions commit for real, for
+    tests that race several transactions (row locks are what they test)."""
+    with postgres_schema() as url:
+        settings = Settings(
+            database_url=url,
+            base_url="https://badges.example.edu",
+            secret_key=MASTER_SECRET,
+            key_file=tmp_path / "unused.key",
+        )
+        platform = build(settings, migrate=True)
+        try:
+            yield platform
+        finally:
+            platform.close()

@@ -5,17 +5,13 @@ index, and there is one list."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from credstack.bootstrap import Platform, build
-from credstack.config import Settings
+from credstack.bootstrap import Platform
 from credstack.services.actors import Actor
 from credstack.services.credentials import IssueRequest
-from tests.integration.databases import postgres_schema
 
 OPERATOR = Actor.operator("test")
 THREADS = 8
@@ -25,22 +21,6 @@ BADGE = {
     "description": "Issued in a race for the first status list.",
     "criteria": {"narrative": "Ran in a thread."},
 }
-
-
-@pytest.fixture
-def postgres_platform(tmp_path: Path) -> Iterator[Platform]:
-    with postgres_schema() as url:
-        settings = Settings(
-            database_url=url,
-            base_url="https://badges.example.edu",
-            secret_key="first-issuance-master-secret-0123456789",
-            key_file=tmp_path / "unused.key",
-        )
-        platform = build(settings, migrate=True)
-        try:
-            yield platform
-        finally:
-            platform.close()
 
 
 @pytest.mark.parametrize("round_", range(6))

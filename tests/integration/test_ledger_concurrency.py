@@ -4,17 +4,12 @@ the log ends with one leaf per credential at indexes 0..n-1, no fork, no gap, au
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from sqlalchemy import text
 
-from credstack.bootstrap import Platform, build
-from credstack.config import Settings
+from credstack.bootstrap import Platform
 from credstack.services.actors import Actor
 from credstack.services.credentials import IssueRequest
-from tests.integration.databases import postgres_schema
 
 OPERATOR = Actor.operator("test")
 THREADS = 6
@@ -25,22 +20,6 @@ BADGE = {
     "description": "Issued while others issue.",
     "criteria": {"narrative": "Ran in a thread."},
 }
-
-
-@pytest.fixture
-def postgres_platform(tmp_path: Path) -> Iterator[Platform]:
-    with postgres_schema() as url:
-        settings = Settings(
-            database_url=url,
-            base_url="https://badges.example.edu",
-            secret_key="concurrency-test-master-secret-0123456789",
-            key_file=tmp_path / "unused.key",
-        )
-        platform = build(settings, migrate=True)
-        try:
-            yield platform
-        finally:
-            platform.close()
 
 
 def test_concurrent_issuance_never_forks_or_loses_a_leaf(postgres_platform: Platform) -> None:

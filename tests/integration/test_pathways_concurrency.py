@@ -9,37 +9,19 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
-from credstack.bootstrap import Platform, build
-from credstack.config import Settings
+from credstack.bootstrap import Platform
 from credstack.services.actors import Actor
 from credstack.services.credentials import IssueRequest
 from credstack.services.pathways import PathwayInput
 from credstack.store.credentials import IssuedCredentialRecord
-from tests.integration.databases import postgres_schema
 
 OPERATOR = Actor.operator("test")
 LEARNER = "racer@example.com"
-
-
-@pytest.fixture(scope="module")
-def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    with postgres_schema() as url:
-        settings = Settings(
-            database_url=url,
-            base_url="https://badges.example.edu",
-            secret_key="concurrency-test-master-secret-0123456789",
-            key_file=Path(tmp_path_factory.mktemp("keys") / "unused.key"),
-        )
-        platform = build(settings, migrate=True)
-        yield platform
-        platform.close()
 
 
 def badge(name: str) -> dict[str, Any]:
@@ -112,10 +94,10 @@ def stacked(platform: Platform, cert: str) -> list[IssuedCredentialRecord]:
         )
 
 
-def test_two_last_components_at_once_award_once(postgres: Platform) -> None:
+def test_two_last_components_at_once_award_once(postgres_platform: Platform) -> None:
     # Either unit completes the pathway: both transactions find it met at the same moment.
     slug, partner, a, b, cert = setup(
-        postgres,
+        postgres_platform,
         lambda a, b, did: {
             "type": "nOf",
             "n": 1,
@@ -125,14 +107,14 @@ def test_two_last_components_at_once_award_once(postgres: Platform) -> None:
             ],
         },
     )
-    assert race(postgres, [(slug, a), (partner, b)]) == []
-    assert len(stacked(postgres, cert)) == 1
+    assert race(postgres_platform, [(slug, a), (partner, b)]) == []
+    assert len(stacked(postgres_platform, cert)) == 1
 
 
-def test_two_halves_at_once_award_once(postgres: Platform) -> None:
+def test_two_halves_at_once_award_once(postgres_platform: Platform) -> None:
     # Each transaction alone sees half the pathway; the learner lock makes the second see both.
     slug, partner, a, b, cert = setup(
-        postgres,
+        postgres_platform,
         lambda a, b, did: {
             "type": "allOf",
             "requirements": [
@@ -141,6 +123,6 @@ def test_two_halves_at_once_award_once(postgres: Platform) -> None:
             ],
         },
     )
-    assert race(postgres, [(slug, a), (partner, b)]) == []
-    [credential] = stacked(postgres, cert)
+    assert race(postgres_platform, [(slug, a), (partner, b)]) == []
+    [credential] = stacked(postgres_platform, cert)
     assert credential.recipient_email == LEARNER
