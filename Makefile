@@ -32,10 +32,18 @@ $(JS_STAMP): $(JS)/package-lock.json
 
 interop-js: $(JS_STAMP)
 
+# The browser tests (tests/browser) drive Debian's Chromium through Playwright; never
+# `playwright install` (no download at test time). Installed only when it is missing.
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+
 # The security core keeps its branch coverage (STYLE.md); the command line is tested through
 # subprocesses, which coverage does not follow.
 CORE := model jsonld proofs status ledger verify issue errors pathways assessment formats
-unit: $(STAMP) interop-js
+unit: $(STAMP) interop-js $(CHROMIUM)
 	$(BIN)/pytest $(foreach m,$(CORE),--cov=credstack.$(m)) --cov-branch \
 		--cov-report=term:skip-covered --cov-fail-under=97
 
@@ -54,4 +62,4 @@ bench-scale: $(STAMP)
 	$(BIN)/python -m benchmarks.scale $(if $(DATABASE_URL),--database-url $(DATABASE_URL))
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis $(JS)/node_modules
+	rm -rf $(VENV) test-output .pytest_cache .mypy_cache .ruff_cache .hypothesis $(JS)/node_modules

@@ -44,7 +44,7 @@ def test_issue_fetch_verify_revoke_verify(
     assert fetched.json()["id"].endswith(path)
     assert verdict(client, fetched.text) == (True, set())
     page = client.get(path, headers={"Accept": "text/html"})
-    assert "<strong>Valid</strong>" in page.text
+    assert "<strong>Valid</strong>" in page.text  # the verdict, checked live
     assert "Teamwork" in page.text
     uid = path.rsplit("/", 1)[-1]
     revoked = client.post(

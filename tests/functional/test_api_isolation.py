@@ -39,6 +39,7 @@ MUTATING: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Endpoints that belong to no organisation and store nothing.
 EXEMPT: Final[dict[tuple[str, str], str]] = {
     ("POST", "/verify"): "public verification: no organisation, stores nothing",
+    ("POST", "/verify/report"): "the public verify page's form: no organisation, stores nothing",
     ("POST", "/credentials/verify"): "public VC-API verification: no organisation, stores nothing",
     (
         "POST",

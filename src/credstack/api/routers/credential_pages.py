@@ -1,21 +1,25 @@
 """``GET /credentials/{id}``: an issued credential at its own URL, as it was issued (JSON or
-JWT) or as a small page with its live verification result."""
+JWT) or, for a browser, a page with its live status and verification (``web/templates``)."""
 
 from __future__ import annotations
 
 import uuid
-from html import escape
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Header
-from fastapi.responses import HTMLResponse, Response
+import segno
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import Response
 
 from credstack.api.deps import ServicesDep, VerifierDep
 from credstack.verify.report import VerificationReport
+from credstack.web.report_view import describe
+from credstack.web.templating import render
 
 router = APIRouter(prefix="/credentials", tags=["credentials"])
 
 _MACHINE_TYPES = ("application/json", "application/vc", "application/ld+json", "application/jwt")
+_STATUS_LABELS = {"active": "Active", "revoked": "Revoked", "suspended": "Suspended"}
 
 
 @router.get(
@@ -25,6 +29,7 @@ _MACHINE_TYPES = ("application/json", "application/vc", "application/ld+json", "
 )
 def credential(
     credential_id: uuid.UUID,
+    request: Request,
     services: ServicesDep,
     verifier: VerifierDep,
     accept: Annotated[str, Header()] = "",
@@ -36,33 +41,32 @@ def credential(
             record.text, media_type=_media_type(record.media_type, accept), headers=headers
         )
     report = verifier.check(record.text)
-    verdict = "Valid" if report.valid else "Not valid"
-    problems = "".join(
-        f"<li>{escape(check.message)}</li>" for check in report.checks if check.outcome == "failed"
-    )
-    page = (
-        f"<!doctype html><html lang=en><meta charset=utf-8><title>{escape(record.name)}</title>"
-        f"<h1>{escape(record.name)}</h1><p>Issued by {escape(report.issuer_id or '')} on "
-        f"{record.issued_at:%Y-%m-%d}.</p><p><strong>{verdict}</strong></p><ul>{problems}</ul>"
-        f"{_ledger_section(report, credential_id)}"
-    )
-    return HTMLResponse(page, headers=headers)
-
-
-def _ledger_section(report: VerificationReport, credential_id: uuid.UUID) -> str:
-    """What the transparency ledger says of the credential, with links to check it."""
     found = report.check("ledger")
-    said = (
-        escape(found[0].message)
-        if found
-        else "This credential is not recorded in this server's transparency log."
+    return render(
+        request,
+        "credential.html",
+        headers=headers,
+        view=describe(report),
+        credential_name=record.name,
+        uid=credential_id,
+        page_url=record.credential_id,
+        verify_url="/verify?" + urlencode({"url": record.credential_id}),
+        qr=segno.make(record.credential_id, error="m").svg_data_uri(scale=4, border=2),
+        status=record.status,
+        status_label=_STATUS_LABELS.get(record.status, record.status),
+        issued_on=f"{record.issued_at:%Y-%m-%d}",
+        revoked_on=f"{record.revoked_at:%Y-%m-%d}" if record.revoked_at else None,
+        ledger_said=_ledger_said(report),
+        ledger_outcome=found[0].outcome if found else None,
     )
-    outcome = f' class="{found[0].outcome}"' if found else ""
-    return (
-        f"<section id=ledger><h2>Transparency ledger</h2><p{outcome}>{said}</p><p>"
-        f'<a href="/ledger/credentials/{credential_id}">Inclusion proof</a> · '
-        '<a href="/ledger/checkpoint">Latest signed checkpoint</a></p></section>'
-    )
+
+
+def _ledger_said(report: VerificationReport) -> str:
+    """What the transparency ledger says of the credential."""
+    found = report.check("ledger")
+    if found:
+        return found[0].message
+    return "This credential is not recorded in this server's transparency log."
 
 
 def _media_type(issued: str, accept: str) -> str:
