@@ -143,6 +143,6 @@ def test_unknown_path_and_method_are_problems(client: TestClient) -> None:
     missing = client.get("/nowhere")
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
-    wrong = client.get("/verify")
+    wrong = client.get("/presentations/verify")
     assert wrong.status_code == 405
     assert wrong.json()["code"] == "method_not_allowed"
