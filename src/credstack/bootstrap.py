@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from credstack.adapters.anchor import FileAnchor
 from credstack.adapters.evidence_files import FileEvidenceStore
 from credstack.adapters.keystore import KeyStore, load_master_secret
+from credstack.adapters.mail import OutboxMailer, SmtpMailer
 from credstack.config import Settings
 from credstack.errors import StorageError
 from credstack.jobs.inprocess import InProcessDispatcher
@@ -40,11 +41,13 @@ from credstack.services.assessments import AssessmentService
 from credstack.services.audit import AuditTrail
 from credstack.services.bulk import BulkService
 from credstack.services.credentials import CredentialService
+from credstack.services.learners import LearnerService
 from credstack.services.ledger import LedgerPolicy, LedgerService, verifier_keys
+from credstack.services.mail import MailService, RetryPolicy
 from credstack.services.oauth import OAuthService
 from credstack.services.organizations import OrganizationService
 from credstack.services.pathways import PathwayService
-from credstack.services.ports import NO_QUEUE, EvidenceStore, TaskQueue
+from credstack.services.ports import NO_QUEUE, EvidenceStore, Mailer, TaskQueue
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
 from credstack.services.wallet import WalletService
@@ -69,6 +72,8 @@ class Platform:
     dispatch: Dispatch | None = field(default=None, repr=False)
     ledger_policy: LedgerPolicy = field(init=False, repr=False)
     witnessed_logs: tuple[NoteVerifier, ...] = field(init=False, repr=False)
+    mailer: Mailer = field(init=False, repr=False)
+    mail_policy: RetryPolicy = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         # Read once, so that a bad verifier key in the settings fails at start, not per request.
@@ -81,6 +86,11 @@ class Platform:
         )
         self.witnessed_logs = verifier_keys(
             settings.ledger_witness_for, ED25519, "ledger_witness_for"
+        )
+        self.mailer = _mailer(settings)
+        self.mail_policy = RetryPolicy(
+            max_attempts=max(1, settings.mail_max_attempts),
+            retry_seconds=max(0.0, settings.mail_retry_seconds),
         )
 
     def services(self, session: Session) -> Services:
@@ -102,6 +112,7 @@ class Platform:
             session, base_url, audit, organizations, achievements, credentials, self.evidence
         )
         users = UserService(session, audit, self.hasher)
+        mail = MailService(session, self.mailer, queue, self.mail_policy)
         return Services(
             organizations=organizations,
             users=users,
@@ -118,6 +129,8 @@ class Platform:
             ),
             ledger=ledger,
             witness=WitnessService(session, self.keystore, base_url, audit, self.witnessed_logs),
+            mail=mail,
+            learners=LearnerService(session, audit, mail, base_url),
         )
 
     def run_task(self, task: str, arguments: Mapping[str, str]) -> None:
@@ -150,6 +163,20 @@ class Platform:
         if close is not None:
             close()
         self.engine.dispose()
+
+
+def _mailer(settings: Settings) -> Mailer:
+    if not settings.smtp_host:
+        return OutboxMailer()
+    password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+    return SmtpMailer(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.mail_from,
+        username=settings.smtp_username,
+        password=password,
+        starttls=settings.smtp_starttls,
+    )
 
 
 def build(settings: Settings, *, migrate: bool = False) -> Platform:

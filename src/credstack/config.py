@@ -44,6 +44,18 @@ class Settings(BaseSettings):
     ledger_required_witnesses: int = 0
     ledger_witness_for: list[str] = []
     ledger_anchor_file: Path | None = None
+    # Email (docs/wallet.md). Without an SMTP host, messages stay in the outbox table, which
+    # `credstack outbox` reads. STARTTLS is on unless turned off (for a relay on loopback).
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    mail_from: str = "Credstack <no-reply@localhost>"
+    # A failed delivery is tried again after mail_retry_seconds, doubling each time, up to
+    # mail_max_attempts tries in all (30 s, 1, 2, 4 minutes by default).
+    mail_max_attempts: int = 5
+    mail_retry_seconds: float = 30.0
 
     @field_validator("base_url")
     @classmethod

@@ -101,6 +101,27 @@ class Forbidden(Error):
     code = "forbidden"
 
 
+class TooManyRequests(Error):
+    """The caller asked too often; ``retry_after`` is how many seconds to wait."""
+
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after
+
+
+class DeliveryFailed(Error):
+    """A message could not be handed to the mail server; ``permanent`` when trying again
+    cannot help (the server refused the address for good)."""
+
+    code = "delivery_failed"
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
 class KeyManagementError(Error):
     """A key cannot be generated, read, decrypted or used."""
 

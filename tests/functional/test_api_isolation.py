@@ -53,6 +53,14 @@ EXEMPT: Final[dict[tuple[str, str], str]] = {
     ("POST", "/ims/ob/v3p0/oauth/revoke"): "OB API: client-authenticated; see test_api_ob.py",
     ("POST", "/ims/ob/v3p0/credentials"): "OB API: the token's user's own list; test_api_ob.py",
     ("PUT", "/ims/ob/v3p0/profile"): "OB API: the token's user's own profile; test_api_ob.py",
+    # The wallet belongs to learners, not organisations: each route acts on the session's own
+    # learner (test_api_wallet_isolation.py), or takes an emailed one-time link's token.
+    ("POST", "/wallet/sign-in"): "wallet: mails a link; same answer for every address",
+    ("POST", "/wallet/sign-in/complete"): "wallet: the emailed one-time token is the credential",
+    ("POST", "/wallet/sign-out"): "wallet: ends the request's own session",
+    ("POST", "/wallet/emails"): "wallet: the session's own learner; test_api_wallet_isolation",
+    ("POST", "/wallet/emails/confirm"): "wallet: the emailed one-time token is the credential",
+    ("DELETE", "/wallet/emails/{email}"): "wallet: the session's own learner only",
     ("POST", "/ledger/cosignatures"): (
         "the server's transparency log, no organisation; a cosignature is kept only when it "
         "verifies with the key of a witness in CREDSTACK_LEDGER_WITNESSES (test_api_ledger.py)"

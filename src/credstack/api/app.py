@@ -37,6 +37,7 @@ from credstack.api.routers import (
     tokens,
     vc_api,
     verify,
+    wallet,
 )
 from credstack.api.verification import Verifier
 from credstack.bootstrap import Platform, build
@@ -100,6 +101,7 @@ def create_app(
         ob_oauth,
         bulk,
         ledger,
+        wallet,
     ):
         app.include_router(router.router)
     install_pages(app)

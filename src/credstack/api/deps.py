@@ -19,6 +19,7 @@ from credstack.bootstrap import Platform
 from credstack.errors import Forbidden, StorageError
 from credstack.services import Services
 from credstack.services.actors import Actor
+from credstack.services.learners import Learner
 
 
 def get_platform(request: Request) -> Platform:
@@ -78,6 +79,36 @@ def get_actor(
 
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]
+
+_wallet_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="WalletSession",
+    description="A wallet session token from POST /wallet/sign-in/complete.",
+)
+
+
+def learner_token(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_wallet_bearer)],
+) -> str | None:
+    """The wallet session token of the request: the bearer header for now; the web pages'
+    session cookie will feed the same lookup."""
+    return credentials.credentials if credentials is not None else None
+
+
+def get_learner(
+    services: ServicesDep, token: Annotated[str | None, Depends(learner_token)]
+) -> Learner:
+    """The signed-in learner; 401 without a valid wallet session."""
+    if token is None:
+        raise Forbidden(
+            "This endpoint needs a wallet session: Authorization: Bearer csw_... (sign in "
+            "with POST /wallet/sign-in).",
+            code="invalid_session",
+        )
+    return services.learners.authenticate(token)
+
+
+LearnerDep = Annotated[Learner, Depends(get_learner)]
 
 
 async def read_body(request: Request) -> bytes:

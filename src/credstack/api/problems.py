@@ -32,12 +32,13 @@ from credstack.errors import (
     NotFound,
     ResolutionError,
     StorageError,
+    TooManyRequests,
     VerificationFailed,
 )
 
 PROBLEM_JSON = "application/problem+json"
 # Codes that mean "who are you?" rather than "you may not": 401, with a Bearer challenge.
-UNAUTHENTICATED = frozenset({"invalid_token", "invalid_credentials"})
+UNAUTHENTICATED = frozenset({"invalid_token", "invalid_credentials", "invalid_session"})
 _log = logging.getLogger(__name__)
 
 # Most specific first: the first family an error belongs to gives its status.
@@ -47,6 +48,7 @@ _FAMILIES: tuple[tuple[type[Error], int], ...] = (
     (Forbidden, 403),
     (NotFound, 404),
     (Conflict, 409),
+    (TooManyRequests, 429),
     (ResolutionError, 502),
     (StorageError, 503),
 )
@@ -91,6 +93,8 @@ def _credstack_error(_request: Request, exc: Exception) -> JSONResponse:
         headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
         if exc.code == "invalid_credentials":
             headers = {"WWW-Authenticate": "Bearer"}
+    if isinstance(exc, TooManyRequests):
+        headers = {"Retry-After": str(exc.retry_after)}
     extra = verification_result(exc.report) if isinstance(exc, VerificationFailed) else None
     if isinstance(exc, InvalidBulkFile):
         extra = {"problems": [{"line": line, "reason": reason} for line, reason in exc.problems]}

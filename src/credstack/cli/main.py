@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from credstack.adapters.http_fetcher import HttpDocumentFetcher
-from credstack.cli import admin, bulk, demo, keys, ledger, serve
+from credstack.cli import admin, bulk, demo, keys, ledger, outbox, serve
 from credstack.cli.output import render_report
 from credstack.errors import Error
 from credstack.issue import issue as issue_credential
@@ -37,6 +37,7 @@ app.add_typer(admin.achievement_app, name="achievement")
 app.add_typer(admin.credentials_app, name="credentials")
 app.add_typer(bulk.app, name="bulk")
 app.add_typer(ledger.app, name="ledger")
+app.add_typer(outbox.app, name="outbox")
 app.command("serve")(serve.serve)
 app.command("worker")(bulk.worker)
 app.command("demo")(demo.demo)

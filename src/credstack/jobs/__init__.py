@@ -1,4 +1,4 @@
-"""Long work as tasks: bulk issuance and status-list publishing.
+"""Long work as tasks: bulk issuance, status-list publishing and email.
 
 Task functions (``tasks``) call services through a unit of work; services ask for a task
 through the ``TaskQueue`` port, which hands it over once their transaction commits. On

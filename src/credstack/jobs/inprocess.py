@@ -4,7 +4,8 @@ SQLite has one writer at a time and no server to share a queue through, so the p
 asks for a task runs it, in one background thread, in the order asked. Nothing survives the
 process: a bulk job whose process died is finished by ``credstack bulk resume``. Short tasks
 (``INLINE``: re-signing a status list) run at once in the thread that committed, so they never
-race the requests that follow for SQLite's one write lock.
+race the requests that follow for SQLite's one write lock. A task asked for later (a retry
+after a backoff) waits in a timer thread, then joins the queue.
 """
 
 from __future__ import annotations
@@ -28,7 +29,13 @@ class InProcessDispatcher:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    def __call__(self, task: str, arguments: dict[str, str]) -> None:
+    def __call__(self, task: str, arguments: dict[str, str], delay: float = 0.0) -> None:
+        if delay > 0:
+            # A retry's backoff: a timer thread hands the task over when the wait is up.
+            timer = threading.Timer(delay, self, args=(task, arguments))
+            timer.daemon = True
+            timer.start()
+            return
         if task in INLINE:
             self._run_one(task, arguments)
             return

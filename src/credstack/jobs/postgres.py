@@ -10,6 +10,7 @@ our synchronous task functions in its threads.
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any, Final
 
 import procrastinate
@@ -39,11 +40,16 @@ class ProcrastinateDispatcher:
         self._app = procrastinate.App(connector=connector)
         self._open = False
 
-    def __call__(self, task: str, arguments: dict[str, str]) -> None:
+    def __call__(self, task: str, arguments: dict[str, str], delay: float = 0.0) -> None:
         if not self._open:
             self._app.open()
             self._open = True
-        self._app.configure_task(task, queue=QUEUE).defer(**arguments)
+        if delay > 0:
+            # Whole seconds, rounded up: procrastinate's scheduling grain.
+            later = {"seconds": max(1, math.ceil(delay))}
+            self._app.configure_task(task, queue=QUEUE, schedule_in=later).defer(**arguments)
+        else:
+            self._app.configure_task(task, queue=QUEUE).defer(**arguments)
 
     def close(self) -> None:
         if self._open:

@@ -7,30 +7,39 @@ all; so the queue holds tasks until SQLAlchemy's ``after_commit`` and drops them
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-Dispatch = Callable[[str, dict[str, str]], None]
-"""Hands one task and its arguments to whatever runs tasks (procrastinate, or a thread)."""
+
+class Dispatch(Protocol):
+    """Hands one task and its arguments to whatever runs tasks (procrastinate, or a thread),
+    to run now or ``delay`` seconds from now."""
+
+    def __call__(self, task: str, arguments: dict[str, str], delay: float = 0.0) -> None: ...
 
 
 class AfterCommitQueue:
     def __init__(self, session: Session, dispatch: Dispatch) -> None:
         self._dispatch = dispatch
-        self._pending: list[tuple[str, dict[str, str]]] = []
+        self._pending: list[tuple[str, dict[str, str], float]] = []
         event.listen(session, "after_commit", self._send)
         event.listen(session, "after_rollback", self._drop)
 
     def enqueue(self, task: str, /, **arguments: str) -> None:
-        self._pending.append((task, arguments))
+        self._pending.append((task, arguments, 0.0))
+
+    def enqueue_in(self, seconds: float, task: str, /, **arguments: str) -> None:
+        self._pending.append((task, arguments, max(0.0, seconds)))
 
     def _send(self, _session: Any) -> None:
         pending, self._pending = self._pending, []
-        for task, arguments in pending:
-            self._dispatch(task, arguments)
+        for task, arguments, delay in pending:
+            if delay:
+                self._dispatch(task, arguments, delay)
+            else:
+                self._dispatch(task, arguments)
 
     def _drop(self, _session: Any) -> None:
         self._pending = []

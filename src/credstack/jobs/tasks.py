@@ -3,7 +3,7 @@
 ``run_bulk_job`` issues a job batch by batch until no queued row is left for it; any number of
 copies may run at once, on any number of machines (rows are claimed with SKIP LOCKED).
 ``publish_status_list`` signs a list again after a bit flipped, so the public route serves it
-from storage.
+from storage. ``send_mail`` delivers one outbox message.
 """
 
 from __future__ import annotations
@@ -68,9 +68,27 @@ def publish_status_list(unit_of_work: UnitOfWork, list_id: str) -> None:
         services.credentials.publish_status_list(list_id)
 
 
+def send_mail(unit_of_work: UnitOfWork, message_id: str) -> None:
+    """One try at delivering an outbox message; a failure that may pass enqueues the next try
+    after its backoff (``services.mail``). A try the database refused (SQLite busy) is made
+    again at once, a few times, before the queue's own retry takes over."""
+    for refused in range(MAX_REFUSED + 1):
+        try:
+            with unit_of_work() as services:
+                services.mail.deliver(message_id)
+        except StorageError:
+            if refused == MAX_REFUSED:
+                raise
+            _log.warning("mail %s: the database refused the update; trying again", message_id)
+            time.sleep(0.1 * (refused + 1))
+        else:
+            return
+
+
 TASKS: Final[Mapping[str, Callable[..., object]]] = {
     "run_bulk_job": run_bulk_job,
     "publish_status_list": publish_status_list,
+    "send_mail": send_mail,
 }
 
 

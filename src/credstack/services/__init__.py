@@ -12,7 +12,9 @@ from credstack.services.assessments import AssessmentService
 from credstack.services.audit import AuditTrail
 from credstack.services.bulk import BulkService
 from credstack.services.credentials import CredentialService
+from credstack.services.learners import LearnerService
 from credstack.services.ledger import LedgerService
+from credstack.services.mail import MailService
 from credstack.services.oauth import OAuthService
 from credstack.services.organizations import OrganizationService
 from credstack.services.pathways import PathwayService
@@ -39,3 +41,5 @@ class Services:
     bulk: BulkService
     ledger: LedgerService
     witness: WitnessService
+    mail: MailService
+    learners: LearnerService

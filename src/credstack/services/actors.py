@@ -54,9 +54,11 @@ REQUIRED_ROLE: Final[dict[Action, Role | None]] = {
 
 @dataclass(frozen=True)
 class Actor:
-    """A user or API token acting in one organisation with one role, or the operator."""
+    """A user or API token acting in one organisation with one role, the operator, or a
+    learner signed in to their wallet (no organisation, no role: ``authorize`` refuses it
+    everything an organisation's staff may do)."""
 
-    kind: Literal["user", "token", "operator"]
+    kind: Literal["user", "token", "operator", "learner"]
     id: str
     organization_id: uuid.UUID | None
     role: Role | None

@@ -44,6 +44,9 @@ class TaskQueue(Protocol):
     def enqueue(self, task: str, /, **arguments: str) -> None:
         """Run ``task`` with ``arguments`` once this unit of work commits (not if it rolls back)."""
 
+    def enqueue_in(self, seconds: float, task: str, /, **arguments: str) -> None:
+        """Like ``enqueue``, but the task runs ``seconds`` after the commit (a retry's backoff)."""
+
 
 class _NoQueue:
     """For services made without a platform (tests of one service): tasks are dropped."""
@@ -51,8 +54,29 @@ class _NoQueue:
     def enqueue(self, task: str, /, **arguments: str) -> None:
         return None
 
+    def enqueue_in(self, seconds: float, task: str, /, **arguments: str) -> None:
+        return None
+
 
 NO_QUEUE: Final[TaskQueue] = _NoQueue()
+
+
+class Mailer(Protocol):
+    """Hands a message on (``adapters.mail``: an SMTP server, or the outbox table itself).
+
+    ``send`` raises ``DeliveryFailed`` (``permanent`` when trying again cannot help)."""
+
+    @property
+    def transport(self) -> str:
+        """How messages leave: ``smtp`` or ``outbox``."""
+
+    @property
+    def remote(self) -> bool:
+        """True when sending reaches over the network, so it runs as a task (with retries)
+        after the transaction commits; False when it is done inside the transaction."""
+
+    def send(self, recipient: str, subject: str, body: str, *, message_id: str) -> None:
+        """Hand one plain-text message to one address on; ``message_id`` is its outbox id."""
 
 
 class LedgerRecorder(Protocol):

@@ -1,0 +1,145 @@
+"""Outgoing email: messages are written to the outbox in the caller's transaction and
+delivered by the ``send_mail`` task once it commits, through the configured ``Mailer``.
+
+With no SMTP server configured the outbox is the delivery: a message is kept there, final,
+in the transaction that wrote it. A delivery that fails for a reason that may pass (the server
+is down, answers 4xx) is tried again after an exponential backoff: ``retry_seconds``, then
+twice that, and so on, up to ``max_attempts`` tries in all; a permanent refusal, or the last
+try, marks the message failed.
+Once an SMTP server has a message (or it failed for good) its body is emptied: a sign-in link
+is a secret. Messages kept in the outbox (no SMTP configured) keep their body: the outbox is
+their delivery.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Final
+
+from sqlalchemy.orm import Session
+
+from credstack.errors import DeliveryFailed, Forbidden, InvalidInput, NotFound
+from credstack.services import validation
+from credstack.services.actors import Actor
+from credstack.services.ports import Mailer, TaskQueue
+from credstack.store.mail import MAIL_STATUSES, MailMessage, MailRepository
+
+SEND_TASK: Final = "send_mail"
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often delivery is tried, and the first wait (doubled after each failure)."""
+
+    max_attempts: int = 5
+    retry_seconds: float = 30.0
+
+    def delay(self, attempts: int) -> float:
+        """The wait after the ``attempts``-th failed try."""
+        return float(self.retry_seconds * 2 ** (attempts - 1))
+
+
+class MailService:
+    def __init__(
+        self,
+        session: Session,
+        mailer: Mailer,
+        queue: TaskQueue,
+        policy: RetryPolicy,
+    ) -> None:
+        self._session = session
+        self._mailer = mailer
+        self._queue = queue
+        self._policy = policy
+        self._rows = MailRepository(session)
+
+    def send(self, recipient: str, subject: str, body: str, *, purpose: str) -> MailMessage:
+        """Put a message in the outbox; it is delivered once the transaction commits."""
+        message = self._rows.add(
+            MailMessage(
+                recipient=recipient,
+                subject=subject,
+                body=body,
+                purpose=purpose,
+                status="queued",
+                attempts=0,
+            )
+        )
+        self._session.flush()
+        if self._mailer.remote:
+            self._queue.enqueue(SEND_TASK, message_id=str(message.id))
+        else:
+            self._attempt(message, body)
+        return message
+
+    def deliver(self, message_id: str) -> MailMessage | None:
+        """One try at delivering a queued message (the ``send_mail`` task); a message already
+        sent or failed is left alone, so a task that runs twice sends once."""
+        key = validation.uuid_or_none(message_id)
+        message = self._rows.lock(key) if key is not None else None
+        if message is None or message.status != "queued" or message.body is None:
+            return message
+        self._attempt(message, message.body)
+        return message
+
+    def _attempt(self, message: MailMessage, body: str) -> None:
+        message.attempts += 1
+        message.transport = self._mailer.transport
+        try:
+            self._mailer.send(message.recipient, message.subject, body, message_id=str(message.id))
+        except DeliveryFailed as exc:
+            message.last_error = exc.message
+            if exc.permanent or message.attempts >= self._policy.max_attempts:
+                self._finish(message, "failed")
+                _log.warning("mail %s failed for good: %s", message.id, exc.message)
+            else:
+                delay = self._policy.delay(message.attempts)
+                self._queue.enqueue_in(delay, SEND_TASK, message_id=str(message.id))
+                _log.info(
+                    "mail %s: try %d failed; again in %ss", message.id, message.attempts, delay
+                )
+        else:
+            self._finish(message, "sent")
+        self._session.flush()
+
+    def outbox(
+        self,
+        actor: Actor,
+        *,
+        status: str | None = None,
+        recipient: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> list[MailMessage]:
+        """A page of the outbox, newest first (the platform operator only)."""
+        _operator_only(actor)
+        validation.page(offset, limit)
+        if status is not None and status not in MAIL_STATUSES:
+            raise InvalidInput(
+                f"{status!r} is not a message status; use one of {', '.join(MAIL_STATUSES)}.",
+                code="invalid_status",
+            )
+        address = recipient.strip().lower() if recipient else None
+        return self._rows.page(status=status, recipient=address, offset=offset, limit=limit)
+
+    def message(self, actor: Actor, message_id: str) -> MailMessage:
+        _operator_only(actor)
+        key = validation.uuid_or_none(message_id)
+        message = self._rows.get(key) if key is not None else None
+        if message is None:
+            raise NotFound(f"The outbox has no message {message_id!r}.", code="message_not_found")
+        return message
+
+    def _finish(self, message: MailMessage, status: str) -> None:
+        message.status = status
+        message.finished_at = datetime.now(UTC)
+        if self._mailer.transport != "outbox":
+            message.body = None
+
+
+def _operator_only(actor: Actor) -> None:
+    if actor.kind != "operator":
+        raise Forbidden("Only the platform operator reads the outbox.", code="operator_only")
