@@ -41,6 +41,7 @@ from credstack.services.assessments import AssessmentService
 from credstack.services.audit import AuditTrail
 from credstack.services.bulk import BulkService
 from credstack.services.credentials import CredentialService
+from credstack.services.dashboard import DashboardService
 from credstack.services.learners import LearnerService
 from credstack.services.ledger import LedgerPolicy, LedgerService, verifier_keys
 from credstack.services.mail import MailService, RetryPolicy
@@ -48,6 +49,7 @@ from credstack.services.oauth import OAuthService
 from credstack.services.organizations import OrganizationService
 from credstack.services.pathways import PathwayService
 from credstack.services.ports import NO_QUEUE, EvidenceStore, Mailer, TaskQueue
+from credstack.services.staff_sessions import StaffSessionService
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
 from credstack.services.wallet import WalletService
@@ -131,6 +133,8 @@ class Platform:
             witness=WitnessService(session, self.keystore, base_url, audit, self.witnessed_logs),
             mail=mail,
             learners=LearnerService(session, audit, mail, base_url),
+            staff_sessions=StaffSessionService(session, users, audit),
+            dashboard=DashboardService(session, organizations),
         )
 
     def run_task(self, task: str, arguments: Mapping[str, str]) -> None:

@@ -52,7 +52,7 @@ _FAMILIES: tuple[tuple[type[Error], int], ...] = (
     (ResolutionError, 502),
     (StorageError, 503),
 )
-_BY_CODE = {"too_large": 413, "unsupported_media_type": 415}
+_BY_CODE = {"too_large": 413, "unsupported_media_type": 415, "too_many_attempts": 429}
 
 
 def status_for(error: Error) -> int:

@@ -12,12 +12,14 @@ from credstack.services.assessments import AssessmentService
 from credstack.services.audit import AuditTrail
 from credstack.services.bulk import BulkService
 from credstack.services.credentials import CredentialService
+from credstack.services.dashboard import DashboardService
 from credstack.services.learners import LearnerService
 from credstack.services.ledger import LedgerService
 from credstack.services.mail import MailService
 from credstack.services.oauth import OAuthService
 from credstack.services.organizations import OrganizationService
 from credstack.services.pathways import PathwayService
+from credstack.services.staff_sessions import StaffSessionService
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
 from credstack.services.wallet import WalletService
@@ -43,3 +45,5 @@ class Services:
     witness: WitnessService
     mail: MailService
     learners: LearnerService
+    staff_sessions: StaffSessionService
+    dashboard: DashboardService

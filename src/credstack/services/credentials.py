@@ -45,6 +45,7 @@ from credstack.services.profiles import issuer_profile
 from credstack.status import MIN_LENGTH, Bitstring, allocate, status_list_entry
 from credstack.status import status_list_credential as unsigned_status_list
 from credstack.store.credentials import (
+    CREDENTIAL_STATUSES,
     STATUS_PURPOSES,
     CredentialRepository,
     IssuedCredentialRecord,
@@ -371,6 +372,40 @@ class CredentialService:
                 f"{slug!r} has no credential {after} to page after.", code="invalid_cursor"
             )
         return page
+
+    def search(
+        self,
+        actor: Actor,
+        slug: str,
+        *,
+        text: str | None = None,
+        status: str | None = None,
+        achievement_id: uuid.UUID | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> builtins.list[IssuedCredentialRecord]:
+        """A page of the organisation's credentials, newest first, found by recipient, name or
+        id (any part of them) and filtered by status and achievement (the console's list)."""
+        if offset < 0 or not 1 <= limit <= MAX_PAGE:
+            raise InvalidInput(
+                f"Paging needs offset >= 0 and 1 <= limit <= {MAX_PAGE}.", code="invalid_paging"
+            )
+        if status is not None and status not in CREDENTIAL_STATUSES:
+            raise InvalidInput(
+                f"{status!r} is not a credential status; use one of "
+                f"{', '.join(CREDENTIAL_STATUSES)}.",
+                code="invalid_status",
+            )
+        org = self._organizations.get(slug)
+        authorize(actor, org.id, "issue")
+        return self._credentials.search(
+            org.id,
+            text=(text or "").strip()[:200] or None,
+            status=status,
+            achievement_id=achievement_id,
+            offset=offset,
+            limit=limit,
+        )
 
     def revoke(
         self, actor: Actor, slug: str, credential_id: uuid.UUID | str, reason: str | None = None

@@ -22,6 +22,7 @@ from sqlalchemy import (
     bindparam,
     func,
     literal,
+    or_,
     select,
     tuple_,
 )
@@ -220,6 +221,43 @@ class CredentialRepository:
             )
         )
 
+    def search(
+        self,
+        organization_id: uuid.UUID,
+        *,
+        text: str | None = None,
+        status: str | None = None,
+        achievement_id: uuid.UUID | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> list[IssuedCredentialRecord]:
+        """The organisation's credentials, newest first, whose recipient, name or id contains
+        ``text`` (case-insensitive), with ``status`` and of ``achievement_id`` when given."""
+        query = select(IssuedCredentialRecord).where(
+            IssuedCredentialRecord.organization_id == organization_id
+        )
+        if text:
+            pattern = _contains(text)
+            query = query.where(
+                or_(
+                    *(
+                        func.lower(column).like(pattern, escape="\\")
+                        for column in (
+                            IssuedCredentialRecord.recipient_email,
+                            IssuedCredentialRecord.recipient_did,
+                            IssuedCredentialRecord.name,
+                            IssuedCredentialRecord.credential_id,
+                        )
+                    )
+                )
+            )
+        if status is not None:
+            query = query.where(IssuedCredentialRecord.status == status)
+        if achievement_id is not None:
+            query = query.where(IssuedCredentialRecord.achievement_id == achievement_id)
+        order = (IssuedCredentialRecord.issued_at.desc(), IssuedCredentialRecord.id.desc())
+        return list(self._session.scalars(query.order_by(*order).offset(offset).limit(limit)))
+
     def add_list(self, status_list: StatusListRecord) -> StatusListRecord:
         self._session.add(status_list)
         return status_list
@@ -301,3 +339,9 @@ class CredentialRepository:
             )
             or 0
         )
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern for ``text`` anywhere, its own ``%`` and ``_`` taken literally."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

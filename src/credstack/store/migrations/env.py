@@ -19,6 +19,7 @@ from credstack.store import (  # noqa: F401
     mail,
     oauth,
     pathways,
+    staff_sessions,
     wallet,
 )
 from credstack.store.models import Base
