@@ -43,6 +43,7 @@ from credstack.api.verification import Verifier
 from credstack.bootstrap import Platform, build
 from credstack.config import Settings
 from credstack.web import install as install_pages
+from credstack.web.console import install as install_console
 
 DESCRIPTION = """Open Badges 3.0 micro-credentials: public verification, DID documents, the
 W3C VC-API, and the 1EdTech Open Badges 3.0 API under `/ims/ob/v3p0`. Errors are RFC 9457
@@ -105,4 +106,5 @@ def create_app(
     ):
         app.include_router(router.router)
     install_pages(app)
+    install_console(app)
     return app

@@ -1,0 +1,18 @@
+"""The issuer console (``/console``) and staff sign-in (``/login``): its page routers, and
+error pages in place of problem+json under its paths (``staff.install_error_pages``)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from credstack.web.routers import console_home, sign_in
+from credstack.web.staff import install_error_pages
+
+ROUTERS = (sign_in, console_home)
+
+
+def install(app: FastAPI) -> None:
+    """Include the console's routers; call after ``api.problems.install``."""
+    for router in ROUTERS:
+        app.include_router(router.router)
+    install_error_pages(app)

@@ -1,0 +1,70 @@
+"""What every console page shares: its navigation, the notice after a change, and ``page``.
+
+A form that changes something redirects (303) to a page with ``?notice=KEY``; the page shows
+the sentence of that key, so reloading it changes nothing again (post/redirect/get).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from credstack.web.staff import Staff
+from credstack.web.templating import render
+
+CONSOLE_LINKS: Final = (
+    ("/console", "Dashboard"),
+    ("/console/achievements", "Achievements"),
+    ("/console/issue", "Issue one"),
+    ("/console/bulk", "Bulk issue"),
+    ("/console/credentials", "Credentials"),
+    ("/console/assessments", "Assessments"),
+    ("/console/pathways", "Pathways"),
+    ("/console/staff", "Staff"),
+    ("/console/keys", "Keys"),
+    ("/console/tokens", "API tokens"),
+)
+NOTICES: Final = {
+    "switched": "You now act in this organisation.",
+    "achievement_created": "The achievement was created.",
+    "achievement_saved": "The achievement was saved.",
+    "achievement_published": "The achievement was published; it can be issued now.",
+    "achievement_archived": "The achievement was archived; it is no longer issued.",
+    "issued": "The credential was issued and signed.",
+    "revoked": "The credential was revoked.",
+    "suspended": "The credential was suspended.",
+    "unsuspended": "The credential is active again.",
+    "bulk_started": "The bulk job has started.",
+    "reviewed": "Your review was recorded.",
+    "pathway_saved": "The pathway was saved.",
+    "pathway_archived": "The pathway was archived.",
+    "member_added": "The member was added.",
+    "role_changed": "The role was changed.",
+    "member_removed": "The member was removed.",
+    "key_rotated": "A new signing key is active; credentials signed before still verify.",
+    "key_retired": "The key was retired.",
+    "token_revoked": "The token was revoked.",
+}
+
+
+def page(
+    request: Request, staff: Staff, name: str, *, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    """The console template ``name`` for ``staff``, with the notice the URL names, if any."""
+    notice = NOTICES.get(request.query_params.get("notice", ""))
+    return render(
+        request,
+        name,
+        status_code=status_code,
+        staff=staff,
+        console_links=CONSOLE_LINKS,
+        notice=notice,
+        **context,
+    )
+
+
+def done(path: str, notice: str) -> RedirectResponse:
+    """The redirect after a change: to ``path``, which will say ``notice``."""
+    return RedirectResponse(f"{path}?notice={notice}", status_code=303)
