@@ -6,10 +6,11 @@ the sentence of that key, so reloading it changes nothing again (post/redirect/g
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.datastructures import FormData, UploadFile
 
 from credstack.web.staff import Staff
 from credstack.web.templating import render
@@ -68,3 +69,28 @@ def page(
 def done(path: str, notice: str) -> RedirectResponse:
     """The redirect after a change: to ``path``, which will say ``notice``."""
     return RedirectResponse(f"{path}?notice={notice}", status_code=303)
+
+
+async def posted_form(request: Request) -> FormData:
+    """The posted form (fields and files), for forms with repeated fields or uploads."""
+    return await request.form()
+
+
+PostedForm = Annotated[FormData, Depends(posted_form)]
+
+
+def text_fields(form: FormData) -> dict[str, str]:
+    """The form's text fields (the last value of each)."""
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+def read_upload(form: FormData, name: str) -> tuple[str, bytes] | None:
+    """The name and bytes of the uploaded file ``name``, or None when no file was chosen.
+
+    The body is already bounded (``api.limits``); Starlette spooled the file while parsing.
+    """
+    upload = form.get(name)
+    if isinstance(upload, UploadFile) and upload.filename:
+        upload.file.seek(0)
+        return upload.filename, upload.file.read()
+    return None
