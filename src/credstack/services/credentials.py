@@ -373,6 +373,12 @@ class CredentialService:
             )
         return page
 
+    def owned(
+        self, actor: Actor, slug: str, credential_id: uuid.UUID | str
+    ) -> IssuedCredentialRecord:
+        """One of the organisation's credentials, for its issuers (the console's page of it)."""
+        return self._owned(actor, slug, credential_id)
+
     def search(
         self,
         actor: Actor,

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from credstack.web.routers import console_achievements, console_home, sign_in
+from credstack.web.routers import (
+    console_achievements,
+    console_credentials,
+    console_home,
+    sign_in,
+)
 from credstack.web.staff import install_error_pages
 
-ROUTERS = (sign_in, console_home, console_achievements)
+ROUTERS = (sign_in, console_home, console_achievements, console_credentials)
 
 
 def install(app: FastAPI) -> None:
