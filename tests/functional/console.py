@@ -10,10 +10,12 @@ from dataclasses import dataclass
 
 from fastapi.testclient import TestClient
 from httpx import Response
+from sqlalchemy import select
 
 from credstack.api.app import create_app
 from credstack.bootstrap import Platform
-from tests.functional.conftest import OPERATOR
+from credstack.store.credentials import IssuedCredentialRecord
+from tests.functional.conftest import ACHIEVEMENT, OPERATOR
 
 PASSWORD = "console test password"
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -69,3 +71,28 @@ def post_form(client: TestClient, path: str, data: dict[str, str], *, page: str)
     """Post ``data`` to ``path`` with the CSRF token of the page at ``page``."""
     token = csrf(client.get(page))
     return client.post(path, data={**data, "csrf_token": token}, follow_redirects=False)
+
+
+def published(platform: Platform, slug: str, name: str = "Teamwork") -> str:
+    """A published achievement of ``slug`` (its id)."""
+    with platform.unit_of_work() as services:
+        view = services.achievements.create(
+            OPERATOR,
+            organization=slug,
+            achievement={k: v for k, v in ACHIEVEMENT.items() if k != "id"} | {"name": name},
+            publish=True,
+        )
+        return str(view.record.id)
+
+
+def issued(platform: Platform, slug: str) -> list[IssuedCredentialRecord]:
+    with platform.unit_of_work() as services:
+        org = services.organizations.get(slug)
+    with platform.sessions() as session:
+        return list(
+            session.scalars(
+                select(IssuedCredentialRecord).where(
+                    IssuedCredentialRecord.organization_id == org.id
+                )
+            )
+        )

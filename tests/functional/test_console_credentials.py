@@ -14,37 +14,13 @@ from credstack.services.credentials import IssueRequest
 from credstack.status import read_status
 from credstack.store.credentials import IssuedCredentialRecord
 from credstack.store.models import AuditEntry
-from tests.functional.conftest import ACHIEVEMENT, BASE_URL, OPERATOR
-from tests.functional.console import browser, csrf, make_member, sign_in
-
-
-def _published(platform: Platform, slug: str, name: str = "Teamwork") -> str:
-    with platform.unit_of_work() as services:
-        view = services.achievements.create(
-            OPERATOR,
-            organization=slug,
-            achievement={k: v for k, v in ACHIEVEMENT.items() if k != "id"} | {"name": name},
-            publish=True,
-        )
-        return str(view.record.id)
-
-
-def _issued(platform: Platform, slug: str) -> list[IssuedCredentialRecord]:
-    with platform.unit_of_work() as services:
-        org = services.organizations.get(slug)
-    with platform.sessions() as session:
-        return list(
-            session.scalars(
-                select(IssuedCredentialRecord).where(
-                    IssuedCredentialRecord.organization_id == org.id
-                )
-            )
-        )
+from tests.functional.conftest import BASE_URL, OPERATOR
+from tests.functional.console import browser, csrf, issued, make_member, published, sign_in
 
 
 def test_issue_find_and_revoke(api_platform: Platform, make_org: Any) -> None:
     org = make_org()
-    achievement = _published(api_platform, org.slug)
+    achievement = published(api_platform, org.slug)
     member = make_member(api_platform, org.slug, "issuer")
     with browser(api_platform) as client:
         sign_in(client, member)
@@ -60,7 +36,7 @@ def test_issue_find_and_revoke(api_platform: Platform, make_org: Any) -> None:
         assert first.status_code == 303
         again = client.post("/console/issue", data=data, follow_redirects=False)
         assert again.headers["location"] == first.headers["location"]
-        assert len(_issued(api_platform, org.slug)) == 1
+        assert len(issued(api_platform, org.slug)) == 1
         page = client.get(first.headers["location"])
         assert "The credential was issued and signed." in page.text
         assert 'id="credential-status">active<' in page.text
@@ -83,7 +59,7 @@ def test_issue_find_and_revoke(api_platform: Platform, make_org: Any) -> None:
         )
         assert revoked.status_code == 303
         assert 'id="credential-status">revoked<' in client.get(revoked.headers["location"]).text
-    (record,) = _issued(api_platform, org.slug)
+    (record,) = issued(api_platform, org.slug)
     assert record.status == "revoked"
     assert record.reason == "Issued in error"
     with api_platform.sessions() as session:
@@ -108,7 +84,7 @@ def test_issue_form_errors_keep_the_values_and_store_nothing(
     api_platform: Platform, make_org: Any
 ) -> None:
     org = make_org()
-    achievement = _published(api_platform, org.slug)
+    achievement = published(api_platform, org.slug)
     member = make_member(api_platform, org.slug, "issuer")
     with browser(api_platform) as client:
         sign_in(client, member)
@@ -135,14 +111,14 @@ def test_issue_form_errors_keep_the_values_and_store_nothing(
             ).status_code
             == 403
         )
-    assert _issued(api_platform, org.slug) == []
+    assert issued(api_platform, org.slug) == []
 
 
 def test_an_assessor_may_not_issue_or_see_credentials(
     api_platform: Platform, make_org: Any
 ) -> None:
     org = make_org()
-    achievement = _published(api_platform, org.slug)
+    achievement = published(api_platform, org.slug)
     member = make_member(api_platform, org.slug, "assessor")
     with browser(api_platform) as client:
         sign_in(client, member)
@@ -161,14 +137,14 @@ def test_an_assessor_may_not_issue_or_see_credentials(
         listing = client.get("/console/credentials")
         assert listing.status_code == 403
         assert "role_too_weak" in listing.text
-    assert _issued(api_platform, org.slug) == []
+    assert issued(api_platform, org.slug) == []
 
 
 def test_another_organisations_credential_is_not_found(
     api_platform: Platform, make_org: Any
 ) -> None:
     org, other = make_org(), make_org()
-    theirs = _published(api_platform, other.slug)
+    theirs = published(api_platform, other.slug)
     member = make_member(api_platform, org.slug, "owner")
     with api_platform.unit_of_work() as services:
         record = services.credentials.issue(

@@ -24,9 +24,9 @@ from typing import Final
 from sqlalchemy.orm import Session
 
 from credstack.errors import Conflict, Error, InvalidBulkFile, InvalidInput, NotFound
-from credstack.formats import BulkRow, read_bulk_file
+from credstack.formats import BulkFile, BulkRow, read_bulk_file
 from credstack.issue import SUITES
-from credstack.services.achievements import AchievementService
+from credstack.services.achievements import AchievementService, AchievementView
 from credstack.services.actors import Actor, Role, authorize, check_role
 from credstack.services.audit import AuditTrail
 from credstack.services.credentials import CredentialService, IssueRequest, Slot
@@ -88,12 +88,7 @@ class BulkService:
         """Validate the whole file, store the job and its rows, and enqueue its issuance."""
         org = self._organizations.get(slug)
         authorize(actor, org.id, "issue")
-        view = self._achievements.get(achievement_id, organization=slug)
-        if view.record.status != "published":
-            raise Conflict(
-                f"The achievement is {view.record.status}; only a published one is issued.",
-                code="achievement_not_published",
-            )
+        view = self._published(slug, achievement_id)
         if suite not in SUITES:
             raise InvalidInput(
                 f"Unknown suite {suite!r}; choose one of {', '.join(SUITES)}.",
@@ -157,6 +152,25 @@ class BulkService:
         )
         self.enqueue(job, len(bulk.rows))
         return BulkJobView(job, self._jobs.counts(job.id))
+
+    def preview(
+        self, actor: Actor, slug: str, achievement_id: str, data: bytes, filename: str
+    ) -> BulkFile:
+        """What ``create`` would make of the file: its rows and every bad row's reason, for a
+        person to look at before starting; nothing is stored."""
+        org = self._organizations.get(slug)
+        authorize(actor, org.id, "issue")
+        self._published(slug, achievement_id)
+        return read_bulk_file(data, filename, now=datetime.now(UTC))
+
+    def _published(self, slug: str, achievement_id: str) -> AchievementView:
+        view = self._achievements.get(achievement_id, organization=slug)
+        if view.record.status != "published":
+            raise Conflict(
+                f"The achievement is {view.record.status}; only a published one is issued.",
+                code="achievement_not_published",
+            )
+        return view
 
     def enqueue(self, job: BulkJobRecord, queued: int) -> None:
         """Ask for enough copies of the job's task that several workers can share it."""

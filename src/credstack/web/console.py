@@ -7,13 +7,14 @@ from fastapi import FastAPI
 
 from credstack.web.routers import (
     console_achievements,
+    console_bulk,
     console_credentials,
     console_home,
     sign_in,
 )
 from credstack.web.staff import install_error_pages
 
-ROUTERS = (sign_in, console_home, console_achievements, console_credentials)
+ROUTERS = (sign_in, console_home, console_achievements, console_credentials, console_bulk)
 
 
 def install(app: FastAPI) -> None:

@@ -1,0 +1,148 @@
+"""Bulk issuance in the console over HTTP, on SQLite and PostgreSQL: preview with per-row
+errors, nothing stored until started, the job's progress and results, roles and CSRF."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from credstack.bootstrap import Platform
+from tests.functional.console import browser, csrf, issued, make_member, published, sign_in
+from tests.functional.test_api_bulk import finish
+
+GOOD = b"recipient,name\nada@example.com,Ada\nbob@example.com,Bob\n"
+ONE_BAD = b"recipient,name\nada@example.com,Ada\nnot-an-address,Nobody\ncy@example.com,Cy\n"
+
+
+def _hidden(page: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+def test_preview_shows_row_errors_and_stores_nothing_until_started(
+    api_platform: Platform, make_org: Any
+) -> None:
+    org = make_org()
+    achievement = published(api_platform, org.slug)
+    member = make_member(api_platform, org.slug, "issuer")
+    with browser(api_platform) as client:
+        sign_in(client, member)
+        form = client.get("/console/bulk")
+        assert "Preview" in form.text
+        preview = client.post(
+            "/console/bulk/preview",
+            data={"achievement_id": achievement, "csrf_token": csrf(form)},
+            files={"file": ("learners.csv", ONE_BAD, "text/csv")},
+        )
+        assert preview.status_code == 200
+        assert "2 rows can be issued; 1 row has a problem." in preview.text
+        problems = preview.text.split('id="bulk-problems"')[1].split("</table>")[0]
+        assert "<td>3</td>" in problems
+        assert "not-an-address" in problems or "recipient" in problems
+        assert issued(api_platform, org.slug) == []
+        fields = {
+            "achievement_id": achievement,
+            "filename": _hidden(preview.text, "filename"),
+            "content": _hidden(preview.text, "content"),
+            "csrf_token": csrf(preview),
+        }
+        # Without skipping the bad row, the service refuses the file and says which row.
+        refused = client.post("/console/bulk", data=fields)
+        assert refused.status_code == 400
+        assert "invalid_bulk_file" in refused.text
+        assert issued(api_platform, org.slug) == []
+        started = client.post(
+            "/console/bulk", data={**fields, "skip_invalid": "on"}, follow_redirects=False
+        )
+        assert started.status_code == 303
+        job_path = started.headers["location"].split("?")[0]
+        finish(api_platform, job_path.rsplit("/", 1)[1])
+        progress = client.get(f"{job_path}/progress").json()
+        assert progress == {
+            "status": "finished",
+            "total": 3,
+            "counts": {"queued": 0, "issued": 2, "failed": 0, "invalid": 1},
+        }
+        page = client.get(job_path)
+        assert "Finished: 2 issued, 0 failed, 1 skipped as invalid." in page.text
+        assert 'class="row-error"><td>3</td>' in page.text
+        results = client.get(f"{job_path}/results.csv")
+        assert results.headers["content-type"].startswith("text/csv")
+        assert results.text.splitlines()[0] == "line,recipient,status,credential,error"
+    assert sorted(r.recipient_email or "" for r in issued(api_platform, org.slug)) == [
+        "ada@example.com",
+        "cy@example.com",
+    ]
+
+
+def test_a_clean_file_starts_and_bad_uploads_are_explained(
+    api_platform: Platform, make_org: Any
+) -> None:
+    org = make_org()
+    achievement = published(api_platform, org.slug)
+    member = make_member(api_platform, org.slug, "issuer")
+    with browser(api_platform) as client:
+        sign_in(client, member)
+        token = csrf(client.get("/console/bulk"))
+        missing = client.post(
+            "/console/bulk/preview", data={"achievement_id": achievement, "csrf_token": token}
+        )
+        assert missing.status_code == 400
+        assert "missing_file" in missing.text
+        garbled = client.post(
+            "/console/bulk",
+            data={"achievement_id": achievement, "content": "%%%", "csrf_token": token},
+        )
+        assert garbled.status_code == 400
+        assert "missing_file" in garbled.text
+        preview = client.post(
+            "/console/bulk/preview",
+            data={"achievement_id": achievement, "csrf_token": token},
+            files={"file": ("learners.csv", GOOD, "text/csv")},
+        )
+        assert "2 rows can be issued; 0 rows have problems." in preview.text
+        assert "skip_invalid" not in preview.text
+        started = client.post(
+            "/console/bulk",
+            data={
+                "achievement_id": achievement,
+                "filename": "learners.csv",
+                "content": _hidden(preview.text, "content"),
+                "csrf_token": token,
+            },
+            follow_redirects=False,
+        )
+        assert started.status_code == 303
+        job_path = started.headers["location"].split("?")[0]
+        running = client.get(job_path)
+        assert "bulk-progress" in running.text
+        finish(api_platform, job_path.rsplit("/", 1)[1])
+        assert "learners.csv" in client.get("/console/bulk").text
+    assert len(issued(api_platform, org.slug)) == 2
+
+
+def test_an_assessor_may_not_preview_or_start(api_platform: Platform, make_org: Any) -> None:
+    org = make_org()
+    achievement = published(api_platform, org.slug)
+    member = make_member(api_platform, org.slug, "assessor")
+    with browser(api_platform) as client:
+        sign_in(client, member)
+        form = client.get("/console/bulk")
+        assert "may not issue credentials" in form.text
+        refused = client.post(
+            "/console/bulk/preview",
+            data={"achievement_id": achievement, "csrf_token": csrf(form)},
+            files={"file": ("learners.csv", GOOD, "text/csv")},
+        )
+        assert refused.status_code == 403
+        assert "role_too_weak" in refused.text
+        assert (
+            client.post(
+                "/console/bulk/preview",
+                data={"achievement_id": achievement},
+                files={"file": ("learners.csv", GOOD, "text/csv")},
+            ).status_code
+            == 403
+        )
+    assert issued(api_platform, org.slug) == []
