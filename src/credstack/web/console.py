@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from credstack.web.routers import (
     console_achievements,
+    console_assessments,
     console_bulk,
     console_credentials,
     console_home,
@@ -14,7 +15,14 @@ from credstack.web.routers import (
 )
 from credstack.web.staff import install_error_pages
 
-ROUTERS = (sign_in, console_home, console_achievements, console_credentials, console_bulk)
+ROUTERS = (
+    sign_in,
+    console_home,
+    console_achievements,
+    console_credentials,
+    console_bulk,
+    console_assessments,
+)
 
 
 def install(app: FastAPI) -> None:
