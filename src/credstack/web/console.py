@@ -11,6 +11,7 @@ from credstack.web.routers import (
     console_bulk,
     console_credentials,
     console_home,
+    console_pathways,
     sign_in,
 )
 from credstack.web.staff import install_error_pages
@@ -22,6 +23,7 @@ ROUTERS = (
     console_credentials,
     console_bulk,
     console_assessments,
+    console_pathways,
 )
 
 
