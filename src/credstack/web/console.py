@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from credstack.web.routers import (
+    console_admin,
     console_achievements,
     console_assessments,
     console_bulk,
@@ -24,6 +25,7 @@ ROUTERS = (
     console_bulk,
     console_assessments,
     console_pathways,
+    console_admin,
 )
 
 
