@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from credstack.web.routers import (
-    console_admin,
     console_achievements,
+    console_admin,
     console_assessments,
     console_bulk,
     console_credentials,
