@@ -201,3 +201,23 @@ def test_a_user_of_no_organisation_gets_a_clear_page(api_platform: Platform) -> 
         assert answer.status_code == 403
         assert "not a member of any organisation" in answer.text
         assert "no_organization" in answer.text
+
+
+def test_a_malformed_address_or_field_is_a_page_and_the_api_keeps_problem_json(
+    api_platform: Platform, make_org: Any
+) -> None:
+    member = make_member(api_platform, make_org().slug, "issuer")
+    with browser(api_platform) as client:
+        sign_in(client, member)
+        page = client.get("/console/credentials/not-a-uuid")
+        assert page.status_code == 422
+        assert "text/html" in page.headers["content-type"]
+        assert "invalid_request" in page.text
+        too_long = client.post(
+            "/console/issue",
+            data={"recipient": "x" * 5000, "csrf_token": csrf(client.get("/console"))},
+        )
+        assert too_long.status_code == 422
+        assert "text/html" in too_long.headers["content-type"]
+        api = client.get("/orgs/x/credentials/not-a-uuid", headers={"Authorization": "Bearer x"})
+        assert api.headers["content-type"] == "application/problem+json"

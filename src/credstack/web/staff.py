@@ -16,10 +16,11 @@ import hmac
 import secrets
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Annotated, Final
+from typing import Annotated, Any, Final, cast
 from urllib.parse import quote
 
 from fastapi import Cookie, Depends, FastAPI, Form, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 
 from credstack.api.deps import PlatformDep, ServicesDep
@@ -167,25 +168,40 @@ def _csrf_failed() -> Forbidden:
 
 
 def install_error_pages(app: FastAPI) -> None:
-    """Answer errors of the console's paths as pages; wraps the problem+json handler."""
+    """Answer errors of the console's paths as pages; wraps the problem+json handlers."""
     api_handler = app.exception_handlers[Error]
+    api_validation = app.exception_handlers[RequestValidationError]
+
+    async def delegate(handler: Any, request: Request, exc: Exception) -> Response:
+        answer = handler(request, exc)
+        return cast(Response, await answer if isinstance(answer, Awaitable) else answer)
 
     async def handle(request: Request, exc: Exception) -> Response:
         path = request.url.path
         if not isinstance(exc, Error) or not path.startswith(PAGE_PREFIXES):
-            answer = api_handler(request, exc)
-            return await answer if isinstance(answer, Awaitable) else answer
+            return await delegate(api_handler, request, exc)
         if exc.code == "not_signed_in" and request.method == "GET":
             return RedirectResponse(f"/login?next={quote(path, safe='/')}", status_code=303)
         status = status_for(exc)
         message = exc.message if status < 500 else "The server could not complete the request."
-        return render(
+        return _error_page(request, status, exc.code, message)
+
+    async def handle_validation(request: Request, exc: Exception) -> Response:
+        if not request.url.path.startswith(PAGE_PREFIXES):
+            return await delegate(api_validation, request, exc)
+        # A field too long, a malformed id in the address: the form was not made by this site.
+        return _error_page(
             request,
-            "console/error.html",
-            status_code=status,
-            code=exc.code,
-            message=message,
-            status=status,
+            422,
+            "invalid_request",
+            "The page could not read the form or the address; go back, reload and try again.",
         )
 
     app.add_exception_handler(Error, handle)
+    app.add_exception_handler(RequestValidationError, handle_validation)
+
+
+def _error_page(request: Request, status: int, code: str, message: str) -> Response:
+    return render(
+        request, "console/error.html", status_code=status, code=code, message=message, status=status
+    )
