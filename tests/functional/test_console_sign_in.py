@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import APIRouter, FastAPI
 from sqlalchemy import func, select
 
 from credstack.bootstrap import Platform
 from credstack.services.staff_sessions import MAX_ACCOUNT_FAILURES
 from credstack.store.staff_sessions import StaffSession
+from credstack.web.routers.sign_in import learner_sign_in
 from tests.functional.conftest import OPERATOR
 from tests.functional.console import PASSWORD, browser, csrf, make_member, sign_in
 
@@ -221,3 +223,16 @@ def test_a_malformed_address_or_field_is_a_page_and_the_api_keeps_problem_json(
         assert "text/html" in too_long.headers["content-type"]
         api = client.get("/orgs/x/credentials/not-a-uuid", headers={"Authorization": "Bearer x"})
         assert api.headers["content-type"] == "application/problem+json"
+
+
+def test_the_learner_link_appears_with_a_wallet_page() -> None:
+    app = FastAPI()
+    assert learner_sign_in(app) is None
+    wallet = APIRouter()
+    wallet.add_api_route("/wallet/sign-in", lambda: None, methods=["POST"])
+    app.include_router(wallet)
+    assert learner_sign_in(app) is None
+    pages = APIRouter()
+    pages.add_api_route("/wallet", lambda: None, methods=["GET"])
+    app.include_router(pages)
+    assert learner_sign_in(app) == "/wallet"

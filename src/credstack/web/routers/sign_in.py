@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Cookie, Form, Query, Request
+from fastapi import APIRouter, Cookie, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import iter_route_contexts
 
 from credstack.api.deps import PlatformDep, ServicesDep
 from credstack.api.problems import status_for
@@ -38,6 +39,16 @@ def _next(target: str | None) -> str:
     return "/console"
 
 
+def learner_sign_in(app: FastAPI) -> str | None:
+    """The learner wallet's page, when this server has one (the wallet is installed)."""
+    pages = (
+        context
+        for context in iter_route_contexts(app.routes)
+        if context.path == "/wallet" and "GET" in (context.methods or set())
+    )
+    return "/wallet" if any(pages) else None
+
+
 def _form(
     request: Request,
     platform: PlatformDep,
@@ -49,7 +60,6 @@ def _form(
     status_code: int = 200,
 ) -> HTMLResponse:
     token = login_token(request)
-    learner = any(getattr(route, "path", "") == "/wallet" for route in request.app.routes)
     response = render(
         request,
         "console/login.html",
@@ -59,7 +69,7 @@ def _form(
         email=email,
         error=error,
         code=code,
-        learner_sign_in="/wallet" if learner else None,
+        learner_sign_in=learner_sign_in(request.app),
         headers={"Cache-Control": "no-store"},
     )
     set_login_cookie(response, token, secure=secure_cookies(platform))
