@@ -4,7 +4,7 @@
 >>> from credstack.services.dashboard import WeekCount
 >>> chart = bar_chart([WeekCount(date(2026, 3, 2), 2), WeekCount(date(2026, 3, 9), 4)])
 >>> [(bar.label, bar.value, bar.height) for bar in chart.bars]
-[('2 Mar', 2, 80.0), ('9 Mar', 4, 160.0)]
+[('2 Mar', 2, 85.0), ('9 Mar', 4, 170.0)]
 """
 
 from __future__ import annotations
