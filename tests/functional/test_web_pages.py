@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from credstack.bootstrap import Platform
 from credstack.web.templating import CONTENT_SECURITY_POLICY
+from tests.conftest import vector_path
 from tests.functional.conftest import BASE_URL, token_for
 from tests.functional.test_api_credentials import bearer, issue
 
@@ -87,6 +88,16 @@ def test_uploaded_file_and_jwt(client: TestClient, api_platform: Platform, make_
     assert "[baked_image_unsupported]" in main_text(image.text)
 
 
+def test_uploaded_clr_shows_every_credential_inside(client: TestClient) -> None:
+    clr = vector_path("1edtech-validator-clr20/simple.json").read_bytes()
+    page = client.post("/verify/report", files={"file": ("clr.json", clr, "application/json")})
+    assert page.status_code == 200
+    words = main_text(page.text)
+    assert "Valid: Sample Transcript" in words
+    assert "Credential 1 of 1" in words
+    assert "Valid: Teamwork" in words.split("Credential 1 of 1", 1)[1]
+
+
 def test_url_of_our_credential_is_read_from_the_database(
     client: TestClient, api_platform: Platform, make_org: Any
 ) -> None:
@@ -154,3 +165,16 @@ def test_credential_page_shows_status_qr_and_revocation(
     assert "Not valid" in words
     assert "The issuer revoked this credential" in words
     assert client.get(path, headers={"Accept": "application/json"}).text == issued.text
+
+
+def test_unknown_credential_is_a_404_page_for_people_and_a_problem_for_machines(
+    client: TestClient,
+) -> None:
+    path = "/credentials/00000000-0000-4000-8000-000000000000"
+    page = client.get(path, headers=HTML)
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "No such credential" in main_text(page.text)
+    problem = client.get(path, headers={"Accept": "application/json"})
+    assert problem.status_code == 404
+    assert problem.json()["code"] == "credential_not_found"

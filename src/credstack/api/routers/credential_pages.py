@@ -4,6 +4,7 @@ JWT) or, for a browser, a page with its live status and verification (``web/temp
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -12,6 +13,7 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import Response
 
 from credstack.api.deps import ServicesDep, VerifierDep
+from credstack.errors import NotFound
 from credstack.verify.report import VerificationReport
 from credstack.web.report_view import describe
 from credstack.web.templating import render
@@ -34,9 +36,23 @@ def credential(
     verifier: VerifierDep,
     accept: Annotated[str, Header()] = "",
 ) -> Response:
-    record = services.credentials.get(credential_id)
     headers = {"Vary": "Accept", "Cache-Control": "no-cache"}
-    if any(kind in accept for kind in _MACHINE_TYPES) or "text/html" not in accept:
+    for_machines = any(kind in accept for kind in _MACHINE_TYPES) or "text/html" not in accept
+    try:
+        record = services.credentials.get(credential_id)
+    except NotFound as exc:
+        if for_machines:
+            raise
+        return render(
+            request,
+            "not_found.html",
+            status_code=404,
+            headers=headers,
+            what="credential",
+            message=exc.message,
+            code=exc.code,
+        )
+    if for_machines:
         return Response(
             record.text, media_type=_media_type(record.media_type, accept), headers=headers
         )
@@ -51,7 +67,7 @@ def credential(
         uid=credential_id,
         page_url=record.credential_id,
         verify_url="/verify?" + urlencode({"url": record.credential_id}),
-        qr=segno.make(record.credential_id, error="m").svg_data_uri(scale=4, border=2),
+        qr=_qr_code(record.credential_id),
         status=record.status,
         status_label=_STATUS_LABELS.get(record.status, record.status),
         issued_on=f"{record.issued_at:%Y-%m-%d}",
@@ -59,6 +75,13 @@ def credential(
         ledger_said=_ledger_said(report),
         ledger_outcome=found[0].outcome if found else None,
     )
+
+
+@lru_cache(maxsize=1024)
+def _qr_code(url: str) -> str:
+    """The QR code of ``url`` as an SVG data URI; remembered, as making one costs several
+    milliseconds of CPU and a credential's URL never changes."""
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
 
 
 def _ledger_said(report: VerificationReport) -> str:
