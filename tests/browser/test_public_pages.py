@@ -119,3 +119,12 @@ def test_credential_page_shows_status_then_revoked(
     page.get_by_role("link", name="Verify in full").click()
     expect(page.get_by_role("heading", level=2).first).to_have_text("Not valid: Safe Lifting")
     expect(page.locator("[data-check=status]")).to_contain_text("revoked")
+
+
+@pytest.mark.phone
+def test_credential_page_fits_a_phone(page: Page, server: Server, issuer_token: str) -> None:
+    uid = issue(server, issuer_token).headers["credstack-credential"]
+    page.goto(f"/credentials/{uid}")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the page scrolls sideways on a phone: {width}px wide"
+    expect(page.get_by_role("link", name="Verify in full")).to_be_visible()
