@@ -15,9 +15,10 @@ from typing import Annotated, Any
 import typer
 
 from credstack.adapters.http_fetcher import HttpDocumentFetcher
-from credstack.cli import admin, bulk, demo, keys, ledger, outbox, serve
+from credstack.cli import admin, bake, bulk, demo, keys, ledger, outbox, serve
 from credstack.cli.output import render_report
 from credstack.errors import Error
+from credstack.formats.baked import check_baked, is_image
 from credstack.issue import issue as issue_credential
 from credstack.model.parse import parse_json
 from credstack.proofs.keys import private_key_from_key_file
@@ -41,6 +42,7 @@ app.add_typer(outbox.app, name="outbox")
 app.command("serve")(serve.serve)
 app.command("worker")(bulk.worker)
 app.command("demo")(demo.demo)
+app.command("bake")(bake.bake)
 
 
 class SuiteName(StrEnum):
@@ -145,7 +147,10 @@ def verify(
         ),
     ] = False,
 ) -> None:
-    """Verify a credential, JWT or presentation. Exit 0 valid, 1 invalid, 2 usage error."""
+    """Verify a credential, JWT, presentation or baked PNG/SVG badge image.
+
+    Exit 0 valid, 1 invalid, 2 usage error.
+    """
     if source == "-":
         raw = sys.stdin.buffer.read()
     else:
@@ -156,7 +161,13 @@ def verify(
     now = parse_when(at) if at else None
     fetcher = None if offline else HttpDocumentFetcher(allow_private=allow_private)
     # One fetcher for keys and status lists, so that they share its cache and address rules.
-    report = check(raw, resolver=KeyResolver(fetcher), now=now, status_fetcher=fetcher)
+    resolver = KeyResolver(fetcher)
+    if is_image(raw):
+        report = check_baked(
+            raw, lambda text: check(text, resolver=resolver, now=now, status_fetcher=fetcher)
+        )
+    else:
+        report = check(raw, resolver=resolver, now=now, status_fetcher=fetcher)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:

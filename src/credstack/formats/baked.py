@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Final, Literal
 from xml.dom import Node
@@ -42,6 +42,7 @@ from defusedxml.minidom import parseString
 
 from credstack.errors import MalformedCredential
 from credstack.model.parse import parse_json
+from credstack.verify.report import Check, VerificationReport
 
 ImageKind = Literal["png", "svg"]
 
@@ -125,6 +126,21 @@ def extract(data: bytes) -> BakedCredential:
 def extract_credential(data: bytes) -> str:
     """The credential text (JSON or a JWT) baked into a PNG or SVG image."""
     return extract(data).text
+
+
+def check_baked(data: bytes, check: Callable[[str], VerificationReport]) -> VerificationReport:
+    """Verify the credential baked into an image with ``check``. The report's first entry, the
+    ``image`` check, says where the credential was found, or why none could be read."""
+    try:
+        found = extract(data)
+    except BakedImageError as exc:
+        report = VerificationReport(format="image")
+        report.add("image", "failed", exc.code, exc.message, SPEC)
+        return report
+    report = check(found.text)
+    image = Check("image", "passed", f"baked_{found.image}", found.description, SPEC)
+    report.checks.insert(0, image)
+    return report
 
 
 def _kind_or_raise(data: bytes) -> ImageKind:

@@ -19,6 +19,7 @@ from credstack.formats.baked import (
     OB3_NAMESPACE,
     BakedImageError,
     bake,
+    check_baked,
     extract,
     extract_credential,
     image_kind,
@@ -150,6 +151,23 @@ def test_a_credential_issued_here_verifies_after_a_round_trip_through_both_image
     for image in (real_png(), SVG):
         report = check(extract_credential(bake(image, issued.text)))
         assert report.valid, [c.to_dict() for c in report.failures]
+
+
+def test_check_baked_names_the_image_in_the_report() -> None:
+    png = vector_path(OB30 + "simple-json.png").read_bytes()
+    report = check_baked(png, lambda text: check(text, now=PINNED_NOW))
+    assert report.valid
+    first = report.checks[0]
+    assert (first.name, first.outcome, first.code) == ("image", "passed", "baked_png")
+    assert "baked PNG image (its iTXt chunk openbadgecredential)" in first.message
+    assert [c.name for c in report.checks].count("parse") == 1
+
+
+def test_check_baked_reports_an_image_without_a_credential() -> None:
+    report = check_baked(real_png(), lambda text: check(text, now=PINNED_NOW))
+    assert not report.valid
+    assert [(c.name, c.code) for c in report.failures] == [("image", "not_baked")]
+    assert report.to_dict()["format"] == "image"
 
 
 # The official baked images (1EdTech validator fixtures, vectors README section 3.1).
