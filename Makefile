@@ -12,7 +12,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# PDF certificates and PNG badges are set in DejaVu (docs/baking.md); Debian's package has it.
+FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
+
+$(FONT):
+	apt-get update -qq && apt-get install -y -qq fonts-dejavu-core
+
+run: $(STAMP) $(FONT)
 	bash scripts/demo.sh
 
 lint: $(STAMP)
@@ -43,7 +49,7 @@ $(CHROMIUM):
 # The security core keeps its branch coverage (STYLE.md); the command line is tested through
 # subprocesses, which coverage does not follow.
 CORE := model jsonld proofs status ledger verify issue errors pathways assessment formats
-unit: $(STAMP) interop-js $(CHROMIUM)
+unit: $(STAMP) interop-js $(CHROMIUM) $(FONT)
 	$(BIN)/pytest $(foreach m,$(CORE),--cov=credstack.$(m)) --cov-branch \
 		--cov-report=term:skip-covered --cov-fail-under=97
 

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     key_file: Path = Path("credstack-secret.key")
     # Where submitted evidence files are kept (created on first upload, mode 0700).
     evidence_dir: Path = Path("credstack-evidence")
+    # The TrueType fonts of PDF certificates and PNG badges (docs/baking.md): Debian's
+    # fonts-dejavu-core, which the Makefile installs.
+    font_dir: Path = Path("/usr/share/fonts/truetype/dejavu")
     # Let did:web and status-list fetches reach loopback and private addresses (tests only).
     allow_private_network: bool = False
     # Transparency ledger (docs/ledger.md). Witnesses whose cosignatures this log accepts, as
