@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
 
 $(FONT):
-	apt-get update -qq && apt-get install -y -qq fonts-dejavu-core
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core
 
 run: $(STAMP) $(FONT)
 	bash scripts/demo.sh
