@@ -4,6 +4,7 @@ tampered), the credential page before and after revocation, and labels for every
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -128,3 +129,19 @@ def test_credential_page_fits_a_phone(page: Page, server: Server, issuer_token: 
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page scrolls sideways on a phone: {width}px wide"
     expect(page.get_by_role("link", name="Verify in full")).to_be_visible()
+
+
+def test_baked_badge_round_trip_through_the_verify_page(
+    page: Page, server: Server, issuer_token: str, tmp_path: Path
+) -> None:
+    uid = issue(server, issuer_token).headers["credstack-credential"]
+    badge = httpx.get(f"{server.base_url}/credentials/{uid}/badge.png", timeout=30)
+    assert badge.status_code == 200
+    assert badge.headers["content-type"] == "image/png"
+    image = tmp_path / "badge.png"
+    image.write_bytes(badge.content)
+    page.goto("/verify")
+    page.get_by_label("Or upload a file").set_input_files(image)
+    page.get_by_role("button", name="Verify").click()
+    expect(page.get_by_role("heading", level=2).first).to_have_text("Valid: Safe Lifting")
+    expect(page.locator("[data-check=image]")).to_contain_text("baked PNG image")

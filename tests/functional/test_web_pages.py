@@ -12,6 +12,7 @@ from urllib.parse import quote
 from fastapi.testclient import TestClient
 
 from credstack.bootstrap import Platform
+from credstack.formats.baked import bake, tiny_png
 from credstack.web.templating import CONTENT_SECURITY_POLICY
 from tests.conftest import vector_path
 from tests.functional.conftest import BASE_URL, token_for
@@ -81,11 +82,17 @@ def test_uploaded_file_and_jwt(client: TestClient, api_platform: Platform, make_
     )
     assert uploaded.status_code == 200
     assert "Valid: Teamwork" in main_text(uploaded.text)
-    image = client.post(
-        "/verify/report", files={"file": ("badge.png", b"\x89PNG\r\n\x1a\n....", "image/png")}
-    )
-    assert image.status_code == 400
-    assert "[baked_image_unsupported]" in main_text(image.text)
+    baked = bake(tiny_png(), jwt)
+    image = client.post("/verify/report", files={"file": ("badge.png", baked, "image/png")})
+    assert image.status_code == 200
+    words = main_text(image.text)
+    assert "Valid: Teamwork" in words
+    assert "Passed Badge image. The credential was read from a baked PNG image" in words
+    plain = client.post("/verify/report", files={"file": ("x.png", tiny_png(), "image/png")})
+    assert plain.status_code == 200
+    words = main_text(plain.text)
+    assert "Not valid" in words
+    assert "Failed Badge image." in words
 
 
 def test_uploaded_clr_shows_every_credential_inside(client: TestClient) -> None:
@@ -155,6 +162,10 @@ def test_credential_page_shows_status_qr_and_revocation(
     verify_link = "/verify?url=" + quote(BASE_URL + path, safe="")
     assert f'href="{verify_link}"' in page.text
     assert "Valid: Teamwork" in main_text(client.get(verify_link).text)
+    for download, kind in (("badge.png", "image/png"), ("certificate.pdf", "application/pdf")):
+        assert f'href="{path}/{download}"' in page.text
+        fetched = client.get(f"{path}/{download}")
+        assert (fetched.status_code, fetched.headers["content-type"]) == (200, kind)
     uid = path.rsplit("/", 1)[-1]
     revoked = client.post(
         f"/orgs/{org.slug}/credentials/{uid}/revoke", json={"reason": "x"}, headers=bearer(secret)

@@ -24,6 +24,7 @@ from credstack.model.quality import EU_MICROCREDENTIAL_CONTEXT, ElementResult, a
 from credstack.verify.report import Check, VerificationReport
 
 CHECK_TITLES: Final = {
+    "image": "Badge image",
     "parse": "Readable",
     "context": "Known vocabularies",
     "structure": "Well formed",

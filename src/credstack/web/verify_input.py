@@ -1,6 +1,7 @@
 """What a visitor hands the verify page, turned into what the verifier takes.
 
-Three ways in: pasted text (JSON or a JWT), an uploaded file, or a URL. A URL of one of this
+Three ways in: pasted text (JSON or a JWT), an uploaded file, or a URL; a file or URL may be a
+baked badge image (PNG or SVG), whose credential ``formats.baked`` reads. A URL of one of this
 server's own credentials is read from the database (the server would otherwise fetch from
 itself); any other URL goes through the guarded fetcher, which refuses private addresses,
 caps the size and times out (``adapters.http_fetcher``).
@@ -9,14 +10,16 @@ caps the size and times out (``adapters.http_fetcher``).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Final
 
 from credstack.adapters.http_fetcher import HttpDocumentFetcher
 from credstack.api.verification import Verifiable, unwrap_credential
 from credstack.errors import InvalidInput
+from credstack.formats.baked import check_baked, is_image
 from credstack.services import Services
+from credstack.verify.report import VerificationReport
 
-PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
 MAX_URL_LENGTH: Final = 2048
 
 
@@ -25,16 +28,14 @@ def from_text(text: str) -> Verifiable:
     return unwrap_credential(text.strip().encode())
 
 
-def from_file(data: bytes) -> Verifiable:
-    """An uploaded file: JSON or a JWT as text; a baked badge image is refused, for now, with a
-    sentence that says so."""
-    if data.startswith(PNG_SIGNATURE) or b"<svg" in data[:4096]:
-        raise InvalidInput(
-            "This file is an image. Reading credentials baked into badge images is not "
-            "available on this page yet; upload the credential's JSON instead.",
-            code="baked_image_unsupported",
-        )
-    return unwrap_credential(data.strip())
+def check_bytes(
+    data: bytes, check: Callable[[Verifiable], VerificationReport]
+) -> VerificationReport:
+    """The report for a file's or URL's bytes: a baked image's credential (the report's first
+    check, ``image``, says where it was found or why none was), or the bytes themselves."""
+    if is_image(data):
+        return check_baked(data, check)
+    return check(unwrap_credential(data.strip()))
 
 
 def own_credential(base_url: str, url: str) -> uuid.UUID | None:
@@ -48,9 +49,9 @@ def own_credential(base_url: str, url: str) -> uuid.UUID | None:
         return None
 
 
-def from_url(url: str, *, services: Services, base_url: str, fetcher: HttpDocumentFetcher) -> str:
-    """The credential at ``url`` (its text); ``InvalidInput`` for a URL that is not one,
-    ``ResolutionError`` (from the fetcher) when it cannot be fetched, ``NotFound`` for an
+def from_url(url: str, *, services: Services, base_url: str, fetcher: HttpDocumentFetcher) -> bytes:
+    """What is at ``url`` (a credential or a baked image); ``InvalidInput`` for a URL that is
+    not one, ``ResolutionError`` (from the fetcher) when it cannot be fetched, ``NotFound`` for an
     unknown credential of ours."""
     url = url.strip()
     if len(url) > MAX_URL_LENGTH or not url.startswith(("https://", "http://")):
@@ -59,5 +60,5 @@ def from_url(url: str, *, services: Services, base_url: str, fetcher: HttpDocume
         )
     own = own_credential(base_url, url)
     if own is not None:
-        return services.credentials.get(own).text
-    return fetcher.fetch_bytes(url).decode("utf-8", errors="replace")
+        return services.credentials.get(own).text.encode()
+    return fetcher.fetch_bytes(url)

@@ -15,8 +15,8 @@ from fastapi.responses import HTMLResponse
 
 from credstack.adapters.http_fetcher import HttpDocumentFetcher
 from credstack.api.deps import PlatformDep, ServicesDep, VerifierDep
-from credstack.api.verification import Verifiable
 from credstack.errors import InvalidInput, NotFound, ResolutionError
+from credstack.verify.report import VerificationReport
 from credstack.web import verify_input
 from credstack.web.report_view import describe
 from credstack.web.templating import render
@@ -42,7 +42,7 @@ def verify_page(
         )
     except (InvalidInput, NotFound, ResolutionError) as exc:
         return _refused(request, exc, url=url)
-    return _report(request, verifier, received, url=url)
+    return _report(request, verify_input.check_bytes(received, verifier.check), url=url)
 
 
 @router.post("/verify/report", response_class=HTMLResponse)
@@ -58,9 +58,9 @@ async def verify_report(
     uploaded = await file.read() if file is not None else b""
     try:
         if uploaded:
-            received = verify_input.from_file(uploaded)
+            report = verify_input.check_bytes(uploaded, verifier.check)
         elif credential.strip():
-            received = verify_input.from_text(credential)
+            report = verifier.check(verify_input.from_text(credential))
         elif url.strip():
             received = verify_input.from_url(
                 url,
@@ -68,6 +68,7 @@ async def verify_report(
                 base_url=platform.settings.base_url,
                 fetcher=_fetcher(platform),
             )
+            report = verify_input.check_bytes(received, verifier.check)
         else:
             return render(
                 request,
@@ -81,7 +82,7 @@ async def verify_report(
             )
     except (InvalidInput, NotFound, ResolutionError) as exc:
         return _refused(request, exc, url=url, text=credential)
-    return _report(request, verifier, received, url=url, text=credential)
+    return _report(request, report, url=url, text=credential)
 
 
 def _fetcher(platform: PlatformDep) -> HttpDocumentFetcher:
@@ -90,13 +91,12 @@ def _fetcher(platform: PlatformDep) -> HttpDocumentFetcher:
 
 
 def _report(
-    request: Request, verifier: VerifierDep, received: Verifiable, *, url: str, text: str = ""
+    request: Request, report: VerificationReport, *, url: str, text: str = ""
 ) -> HTMLResponse:
-    report = describe(verifier.check(received))
     return render(
         request,
         "verify.html",
-        report=report,
+        report=describe(report),
         error=None,
         error_code=None,
         url=url,
