@@ -26,6 +26,7 @@ def test_demo_seeds_once_and_what_it_made_verifies(
     )
     assert "owner@example.org" in first.stdout
     assert "demo-owner-password" in first.stdout
+    assert "Staff sign in at https://badges.example.edu/login." in first.stdout
     assert re.search(r"Admin API token \(shown once\): cst_\S+", first.stdout)
     listed = re.findall(
         r"^  (active|revoked) +(.+) for (\S+): (https://badges\.example\.edu/credentials/\S+)$",

@@ -28,3 +28,7 @@ def demo() -> None:
     typer.echo("Demo sign-ins (demo data only; never use these passwords elsewhere):")
     for who, email, password in seeded.sign_ins:
         typer.echo(f"  {who:<9} {email:<22} {password}")
+    typer.echo(
+        f"Staff sign in at {base_url}/login. Learners sign in to the wallet by an emailed link "
+        "(`credstack outbox` shows it); their password is for the Open Badges API."
+    )
