@@ -61,6 +61,10 @@ EXEMPT: Final[dict[tuple[str, str], str]] = {
     ("POST", "/wallet/emails"): "wallet: the session's own learner; test_api_wallet_isolation",
     ("POST", "/wallet/emails/confirm"): "wallet: the emailed one-time token is the credential",
     ("DELETE", "/wallet/emails/{email}"): "wallet: the session's own learner only",
+    ("POST", "/wallet/submissions"): (
+        "wallet: the learner's own evidence, as one of their confirmed addresses; "
+        "test_api_wallet_isolation.py"
+    ),
     ("POST", "/ledger/cosignatures"): (
         "the server's transparency log, no organisation; a cosignature is kept only when it "
         "verifies with the key of a witness in CREDSTACK_LEDGER_WITNESSES (test_api_ledger.py)"

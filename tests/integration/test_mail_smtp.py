@@ -218,3 +218,32 @@ def test_a_server_that_never_answers_fails_after_the_last_try(
             assert done.id in {m.id for m in failed}
     finally:
         platform.close()
+
+
+def test_a_worker_starting_again_requeues_what_was_lost(
+    database_url: str, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    handler, port = inbox
+    platform = smtp_platform(database_url, tmp_path, port)
+    try:
+        # A message whose task was lost (its process died before handing it on).
+        lost = uuid.uuid4()
+        with platform.sessions.begin() as session:
+            session.add(
+                MailMessage(
+                    id=lost,
+                    recipient="lost@example.org",
+                    subject="Lost",
+                    body="B",
+                    purpose="test",
+                    status="queued",
+                    attempts=0,
+                )
+            )
+        with platform.unit_of_work() as services:
+            assert services.mail.requeue() >= 1
+        done = run_queue(platform, lost, tries=1)
+        assert done.status == "sent"
+        assert ["lost@example.org"] in [e.rcpt_tos for e in handler.received]
+    finally:
+        platform.close()

@@ -39,6 +39,7 @@ from credstack.api.routers import (
     vc_api,
     verify,
     wallet,
+    wallet_records,
 )
 from credstack.api.verification import Verifier
 from credstack.bootstrap import Platform, build
@@ -105,6 +106,7 @@ def create_app(
         bulk,
         ledger,
         wallet,
+        wallet_records,
     ):
         app.include_router(router.router)
     install_pages(app)

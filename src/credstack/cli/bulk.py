@@ -191,7 +191,7 @@ def worker(
         int, typer.Option("--concurrency", min=1, help="Tasks at once in this process.")
     ] = 1,
 ) -> None:
-    """Run queued tasks (bulk issuance, status-list publishing) until stopped (PostgreSQL).
+    """Run queued tasks (bulk issuance, status-list publishing, email) until stopped (PostgreSQL).
 
     Start any number, on any machines that reach the database; they share each bulk job.
     A starting worker enqueues every unfinished job again, so a job whose worker died goes on.
@@ -206,7 +206,12 @@ def worker(
 
         with platform.unit_of_work() as services:
             jobs = services.bulk.requeue_unfinished()
-        typer.echo(f"worker started; {jobs} unfinished bulk jobs enqueued again", err=True)
+            mails = services.mail.requeue()
+        typer.echo(
+            f"worker started; {jobs} unfinished bulk jobs and {mails} queued messages "
+            "enqueued again",
+            err=True,
+        )
         run_worker(
             worker_app(platform.settings.database_url, platform.run_task),
             concurrency=concurrency,

@@ -3,8 +3,8 @@ assessors' queue and reviews, and automated awards from a score.
 
 Passing issues the credential through ``CredentialService`` with a Result per rubric criterion
 (its level) and one for the total score, and the evidence submitted. Submissions are made by an
-API token with the issuer role on the learner's behalf; learners submitting for themselves come
-with the learner wallet.
+API token with the issuer role on the learner's behalf, or by the learner from their wallet
+(``submit_own``, as one of their confirmed addresses).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from credstack.assessment import (
     rubric_to_json,
     score,
 )
-from credstack.errors import Conflict, InvalidInput, NotFound
+from credstack.errors import Conflict, Forbidden, InvalidInput, NotFound
 from credstack.services.achievements import AchievementService, AchievementView
 from credstack.services.actors import Actor, authorize, authorize_member
 from credstack.services.audit import AuditTrail
@@ -151,6 +151,75 @@ class AssessmentService:
         """A learner's evidence for the achievement, submitted on their behalf."""
         org, view = self._achievement(slug, achievement_id)
         authorize(actor, org.id, "issue")
+        return self._submit(actor, org, view, learner, items)
+
+    def submit_own(
+        self,
+        actor: Actor,
+        addresses: Sequence[str],
+        achievement_id: str,
+        items: Sequence[EvidenceItem],
+        *,
+        email: str | None = None,
+    ) -> SubmissionView:
+        """A learner's own evidence, from their wallet, as ``email`` (the address the credential
+        is issued to): one of their confirmed ``addresses``, the first when left out."""
+        if actor.kind != "learner" or not addresses:
+            raise Forbidden(
+                "Only a signed-in learner submits for themselves.", code="not_a_learner"
+            )
+        address = email.strip().lower() if email else addresses[0]
+        if address not in addresses:
+            raise Forbidden(
+                f"{address} is not a confirmed address of this wallet; confirm it first.",
+                code="email_not_confirmed",
+            )
+        view = self._achievements.get(achievement_id)
+        org = self._session.get(Organization, view.record.organization_id)
+        if org is None:  # pragma: no cover - an achievement belongs to an organisation
+            raise NotFound(f"No achievement {achievement_id}.", code="achievement_not_found")
+        return self._submit(actor, org, view, address, items)
+
+    def brief(
+        self, actor: Actor, achievement_id: str
+    ) -> tuple[AssessmentSettings, AchievementView]:
+        """What a published, assessed achievement asks of a learner (the prompt, rubric and
+        evidence accepted); drafts and unassessed achievements are not found."""
+        if actor.kind != "learner":
+            raise Forbidden("Only a signed-in learner reads this.", code="not_a_learner")
+        view = self._achievements.get(achievement_id)
+        if view.record.status != "published":
+            raise NotFound(
+                f"No published achievement {achievement_id}.", code="achievement_not_found"
+            )
+        return self._settings(view), view
+
+    def own_submissions(
+        self, actor: Actor, addresses: Sequence[str], *, offset: int = 0, limit: int = 50
+    ) -> builtins.list[tuple[SubmissionView, AchievementView]]:
+        """A learner's submissions (made by them or for them to one of their confirmed
+        addresses), newest first; reviews only once the submission is decided."""
+        if actor.kind != "learner":
+            raise Forbidden(
+                "Only a signed-in learner reads their submissions.", code="not_a_learner"
+            )
+        page(offset, limit)
+        found = []
+        for submission in self._rows.for_learners(addresses, offset=offset, limit=limit):
+            decided = submission.status != "pending"
+            reviews = tuple(self._rows.reviews(submission.id)) if decided else ()
+            view = self._achievements.get(submission.achievement_id)
+            found.append((SubmissionView(submission, reviews), view))
+        return found
+
+    def _submit(
+        self,
+        actor: Actor,
+        org: Organization,
+        view: AchievementView,
+        learner: str,
+        items: Sequence[EvidenceItem],
+    ) -> SubmissionView:
         settings = self._settings(view)
         if view.record.status != "published":
             raise Conflict(

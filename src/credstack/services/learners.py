@@ -161,8 +161,7 @@ class LearnerService:
 
     def addresses(self, user: User) -> list[str]:
         """The confirmed addresses credentials are matched against (the account's own always)."""
-        confirmed = {r.email for r in self._rows.emails(user.id) if r.confirmed_at is not None}
-        return sorted(confirmed | {user.email})
+        return self._rows.confirmed_addresses(user)
 
     def add_email(self, learner: Learner, email: str) -> EmailAddress:
         """Add an address and mail a confirmation link to it (again, for one not confirmed)."""

@@ -105,6 +105,16 @@ class MailService:
             self._finish(message, "sent")
         self._session.flush()
 
+    def requeue(self) -> int:
+        """Enqueue every message still queued again (``credstack worker`` starting after a
+        crash lost tasks); a message sent twice this way is sent once (``deliver``)."""
+        if not self._mailer.remote:
+            return 0
+        queued = self._rows.queued_ids()
+        for message_id in queued:
+            self._queue.enqueue(SEND_TASK, message_id=str(message_id))
+        return len(queued)
+
     def outbox(
         self,
         actor: Actor,

@@ -1,8 +1,9 @@
-"""A user's credentials and profile as the Open Badges API serves them (OB 3.0 section 6.2):
-getCredentials, upsertCredential, getProfile and putProfile.
+"""A user's credentials and profile as the Open Badges API and the learner wallet serve them
+(OB 3.0 section 6.2): getCredentials, upsertCredential, getProfile and putProfile.
 
-The user's list is every credential issued on this server to their email address plus every
-credential a client upserted for them. An upserted credential is verified first (the same
+The user's list is every credential issued on this server to one of their confirmed email
+addresses (the account's own and those confirmed in the wallet) plus every credential a client
+upserted for them. An upserted credential is verified first (the same
 checks as POST /verify) and refused with the report when it fails; upserting a credential
 with the id of one already held replaces it (the spec's credential equality: same id).
 """
@@ -10,7 +11,9 @@ with the id of one already held replaces it (the spec's credential equality: sam
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,9 +21,12 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
-from credstack.errors import InvalidInput, MalformedCredential, VerificationFailed
+from credstack.errors import InvalidInput, MalformedCredential, NotFound, VerificationFailed
 from credstack.model.profile import Profile
 from credstack.model.signed import ACHIEVEMENT_TYPES
+from credstack.proofs.multibase import base64url_decode
+from credstack.services.validation import uuid_or_none
+from credstack.store.learners import LearnerRepository
 from credstack.store.models import User
 from credstack.store.wallet import HeldCredential, LearnerProfile, WalletEntry, WalletRepository
 from credstack.verify.report import VerificationReport
@@ -70,14 +76,23 @@ class WalletService:
     def __init__(self, session: Session) -> None:
         self._session = session
         self._repo = WalletRepository(session)
+        self._learners = LearnerRepository(session)
 
     def credentials(
         self, user: User, *, offset: int, limit: int, since: datetime | None = None
     ) -> CredentialPage:
         entries, total = self._repo.page(
-            user.id, user.email, since=since, offset=offset, limit=limit
+            user.id, self._addresses(user), since=since, offset=offset, limit=limit
         )
         return CredentialPage(entries, total)
+
+    def credential(self, user: User, entry_id: uuid.UUID | str) -> WalletEntry:
+        """One of the user's credentials by its wallet id; another's is not found."""
+        key = uuid_or_none(entry_id)
+        entry = self._repo.entry(user.id, self._addresses(user), key) if key else None
+        if entry is None:
+            raise NotFound(f"The wallet has no credential {entry_id}.", code="credential_not_found")
+        return entry
 
     def upsert(self, user: User, body: str, *, jwt: bool, check: Checker) -> Upserted:
         """Verify ``body`` (a JSON credential, or a compact JWS when ``jwt``) and keep it.
@@ -107,7 +122,9 @@ class WalletService:
                 code="invalid_credential",
             )
         key = report.credential_id or "sha256:" + hashlib.sha256(text.encode()).hexdigest()
-        if report.credential_id and self._repo.issued_to(user.email, report.credential_id):
+        if report.credential_id and self._repo.issued_to(
+            self._addresses(user), report.credential_id
+        ):
             return Upserted(text, jwt, created=False)
         now = datetime.now(UTC)
         issued_at = _issued_at(report.document or {}) or now
@@ -123,6 +140,9 @@ class WalletService:
         held.updated_at = now
         self._session.flush()
         return Upserted(text, jwt, created)
+
+    def _addresses(self, user: User) -> list[str]:
+        return self._learners.confirmed_addresses(user)
 
     def profile(self, user: User) -> dict[str, Any]:
         """The user's OB Profile: the one they put, or one made from their account."""
@@ -161,6 +181,79 @@ class WalletService:
             stored.updated_at = now
         self._session.flush()
         return data
+
+
+@dataclass(frozen=True)
+class WalletCredential:
+    """A credential of the wallet as the learner sees it: its status now and what it is."""
+
+    entry: WalletEntry
+    status: str
+    document: dict[str, Any]
+    name: str | None
+    issuer: str | None
+    valid_until: datetime | None
+
+
+def describe(entry: WalletEntry, now: datetime) -> WalletCredential:
+    """``entry`` with its status at ``now`` and its name, issuer and end of validity."""
+    document = document_of(entry.text, entry.media_type)
+    subject = document.get("credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    name = document.get("name")
+    if not isinstance(name, str) and isinstance(achievement, dict):
+        name = achievement.get("name")
+    issuer = document.get("issuer")
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return WalletCredential(
+        entry=entry,
+        status=wallet_status(entry, now),
+        document=document,
+        name=name if isinstance(name, str) else None,
+        issuer=issuer if isinstance(issuer, str) else None,
+        valid_until=_valid_until(document),
+    )
+
+
+def wallet_status(entry: WalletEntry, now: datetime) -> str:
+    """``revoked`` or ``suspended`` as this server keeps it, else ``expired`` past the
+    credential's ``validUntil`` (``exp`` of a JWT), else ``active``."""
+    if entry.status != "active":
+        return entry.status
+    until = _valid_until(document_of(entry.text, entry.media_type))
+    return "expired" if until is not None and until <= now else "active"
+
+
+def document_of(text: str, media_type: str) -> dict[str, Any]:
+    """The credential's JSON: the text, or a VC-JWT's payload (already verified, or ours)."""
+    try:
+        if media_type == JWT_MEDIA_TYPE:
+            payload = json.loads(base64url_decode(text.split(".")[1]))
+        else:
+            payload = json.loads(text)
+    except (ValueError, IndexError, InvalidInput):
+        return {}
+    return payload if isinstance(payload, dict) else {}
+
+
+def _valid_until(document: Mapping[str, Any]) -> datetime | None:
+    for key in ("validUntil", "expirationDate"):
+        value = document.get(key)
+        if isinstance(value, str):
+            return _moment(value)
+    exp = document.get("exp")
+    if isinstance(exp, int | float):
+        return datetime.fromtimestamp(exp, UTC)
+    return None
+
+
+def _moment(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def profile_id(user: User) -> str:

@@ -8,6 +8,7 @@ sha256.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Final
 
@@ -59,6 +60,8 @@ class Submission(Base):
         # Two submissions racing for the same attempt cannot both be stored.
         UniqueConstraint("achievement_id", "learner", "attempt"),
         Index(None, "organization_id", "status", "created_at"),
+        # A learner's own submissions, in their wallet.
+        Index(None, "learner", "created_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -126,6 +129,18 @@ class AssessmentRepository:
             .order_by(Submission.attempt.desc())
             .limit(1)
         ).one_or_none()
+
+    def for_learners(self, learners: Sequence[str], *, offset: int, limit: int) -> list[Submission]:
+        """The submissions of any of the learner keys, newest first."""
+        return list(
+            self._session.scalars(
+                select(Submission)
+                .where(Submission.learner.in_(learners))
+                .order_by(Submission.created_at.desc(), Submission.id)
+                .offset(offset)
+                .limit(limit)
+            )
+        )
 
     def queue(
         self, organization_id: uuid.UUID, assessor: str, *, offset: int, limit: int

@@ -22,6 +22,7 @@ from sqlalchemy import (
     bindparam,
     func,
     literal,
+    literal_column,
     or_,
     select,
     tuple_,
@@ -85,6 +86,11 @@ class IssuedCredentialRecord(Base):
         # The organisation's list pages in this order; with the id, the index alone finds a
         # page, however deep (see ``for_organization``).
         Index(None, "organization_id", "issued_at", "id"),
+        # A learner's wallet finds what was issued to their addresses (store/wallet.py).
+        Index(
+            "ix_issued_credentials_recipient_email_lower",
+            func.lower(literal_column("recipient_email")),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

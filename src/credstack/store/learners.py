@@ -137,6 +137,16 @@ class LearnerRepository:
             select(LearnerEmail).where(LearnerEmail.user_id == user_id, LearnerEmail.email == email)
         ).one_or_none()
 
+    def confirmed_addresses(self, user: User) -> list[str]:
+        """The addresses credentials are matched against: the account's own, and those the
+        learner confirmed."""
+        confirmed = self._session.scalars(
+            select(LearnerEmail.email).where(
+                LearnerEmail.user_id == user.id, LearnerEmail.confirmed_at.is_not(None)
+            )
+        )
+        return sorted(set(confirmed) | {user.email})
+
     def confirmed_owner(self, email: str) -> uuid.UUID | None:
         """The learner who confirmed ``email``, if anyone has."""
         return self._session.scalar(

@@ -60,6 +60,15 @@ class MailRepository:
             select(MailMessage).where(MailMessage.id == message_id).with_for_update()
         ).one_or_none()
 
+    def queued_ids(self) -> list[uuid.UUID]:
+        return list(
+            self._session.scalars(
+                select(MailMessage.id)
+                .where(MailMessage.status == "queued")
+                .order_by(MailMessage.created_at)
+            )
+        )
+
     def page(
         self, *, status: str | None, recipient: str | None, offset: int, limit: int
     ) -> list[MailMessage]:

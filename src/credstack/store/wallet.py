@@ -7,11 +7,22 @@ A held credential is stored as the exact text received, like an issued one.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func, literal, select, union_all
+from sqlalchemy import (
+    ForeignKey,
+    Select,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from credstack.store.credentials import IssuedCredentialRecord
@@ -51,11 +62,16 @@ class LearnerProfile(Base):
 
 @dataclass(frozen=True)
 class WalletEntry:
-    """One credential of a user's list: its text and how it is encoded."""
+    """One credential of a user's list: its text and how it is encoded, where it comes from
+    (issued here, or held: upserted through the OB API) and its row's id, and the status this
+    server keeps for it (an issued one's; ``active`` for a held one)."""
 
     text: str
     media_type: str
     issued_at: datetime
+    source: Literal["issued", "held"]
+    id: uuid.UUID
+    status: str
 
 
 class WalletRepository:
@@ -72,12 +88,12 @@ class WalletRepository:
             )
         ).one_or_none()
 
-    def issued_to(self, email: str, credential_id: str) -> bool:
-        """Whether this server issued the credential ``credential_id`` to ``email``."""
+    def issued_to(self, emails: Sequence[str], credential_id: str) -> bool:
+        """Whether this server issued the credential ``credential_id`` to one of ``emails``."""
         found = self._session.scalar(
             select(IssuedCredentialRecord.id).where(
                 IssuedCredentialRecord.credential_id == credential_id,
-                func.lower(IssuedCredentialRecord.recipient_email) == email,
+                func.lower(IssuedCredentialRecord.recipient_email).in_(emails),
             )
         )
         return found is not None
@@ -88,37 +104,67 @@ class WalletRepository:
     def page(
         self,
         user_id: uuid.UUID,
-        email: str,
+        emails: Sequence[str],
         *,
         since: datetime | None,
         offset: int,
         limit: int,
     ) -> tuple[list[WalletEntry], int]:
         """A page of the user's credentials, oldest first, and how many there are in all:
-        those issued here to ``email`` and those held, in one order."""
-        issued = select(
-            literal("issued").label("source"),
-            IssuedCredentialRecord.id.label("id"),
-            IssuedCredentialRecord.text.label("text"),
-            IssuedCredentialRecord.media_type.label("media_type"),
-            IssuedCredentialRecord.issued_at.label("issued_at"),
-        ).where(func.lower(IssuedCredentialRecord.recipient_email) == email)
-        held = select(
-            literal("held").label("source"),
-            HeldCredential.id,
-            HeldCredential.text,
-            HeldCredential.media_type,
-            HeldCredential.issued_at,
-        ).where(HeldCredential.user_id == user_id)
+        those issued here to any of ``emails`` and those held, in one order."""
+        issued = self._issued(emails)
+        held = self._held(user_id)
         if since is not None:
             issued = issued.where(IssuedCredentialRecord.issued_at > since)
             held = held.where(HeldCredential.issued_at > since)
         both = union_all(issued, held).subquery()
         total = self._session.scalar(select(func.count()).select_from(both)) or 0
         rows = self._session.execute(
-            select(both.c.text, both.c.media_type, both.c.issued_at)
+            select(both)
             .order_by(both.c.issued_at, both.c.source, both.c.id)
             .offset(offset)
             .limit(limit)
         )
-        return [WalletEntry(text, media, at) for text, media, at in rows.tuples()], total
+        return [_entry(row) for row in rows], total
+
+    def entry(
+        self, user_id: uuid.UUID, emails: Sequence[str], entry_id: uuid.UUID
+    ) -> WalletEntry | None:
+        """One of the user's credentials by its row id; None when it is not theirs."""
+        issued = self._issued(emails).where(IssuedCredentialRecord.id == entry_id)
+        held = self._held(user_id).where(HeldCredential.id == entry_id)
+        row = self._session.execute(union_all(issued, held)).first()
+        return None if row is None else _entry(row)
+
+    @staticmethod
+    def _issued(emails: Sequence[str]) -> Select[Any]:
+        return select(
+            literal("issued").label("source"),
+            IssuedCredentialRecord.id.label("id"),
+            IssuedCredentialRecord.text.label("text"),
+            IssuedCredentialRecord.media_type.label("media_type"),
+            IssuedCredentialRecord.issued_at.label("issued_at"),
+            IssuedCredentialRecord.status.label("status"),
+        ).where(func.lower(IssuedCredentialRecord.recipient_email).in_(emails))
+
+    @staticmethod
+    def _held(user_id: uuid.UUID) -> Select[Any]:
+        return select(
+            literal("held").label("source"),
+            HeldCredential.id,
+            HeldCredential.text,
+            HeldCredential.media_type,
+            HeldCredential.issued_at,
+            literal("active").label("status"),
+        ).where(HeldCredential.user_id == user_id)
+
+
+def _entry(row: Any) -> WalletEntry:
+    return WalletEntry(
+        text=row.text,
+        media_type=row.media_type,
+        issued_at=row.issued_at,
+        source=row.source,
+        id=row.id,
+        status=row.status,
+    )

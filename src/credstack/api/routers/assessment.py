@@ -85,29 +85,32 @@ class FileEvidence(_Model):
             ) from exc
 
 
+EvidenceEntry = Annotated[TextEvidence | UrlEvidence | FileEvidence, Field(discriminator="type")]
+
+
 class SubmissionCreate(_Model):
     learner: str = Field(max_length=2048, description="An email address or a DID.")
-    evidence: list[
-        Annotated[TextEvidence | UrlEvidence | FileEvidence, Field(discriminator="type")]
-    ]
+    evidence: list[EvidenceEntry]
 
     def items(self) -> list[EvidenceItem]:
-        items = []
-        for entry in self.evidence:
-            if isinstance(entry, TextEvidence):
-                items.append(EvidenceItem("text", text=entry.text))
-            elif isinstance(entry, UrlEvidence):
-                items.append(EvidenceItem("url", url=entry.url))
-            else:
-                items.append(
-                    EvidenceItem(
-                        "file",
-                        name=entry.name,
-                        media_type=entry.media_type,
-                        content=entry.decoded(),
-                    )
+        return evidence_items(self.evidence)
+
+
+def evidence_items(evidence: list[EvidenceEntry]) -> list[EvidenceItem]:
+    """The request's evidence as the assessment core's items (files decoded from base64)."""
+    items = []
+    for entry in evidence:
+        if isinstance(entry, TextEvidence):
+            items.append(EvidenceItem("text", text=entry.text))
+        elif isinstance(entry, UrlEvidence):
+            items.append(EvidenceItem("url", url=entry.url))
+        else:
+            items.append(
+                EvidenceItem(
+                    "file", name=entry.name, media_type=entry.media_type, content=entry.decoded()
                 )
-        return items
+            )
+    return items
 
 
 class ReviewPublic(_Model):
