@@ -1,5 +1,4 @@
-"""The learner wallet: learners' email addresses, one-time links, sessions; the mail outbox;
-indexes for a learner's credentials and submissions.
+"""The learner wallet: learners' email addresses, one-time links, sessions; the mail outbox.
 
 Revision ID: 0011_wallet
 Revises: 0010_credential_lookups
@@ -101,20 +100,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mail_messages")),
     )
     op.create_index(op.f("ix_mail_messages_created_at_id"), "mail_messages", ["created_at", "id"])
-    # A learner's wallet: what was issued to their addresses, and their own submissions.
-    op.create_index(
-        "ix_issued_credentials_recipient_email_lower",
-        "issued_credentials",
-        [sa.text("lower(recipient_email)")],
-    )
-    op.create_index(
-        op.f("ix_submissions_learner_created_at"), "submissions", ["learner", "created_at"]
-    )
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_submissions_learner_created_at"), table_name="submissions")
-    op.drop_index("ix_issued_credentials_recipient_email_lower", table_name="issued_credentials")
     op.drop_index(op.f("ix_mail_messages_created_at_id"), table_name="mail_messages")
     op.drop_table("mail_messages")
     op.drop_index(op.f("ix_learner_sessions_user_id"), table_name="learner_sessions")
