@@ -214,6 +214,7 @@ class CredentialService:
         signers: dict[SigningKind, Signer] = {}
         free = list(reversed(slots))
         results: builtins.list[IssuedCredentialRecord | Error] = []
+        entries: builtins.list[tuple[str, str, str, str]] = []
         for (request, _), key in zip(items, keys, strict=True):
             try:
                 if key in earlier:
@@ -233,7 +234,15 @@ class CredentialService:
                 resolved = achievements[request.achievement_id]
                 results.append(
                     self._sign_and_store(
-                        actor, org, request, suite, key, slot, resolved, signers[kind], alone=False
+                        actor,
+                        org,
+                        request,
+                        suite,
+                        key,
+                        slot,
+                        resolved,
+                        signers[kind],
+                        ledger_entries=entries,
                     )
                 )
             except Error as exc:
@@ -241,6 +250,9 @@ class CredentialService:
         # One INSERT of the batch's credentials (and audit entries) instead of one per row. A key
         # taken meanwhile by a concurrent request fails the whole batch; run again, it replays.
         self._session.flush()
+        if self._ledger is not None:
+            # The batch's leaves, in this transaction, at consecutive indexes claimed once.
+            self._ledger.record_many(entries)
         return results
 
     def _sign_and_store(
@@ -254,8 +266,11 @@ class CredentialService:
         resolved: _Resolved,
         signer: Signer,
         *,
-        alone: bool = True,
+        ledger_entries: builtins.list[tuple[str, str, str, str]] | None = None,
     ) -> IssuedCredentialRecord:
+        """Sign and store; with ``ledger_entries`` (a batch) the record is added without its
+        own flush and the ledger entry is left in that list for the batch to append."""
+        alone = ledger_entries is None
         achievement, version, contexts = resolved
         by_email = recipient_kind(request.recipient) == "email"
         record_id = uuid.uuid4()
@@ -331,10 +346,13 @@ class CredentialService:
         )
         for listener in self._listeners:
             listener.issued(record)
-        if self._ledger is not None:
+        entry = ("credential.issued", credential_id, issued.text, org.issuer_did)
+        if ledger_entries is not None:
+            ledger_entries.append(entry)
+        elif self._ledger is not None:
             # Last: the append locks the log's head until commit, so every other lock of this
             # credential is taken before it, in the same order in every transaction.
-            self._ledger.record("credential.issued", credential_id, issued.text, org.issuer_did)
+            self._ledger.record(*entry)
         return record
 
     def get(self, credential_id: uuid.UUID | str) -> IssuedCredentialRecord:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -63,6 +64,20 @@ def ledger_origin(base_url: str, suffix: str = "ledger") -> str:
     host = (parts.hostname or "localhost").lower()
     netloc = f"{host}:{parts.port}" if parts.port is not None else host
     return f"{netloc}{parts.path.rstrip('/')}/{suffix}"
+
+
+Recorded = tuple[str, str, str, str]
+"""What one entry is made of: kind, credential id, the credential's exact text, issuer."""
+
+
+def _entry(kind: str, credential_id: str, credential: str, issuer: str) -> Entry:
+    return Entry(
+        kind=kind,
+        credential=credential_id,
+        digest=credential_digest(credential),
+        issuer=issuer,
+        time=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
 
 
 def verifier_keys(values: list[str], kind: int, setting: str) -> tuple[NoteVerifier, ...]:
@@ -136,14 +151,7 @@ class LedgerService:
 
     def record(self, kind: str, credential_id: str, credential: str, issuer: str) -> int:
         """Append one entry for ``credential`` (its exact issued text) and return its index."""
-        entry = Entry(
-            kind=kind,
-            credential=credential_id,
-            digest=credential_digest(credential),
-            issuer=issuer,
-            time=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        )
-        data = entry.encode()
+        data = _entry(kind, credential_id, credential, issuer).encode()
         # Write what the transaction holds first, so that its inserts take their locks (foreign
         # keys) before the head's row lock, which is held until commit: every transaction then
         # takes the head last, and none waits for another while holding it.
@@ -152,6 +160,26 @@ class LedgerService:
             index = self._ledger.claim_index()
             self._ledger.append(index, kind, credential_id, data, leaf_hash(data))
         return index
+
+    def record_many(self, records: Sequence[Recorded]) -> int:
+        """Append one entry per ``(kind, credential id, credential text, issuer)``, at
+        consecutive indexes; the first index (the size of the log if ``records`` is empty).
+
+        A batch claims its indexes once, at its end: the head's lock is then held only from
+        here to the commit, not while the batch signs, and the leaves and nodes go in one
+        INSERT each.
+        """
+        leaves = [
+            (kind, credential_id, _entry(kind, credential_id, text, issuer).encode())
+            for kind, credential_id, text, issuer in records
+        ]
+        self._session.flush()  # as in ``record``: the head is the last lock taken
+        if not leaves:
+            return self._ledger.size()
+        with self._session.no_autoflush:
+            start = self._ledger.claim_index(len(leaves))
+            self._ledger.append_many(start, leaves)
+        return start
 
     def size(self) -> int:
         return self._ledger.size()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final, Protocol
 
 from credstack.ledger.checkpoint import Checkpoint
@@ -84,6 +85,10 @@ class LedgerRecorder(Protocol):
     (``services.ledger.LedgerService``)."""
 
     def record(self, kind: str, credential_id: str, credential: str, issuer: str) -> int: ...
+
+    def record_many(self, records: Sequence[tuple[str, str, str, str]]) -> int:
+        """Append ``(kind, credential id, credential, issuer)`` entries at consecutive indexes
+        (a bulk batch, at its end); the first index."""
 
 
 class Anchor(Protocol):

@@ -12,7 +12,7 @@ witnesses complete the picture.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Final
 
@@ -25,13 +25,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    insert,
     select,
     text,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from credstack.ledger.merkle import Node, NodeMap, left_siblings, new_nodes
+from credstack.ledger.merkle import Node, NodeMap, leaf_hash, left_siblings, new_nodes
 from credstack.store.models import Base, _now, _one_of
 
 LEDGER_KEY_PURPOSES: Final = ("log", "witness")
@@ -127,19 +128,17 @@ class WitnessedLog(Base):
 class LedgerRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
-        # Nodes appended in this session and perhaps not flushed yet: a batch of appends reads
-        # its own left siblings from here, so it can be written in one flush at its end.
-        self._appended: dict[Node, bytes] = {}
 
-    def claim_index(self) -> int:
-        """The next leaf index, with the log locked until this transaction ends."""
+    def claim_index(self, count: int = 1) -> int:
+        """The first of ``count`` consecutive leaf indexes, with the log locked until this
+        transaction ends."""
         size = self._session.execute(
             update(LedgerHead)
             .where(LedgerHead.id == LOG_ID)
-            .values(size=LedgerHead.size + 1)
+            .values(size=LedgerHead.size + count)
             .returning(LedgerHead.size)
         ).scalar_one()
-        return int(size) - 1
+        return int(size) - count
 
     def size(self) -> int:
         return int(
@@ -152,7 +151,37 @@ class LedgerRepository:
         source = self.nodes(left_siblings(index))
         for (level, idx), value in new_nodes(index, leaf, source):
             self._session.add(LedgerNode(level=level, idx=idx, hash=value))
-            self._appended[(level, idx)] = value
+
+    def append_many(self, start: int, leaves: Sequence[tuple[str, str, bytes]]) -> None:
+        """Store ``(kind, credential_id, data)`` as leaves ``start``, ``start + 1``... and every
+        node they complete: one read of the older left siblings, one INSERT of the leaves and
+        one of the nodes."""
+        hashes = [leaf_hash(data) for _, _, data in leaves]
+        # The left siblings completed before this batch are stored; the others it makes.
+        older: set[Node] = set()
+        for offset in range(len(leaves)):
+            older |= {n for n in left_siblings(start + offset) if (n[1] + 1) << n[0] <= start}
+        known = self._hashes(older)
+        made: list[dict[str, object]] = []
+        for offset, leaf in enumerate(hashes):
+            for (level, idx), value in new_nodes(start + offset, leaf, NodeMap(known)):
+                known[(level, idx)] = value
+                made.append({"level": level, "idx": idx, "hash": value})
+        now = _now()
+        self._session.execute(
+            insert(LedgerLeaf),
+            [
+                {
+                    "idx": start + offset,
+                    "kind": kind,
+                    "credential_id": credential,
+                    "data": data,
+                    "created_at": now,
+                }
+                for offset, (kind, credential, data) in enumerate(leaves)
+            ],
+        )
+        self._session.execute(insert(LedgerNode), made)
 
     def nodes(self, wanted: Iterable[Node]) -> NodeMap:
         """The hashes of ``wanted`` nodes in one query: per level an ``idx IN (...)`` on the
@@ -161,11 +190,14 @@ class LedgerRepository:
         Written as SQL text with bound integers: building the same expression with the ORM
         costs more than the query itself, and a proof is a handful of rows.
         """
+        return NodeMap(self._hashes(wanted))
+
+    def _hashes(self, wanted: Iterable[Node]) -> dict[Node, bytes]:
         by_level: dict[int, list[int]] = {}
         for level, idx in set(wanted):
             by_level.setdefault(level, []).append(idx)
         if not by_level:
-            return NodeMap({})
+            return {}
         params: dict[str, int] = {}
         terms = []
         for n, (level, indexes) in enumerate(sorted(by_level.items())):
@@ -178,7 +210,7 @@ class LedgerRepository:
         # The text holds only placeholder names made here; every value is a bound integer.
         query = "SELECT level, idx, hash FROM ledger_nodes WHERE " + " OR ".join(terms)  # noqa: S608
         rows = self._session.execute(text(query), params)
-        return NodeMap({(int(level), int(idx)): bytes(value) for level, idx, value in rows})
+        return {(int(level), int(idx)): bytes(value) for level, idx, value in rows}
 
     def leaves_of(self, credential_id: str) -> list[LedgerLeaf]:
         return list(
