@@ -30,6 +30,7 @@ from credstack.adapters.keystore import KeyStore, load_master_secret
 from credstack.adapters.mail import OutboxMailer, SmtpMailer
 from credstack.config import Settings
 from credstack.errors import StorageError
+from credstack.jobs.clock import LedgerClock
 from credstack.jobs.inprocess import InProcessDispatcher
 from credstack.jobs.queue import AfterCommitQueue, Dispatch
 from credstack.jobs.tasks import run_task
@@ -76,6 +77,7 @@ class Platform:
     witnessed_logs: tuple[NoteVerifier, ...] = field(init=False, repr=False)
     mailer: Mailer = field(init=False, repr=False)
     mail_policy: RetryPolicy = field(init=False, repr=False)
+    _clock: LedgerClock | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         # Read once, so that a bad verifier key in the settings fails at start, not per request.
@@ -162,7 +164,17 @@ class Platform:
                 session.rollback()
                 raise
 
+    def start_ledger_clock(self) -> None:
+        """Sign ledger checkpoints when due from a thread of this process (``credstack serve``
+        and ``credstack worker`` do; ``close`` stops it)."""
+        if self._clock is None:
+            self._clock = LedgerClock(self.unit_of_work, self.settings.ledger_checkpoint_seconds)
+            self._clock.start()
+
     def close(self) -> None:
+        if self._clock is not None:
+            self._clock.stop()
+            self._clock = None
         close = getattr(self.dispatch, "close", None)
         if close is not None:
             close()

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     # mail_max_attempts tries in all (30 s, 1, 2, 4 minutes by default).
     mail_max_attempts: int = 5
     mail_retry_seconds: float = 30.0
+    # How often each server and worker process signs a checkpoint when the log grew (seconds;
+    # all of them together sign at most one per period); 0 leaves it to the CLI and bulk jobs.
+    ledger_checkpoint_seconds: float = Field(default=60.0, ge=0)
 
     @field_validator("base_url")
     @classmethod

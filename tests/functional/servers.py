@@ -8,7 +8,7 @@ import ssl
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,17 +25,26 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(
-    tmp_path: Path, *arguments: str, scheme: str = "http", verify: ssl.SSLContext | bool = True
+    tmp_path: Path,
+    *arguments: str,
+    scheme: str = "http",
+    verify: ssl.SSLContext | bool = True,
+    database_url: str | None = None,
+    base_url: str | None = None,
+    settings: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[str, dict[str, str]]]:
-    """``credstack serve`` on a free port of 127.0.0.1, on a SQLite file in ``tmp_path``;
-    yields the base URL and the environment it was given, and stops it afterwards."""
+    """``credstack serve`` on a free port of 127.0.0.1, on a SQLite file in ``tmp_path`` (or
+    ``database_url``), with ``settings`` (``CREDSTACK_*``) added to its environment; yields the
+    URL it listens on and the environment it was given, and stops it afterwards.
+    ``base_url`` is the public URL it names itself by (its own address if not given)."""
     port = free_port()
-    base_url = f"{scheme}://127.0.0.1:{port}"
+    listening = f"{scheme}://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "CREDSTACK_DATABASE_URL": f"sqlite:///{tmp_path / 'credstack.db'}",
+        "CREDSTACK_DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'credstack.db'}",
         "CREDSTACK_KEY_FILE": str(tmp_path / "secret.key"),
-        "CREDSTACK_BASE_URL": base_url,
+        "CREDSTACK_BASE_URL": base_url or listening,
+        **(settings or {}),
     }
     env.pop("CREDSTACK_SECRET_KEY", None)
     process = subprocess.Popen(
@@ -48,7 +57,7 @@ def running_server(
         deadline = time.monotonic() + 30
         while True:
             try:
-                if httpx.get(f"{base_url}/health", timeout=1, verify=verify).status_code == 200:
+                if httpx.get(f"{listening}/health", timeout=1, verify=verify).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
@@ -56,7 +65,7 @@ def running_server(
                 output = process.stdout.read() if process.stdout else b""
                 pytest.fail(f"credstack serve did not start:\n{output.decode(errors='replace')}")
             time.sleep(0.1)
-        yield base_url, env
+        yield listening, env
     finally:
         process.terminate()
         try:

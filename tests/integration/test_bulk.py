@@ -24,6 +24,7 @@ from credstack.errors import Conflict, Forbidden, InvalidBulkFile, InvalidInput,
 from credstack.jobs.tasks import run_bulk_job
 from credstack.services.actors import Actor
 from credstack.store.credentials import IssuedCredentialRecord, StatusListRecord
+from credstack.store.ledger import LedgerCheckpoint
 from credstack.store.models import AuditEntry
 from tests.integration.databases import DATABASES, postgres_schema
 
@@ -111,6 +112,8 @@ def test_a_job_issues_every_row_once_through_the_credential_path(platform: Platf
     assert view.counts == {"queued": 7, "issued": 0, "failed": 0, "invalid": 1}
     assert view.job.total == 8
     job_id = str(view.job.id)
+    with platform.sessions() as session:
+        checkpoints_before = session.scalar(select(func.count()).select_from(LedgerCheckpoint))
     assert run_bulk_job(platform.unit_of_work, job_id, batch_size=3) == 7
     assert run_bulk_job(platform.unit_of_work, job_id, batch_size=3) == 0
     with platform.unit_of_work() as services:
@@ -141,6 +144,14 @@ def test_a_job_issues_every_row_once_through_the_credential_path(platform: Platf
             .where(AuditEntry.subject.in_([r.credential_id for r in issued]))
         )
     assert audited == 7
+    # A checkpoint signed after each of the three batches: every leaf is in a signed tree.
+    with platform.sessions() as session:
+        signed = session.scalar(select(func.count()).select_from(LedgerCheckpoint))
+    assert signed == checkpoints_before + 3
+    with platform.unit_of_work() as services:
+        assert services.ledger.latest_size() == services.ledger.size()
+        for record in issued:
+            assert services.ledger.inclusion(record.credential_id).pending == []
 
 
 def test_given_keys_make_a_second_upload_replay_not_reissue(platform: Platform) -> None:

@@ -5,6 +5,7 @@ that finds rows changed, removed or reordered directly in SQL."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -278,3 +279,19 @@ def test_a_rolled_back_issue_leaves_no_leaf(platform: Platform) -> None:
         assert services.ledger.size() == before
         with pytest.raises(NotFound):
             services.organizations.get("rollback-org")
+
+
+def test_a_due_checkpoint_waits_for_growth_and_for_its_period(
+    services: Services, acme: str
+) -> None:
+    issue(services, acme)
+    first = services.ledger.checkpoint(OPERATOR)
+    assert services.ledger.checkpoint_due(OPERATOR, timedelta(0)) is None  # nothing new
+    issue(services, acme)
+    assert services.ledger.checkpoint_due(OPERATOR, timedelta(hours=1)) is None  # too soon
+    assert services.ledger.latest_size() == first.tree_size
+    signed = services.ledger.checkpoint_due(OPERATOR, timedelta(0))
+    assert signed is not None
+    assert signed.tree_size == first.tree_size + 1 == services.ledger.latest_size()
+    with pytest.raises(Forbidden):
+        services.ledger.checkpoint_due(Actor("token", "t", None, "owner"), timedelta(0))

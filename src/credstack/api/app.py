@@ -69,6 +69,10 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = platform is None
         running = platform or build(settings or Settings(), migrate=True)
+        if owned:
+            # A server signs ledger checkpoints when due (docs/ledger.md); a platform handed in
+            # (tests, an embedding) is left as it was given.
+            running.start_ledger_clock()
         app.state.platform = running
         app.state.verifier = Verifier(running)
         try:

@@ -3,7 +3,8 @@
 ``run_bulk_job`` issues a job batch by batch until no queued row is left for it; any number of
 copies may run at once, on any number of machines (rows are claimed with SKIP LOCKED).
 ``publish_status_list`` signs a list again after a bit flipped, so the public route serves it
-from storage. ``send_mail`` delivers one outbox message.
+from storage. ``send_mail`` delivers one outbox message. ``checkpoint_ledger`` signs the transparency ledger's head: after each bulk batch,
+and when one is due from the ledger clock (``jobs.clock``) of each server and worker.
 """
 
 from __future__ import annotations
@@ -12,16 +13,19 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
+from datetime import timedelta
 from typing import Final
 
 from credstack.errors import StorageError
 from credstack.services import Services
+from credstack.services.actors import Actor
 from credstack.services.bulk import BATCH_SIZE
 
 UnitOfWork = Callable[[], AbstractContextManager[Services]]
 _log = logging.getLogger(__name__)
 MAX_REFUSED: Final = 5
 MAX_BATCHES: Final = 20
+LEDGER_ACTOR: Final = Actor.operator("ledger")
 
 
 def run_bulk_job(
@@ -61,6 +65,27 @@ def run_bulk_job(
         handled += claimed
         if claimed == 0:
             return handled
+        _checkpoint_after_batch(unit_of_work)
+
+
+def _checkpoint_after_batch(unit_of_work: UnitOfWork) -> None:
+    """A checkpoint per batch (docs/ledger.md), in a transaction of its own after the batch
+    committed; one refused (SQLite busy) is left to the next batch or the ledger clock."""
+    try:
+        checkpoint_ledger(unit_of_work)
+    except StorageError:
+        _log.warning("ledger checkpoint after a bulk batch was refused; the next one signs")
+
+
+def checkpoint_ledger(unit_of_work: UnitOfWork, every_seconds: str = "0") -> None:
+    """Sign the ledger's head if it grew; with ``every_seconds``, only if the latest checkpoint
+    is at least that old (so that every process asking signs one per period between them)."""
+    every = float(every_seconds)
+    with unit_of_work() as services:
+        if every > 0:
+            services.ledger.checkpoint_due(LEDGER_ACTOR, timedelta(seconds=every))
+        else:
+            services.ledger.checkpoint(LEDGER_ACTOR)
 
 
 def publish_status_list(unit_of_work: UnitOfWork, list_id: str) -> None:
@@ -89,6 +114,7 @@ TASKS: Final[Mapping[str, Callable[..., object]]] = {
     "run_bulk_job": run_bulk_job,
     "publish_status_list": publish_status_list,
     "send_mail": send_mail,
+    "checkpoint_ledger": checkpoint_ledger,
 }
 
 

@@ -14,7 +14,7 @@ import base64
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy.exc import IntegrityError
@@ -229,10 +229,33 @@ class LedgerService:
     def checkpoint(self, actor: Actor) -> LedgerCheckpoint:
         """Sign the current tree head, unless the latest checkpoint already has this size."""
         authorize(actor, None, "operate_ledger")
+        signed = self._checkpoint(actor, None)
+        assert signed is not None  # without a minimum age, the latest is returned
+        return signed
+
+    def checkpoint_due(self, actor: Actor, every: timedelta) -> LedgerCheckpoint | None:
+        """Sign the current tree head if the log grew and the latest checkpoint is at least
+        ``every`` old (what the ledger clock of each server and worker asks, so that all of
+        them together sign at most one checkpoint per ``every``); the new one, or None."""
+        authorize(actor, None, "operate_ledger")
+        return self._checkpoint(actor, every)
+
+    def _checkpoint(self, actor: Actor, every: timedelta | None) -> LedgerCheckpoint | None:
+        signer = self.signer()  # the log key exists (made on first use) before its row is locked
+        # One signer at a time, through the database: on PostgreSQL the log key's row lock
+        # (any number of processes), on SQLite the snapshot and its one writer. The size and
+        # the latest checkpoint are read after it, so each signer extends the previous one.
+        self._ledger.lock_signing()
         size = self._ledger.size()
         latest = self._ledger.latest_checkpoint()
         if latest is not None and latest.tree_size >= size:
-            return latest
+            return latest if every is None else None
+        if (
+            every is not None
+            and latest is not None
+            and datetime.now(UTC) - latest.created_at < every
+        ):
+            return None
         head = root(size, self._ledger.nodes(nodes_for_root(size)))
         if latest is not None and latest.tree_size > 0:
             nodes = self._ledger.nodes(nodes_for_consistency(latest.tree_size, size))
@@ -244,7 +267,7 @@ class LedgerService:
                 head,
             )
         checkpoint = Checkpoint(self.origin, size, head)
-        note = sign_note(checkpoint.text, self.signer())
+        note = sign_note(checkpoint.text, signer)
         row = LedgerCheckpoint(tree_size=size, root_hash=head, note=note)
         try:
             with self._session.begin_nested():

@@ -285,6 +285,13 @@ class LedgerRepository:
             select(LedgerKey).where(LedgerKey.purpose == purpose)
         ).one_or_none()
 
+    def lock_signing(self) -> None:
+        """Lock the log key's row until this transaction ends: checkpoints are signed one at a
+        time (FOR UPDATE; SQLite, which has one writer, ignores it)."""
+        self._session.execute(
+            select(LedgerKey.id).where(LedgerKey.purpose == "log").with_for_update()
+        ).all()
+
     def add_key(self, key: LedgerKey) -> None:
         self._session.add(key)
 
