@@ -11,7 +11,7 @@ from sqlalchemy import text
 from credstack.bootstrap import build
 from credstack.config import Settings
 from credstack.services.actors import Actor
-from credstack.services.credentials import IssueRequest
+from credstack.services.credentials import CredentialService, IssueRequest
 from tests.integration.test_cli_admin import credstack, environment  # noqa: F401 - a fixture
 
 BADGE = {
@@ -22,7 +22,8 @@ BADGE = {
 }
 
 
-def issue_three(env: dict[str, str]) -> None:
+def issue_three(env: dict[str, str], *, ledger: bool = True) -> None:
+    """Three credentials, committed; without ``ledger`` as before the ledger existed."""
     settings = Settings(
         database_url=env["CREDSTACK_DATABASE_URL"],
         base_url=env["CREDSTACK_BASE_URL"],
@@ -30,13 +31,24 @@ def issue_three(env: dict[str, str]) -> None:
     )
     platform = build(settings)
     try:
-        with platform.unit_of_work() as services:
+        with platform.sessions() as session:
+            services = platform.services(session)
+            credentials = services.credentials
+            if not ledger:
+                credentials = CredentialService(
+                    session,
+                    settings.base_url,
+                    services.audit,
+                    services.organizations,
+                    services.achievements,
+                )
             for n in range(3):
-                services.credentials.issue(
+                credentials.issue(
                     Actor.operator(),
                     "acme",
                     IssueRequest(recipient=f"l{n}@example.com", achievement=BADGE),
                 )
+            session.commit()
     finally:
         platform.close()
 
@@ -84,3 +96,23 @@ def test_checkpoint_audit_and_tampering(environment: dict[str, str]) -> None:  #
     plain = credstack(environment, "ledger", "audit")
     assert plain.returncode == 1
     assert "first bad index: 1" in plain.stdout
+
+
+def test_backfill_logs_credentials_from_before_the_ledger(
+    environment: dict[str, str],  # noqa: F811
+) -> None:
+    made = credstack(environment, "org", "create", "--slug", "acme", "--name", "Acme")
+    assert made.returncode == 0, made.stderr
+    issue_three(environment, ledger=False)
+    issue_three(environment)  # these have their leaves: indexes 0..2
+
+    first = credstack(environment, "ledger", "backfill")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("backfilled 3 leaves for 3 credentials from index 3;")
+    again = credstack(environment, "ledger", "backfill")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("nothing to backfill")
+    signed = credstack(environment, "ledger", "checkpoint")
+    assert signed.stdout.split("\n")[1] == "6"
+    audit = credstack(environment, "ledger", "audit")
+    assert audit.returncode == 0, audit.stdout + audit.stderr

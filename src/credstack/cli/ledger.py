@@ -61,6 +61,23 @@ def audit(
         raise typer.Exit(1)
 
 
+@app.command("backfill")
+def backfill() -> None:
+    """Append leaves for credentials issued, and status changes made, before the ledger
+    existed (migration 0009); each says it was backfilled. Running it again appends nothing."""
+    from credstack.services.actors import Actor
+
+    with operator_session() as services:
+        report = services.ledger.backfill(Actor.operator())
+    if report.leaves:
+        typer.echo(
+            f"backfilled {report.leaves} leaves for {report.credentials} credentials "
+            f"from index {report.first_index}; sign a checkpoint: credstack ledger checkpoint"
+        )
+    else:
+        typer.echo("nothing to backfill: every credential and status change has its leaf")
+
+
 @app.command("keys")
 def keys() -> None:
     """Print the log's verifier key and this server's witness key, to give to others."""

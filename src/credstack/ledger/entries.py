@@ -36,15 +36,21 @@ KINDS: Final = (
 )
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _FIELDS = ("credential", "digest", "issuer", "kind", "time")
+_BACKFILLED = tuple(sorted((*_FIELDS, "backfill")))
 
 
 @dataclass(frozen=True)
 class Entry:
+    """One leaf. ``time`` is when the log appended it. ``backfill`` is set only on an entry
+    appended late for an event older than the log (``credstack ledger backfill``): the time
+    the database gives for the event, which the log did not see happen."""
+
     kind: str
     credential: str
     digest: str
     issuer: str
     time: str
+    backfill: str | None = None
 
     def encode(self) -> bytes:
         if self.kind not in KINDS or not _HEX64.match(self.digest):
@@ -52,7 +58,8 @@ class Entry:
                 f"A ledger entry is one of {', '.join(KINDS)} with a SHA-256 hex digest.",
                 code="invalid_entry",
             )
-        return bytes(rfc8785.dumps({name: getattr(self, name) for name in _FIELDS}))
+        names = _FIELDS if self.backfill is None else _BACKFILLED
+        return bytes(rfc8785.dumps({name: getattr(self, name) for name in names}))
 
     @classmethod
     def decode(cls, data: bytes) -> Entry:
@@ -62,11 +69,12 @@ class Entry:
             raise LedgerError("A ledger leaf is JSON.", code="invalid_entry") from exc
         if (
             not isinstance(value, dict)
-            or sorted(value) != list(_FIELDS)
+            or tuple(sorted(value)) not in (_FIELDS, _BACKFILLED)
             or not all(isinstance(v, str) for v in value.values())
         ):
             raise LedgerError(
-                f"A ledger leaf has exactly the string fields {', '.join(_FIELDS)}.",
+                f"A ledger leaf has exactly the string fields {', '.join(_FIELDS)} "
+                "(and backfill, on a backfilled one).",
                 code="invalid_entry",
             )
         entry = cls(**value)

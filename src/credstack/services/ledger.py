@@ -49,6 +49,8 @@ from credstack.proofs.keys import PrivateKey, generate_key
 from credstack.services.actors import Actor, authorize
 from credstack.services.audit import AuditTrail
 from credstack.services.ledger_audit import AuditReport, audit
+from credstack.services.ledger_backfill import BackfillReport, missing_events
+from credstack.services.ledger_backfill import entries as backfill_entries
 from credstack.services.ports import Anchor, KeyVault
 from credstack.store.ledger import LedgerCheckpoint, LedgerCosignature, LedgerKey, LedgerRepository
 from credstack.verify.ledger import LedgerLookup
@@ -373,6 +375,30 @@ class LedgerService:
             self._with_cosignatures(latest),
         )
         return LedgerLookup(self.trust(), evidence, leaf.idx)
+
+    def backfill(self, actor: Actor) -> BackfillReport:
+        """Append the leaves that credentials issued (and changed) before the ledger existed
+        lack; see ``services.ledger_backfill``. Running it again appends nothing."""
+        authorize(actor, None, "operate_ledger")
+        events = missing_events(self._ledger)
+        first: int | None = None
+        for chunk in backfill_entries(self._session, events):
+            self._session.flush()
+            with self._session.no_autoflush:
+                start = self._ledger.claim_index(len(chunk))
+                self._ledger.append_many(start, [(e.kind, e.credential, e.encode()) for e in chunk])
+            first = start if first is None else first
+        report = BackfillReport(len(events), len({e.record_id for e in events}), first)
+        if events:
+            self._audit.record(
+                actor,
+                None,
+                "ledger.backfill",
+                self.origin,
+                {"leaves": report.leaves, "credentials": report.credentials, "from": first},
+            )
+        self._session.flush()
+        return report
 
     def audit(self, actor: Actor) -> AuditReport:
         """Recompute the tree from the database; see ``services.ledger_audit``."""

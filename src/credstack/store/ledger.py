@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     insert,
     select,
     text,
@@ -33,7 +34,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from credstack.ledger.merkle import Node, NodeMap, leaf_hash, left_siblings, new_nodes
-from credstack.store.models import Base, _now, _one_of
+from credstack.store.credentials import IssuedCredentialRecord
+from credstack.store.models import AuditEntry, Base, _now, _one_of
 
 LEDGER_KEY_PURPOSES: Final = ("log", "witness")
 LOG_ID: Final = 1
@@ -284,6 +286,46 @@ class LedgerRepository:
         return self._session.scalars(
             select(LedgerKey).where(LedgerKey.purpose == purpose)
         ).one_or_none()
+
+    # Backfill: what happened before the log existed.
+
+    def unlogged_credentials(self) -> list[tuple[uuid.UUID, str, datetime, str, datetime | None]]:
+        """(id, credential id, issued at, status, revoked at) of each stored credential with
+        no issuance leaf, in issue order."""
+        logged = select(LedgerLeaf.idx).where(
+            LedgerLeaf.credential_id == IssuedCredentialRecord.credential_id,
+            LedgerLeaf.kind == "credential.issued",
+        )
+        rows = self._session.execute(
+            select(
+                IssuedCredentialRecord.id,
+                IssuedCredentialRecord.credential_id,
+                IssuedCredentialRecord.issued_at,
+                IssuedCredentialRecord.status,
+                IssuedCredentialRecord.revoked_at,
+            )
+            .where(~logged.exists())
+            .order_by(IssuedCredentialRecord.issued_at, IssuedCredentialRecord.id)
+        )
+        return list(rows.tuples())
+
+    def status_events(self, actions: Sequence[str]) -> list[tuple[str, str, datetime]]:
+        """(credential id, action, time) of every status change in the audit log, oldest first."""
+        rows = self._session.execute(
+            select(AuditEntry.subject, AuditEntry.action, AuditEntry.at)
+            .where(AuditEntry.action.in_(actions))
+            .order_by(AuditEntry.at, AuditEntry.id)
+        )
+        return [(str(subject), str(action), at) for subject, action, at in rows]
+
+    def leaf_counts(self, kinds: Sequence[str]) -> dict[tuple[str, str], int]:
+        """How many leaves of each of ``kinds`` each credential has."""
+        rows = self._session.execute(
+            select(LedgerLeaf.credential_id, LedgerLeaf.kind, func.count())
+            .where(LedgerLeaf.kind.in_(kinds))
+            .group_by(LedgerLeaf.credential_id, LedgerLeaf.kind)
+        )
+        return {(str(credential), str(kind)): int(n) for credential, kind, n in rows}
 
     def lock_signing(self) -> None:
         """Lock the log key's row until this transaction ends: checkpoints are signed one at a

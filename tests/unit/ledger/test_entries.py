@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -34,10 +36,20 @@ def test_entries_are_canonical_json() -> None:
     )
 
 
+def test_a_backfilled_entry_says_so_and_round_trips() -> None:
+    late = replace(ENTRY, time="2026-11-29T00:00:00Z", backfill="2026-01-01T00:00:00Z")
+    data = late.encode()
+    assert data.startswith(b'{"backfill":"2026-01-01T00:00:00Z","credential":')
+    assert Entry.decode(data) == late
+    assert Entry.decode(ENTRY.encode()).backfill is None
+
+
 @pytest.mark.parametrize(
     "data",
     [
         b"not json",
+        ENTRY.encode().replace(b'{"credential"', b'{"backfill":1,"credential"'),
+        ENTRY.encode().replace(b'{"credential"', b'{"backfilled":"x","credential"'),
         b"[]",
         b'{"kind":"credential.issued"}',
         ENTRY.encode().replace(b",", b", ", 1),
