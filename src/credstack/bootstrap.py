@@ -28,6 +28,7 @@ from credstack.adapters.anchor import FileAnchor
 from credstack.adapters.evidence_files import FileEvidenceStore
 from credstack.adapters.keystore import KeyStore, load_master_secret
 from credstack.adapters.mail import OutboxMailer, SmtpMailer
+from credstack.adapters.webhook_sender import HttpWebhookSender
 from credstack.config import Settings
 from credstack.errors import StorageError
 from credstack.jobs.clock import LedgerClock
@@ -54,6 +55,7 @@ from credstack.services.staff_sessions import StaffSessionService
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
 from credstack.services.wallet import WalletService
+from credstack.services.webhooks import WebhookPolicy, WebhookService
 from credstack.services.witness import WitnessService
 from credstack.store.db import make_engine, make_session_factory
 from credstack.store.migrate import upgrade
@@ -78,6 +80,8 @@ class Platform:
     mailer: Mailer = field(init=False, repr=False)
     mail_policy: RetryPolicy = field(init=False, repr=False)
     _clock: LedgerClock | None = field(default=None, init=False, repr=False)
+    webhook_policy: WebhookPolicy = field(init=False, repr=False)
+    webhook_sender: HttpWebhookSender = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         # Read once, so that a bad verifier key in the settings fails at start, not per request.
@@ -96,6 +100,12 @@ class Platform:
             max_attempts=max(1, settings.mail_max_attempts),
             retry_seconds=max(0.0, settings.mail_retry_seconds),
         )
+        self.webhook_policy = WebhookPolicy(
+            retry_seconds=settings.webhook_retry_seconds,
+            max_attempts=settings.webhook_max_attempts,
+            allow_private_network=settings.allow_private_network,
+        )
+        self.webhook_sender = HttpWebhookSender(allow_private=settings.allow_private_network)
 
     def services(self, session: Session) -> Services:
         """The services bound to ``session``; whoever made the session commits it."""
@@ -112,6 +122,16 @@ class Platform:
         )
         pathways = PathwayService(session, audit, organizations, achievements, credentials)
         credentials.subscribe(pathways)
+        webhooks = WebhookService(
+            session,
+            self.keystore,
+            audit,
+            organizations,
+            queue,
+            self.webhook_policy,
+            self.webhook_sender,
+        )
+        credentials.subscribe(webhooks)
         assessments = AssessmentService(
             session, base_url, audit, organizations, achievements, credentials, self.evidence
         )
@@ -137,6 +157,7 @@ class Platform:
             learners=LearnerService(session, audit, mail, base_url),
             staff_sessions=StaffSessionService(session, users, audit),
             dashboard=DashboardService(session, organizations),
+            webhooks=webhooks,
         )
 
     def run_task(self, task: str, arguments: Mapping[str, str]) -> None:

@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     # How often each server and worker process signs a checkpoint when the log grew (seconds;
     # all of them together sign at most one per period); 0 leaves it to the CLI and bulk jobs.
     ledger_checkpoint_seconds: float = Field(default=60.0, ge=0)
+    # Webhook deliveries (docs/webhooks.md): the first retry after this many seconds, each next
+    # one after twice the wait before, and how many attempts in all before a delivery fails.
+    webhook_retry_seconds: float = Field(default=30.0, gt=0)
+    webhook_max_attempts: int = Field(default=6, ge=1, le=20)
 
     @field_validator("base_url")
     @classmethod

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
-from credstack.store import bulk, credentials  # noqa: F401  # their tables join Base.metadata
+from credstack.store import bulk, credentials, webhooks  # noqa: F401  # tables join Base.metadata
 from credstack.store.migrate import current_revision, head_revision, upgrade
 from credstack.store.models import Base
 

@@ -77,6 +77,28 @@ class KeyStore:
             ) from exc
         return private_key_from_multikey(plaintext.decode("ascii"))
 
+    def seal_secret(self, secret: bytes, *, purpose: str) -> bytes:
+        """Another secret (a webhook's signing secret), sealed as keys are; ``purpose`` names
+        its use and row, so a blob copied elsewhere does not open."""
+        nonce = os.urandom(_NONCE_SIZE)
+        return _VERSION + nonce + self._aead.encrypt(nonce, secret, purpose.encode("utf-8"))
+
+    def unseal_secret(self, sealed: bytes, *, purpose: str) -> bytes:
+        if len(sealed) <= 1 + _NONCE_SIZE or sealed[:1] != _VERSION:
+            raise KeyManagementError(
+                "The stored secret is not in a format this version can read.",
+                code="key_decryption_failed",
+            )
+        nonce, ciphertext = sealed[1 : 1 + _NONCE_SIZE], sealed[1 + _NONCE_SIZE :]
+        try:
+            return self._aead.decrypt(nonce, ciphertext, purpose.encode("utf-8"))
+        except InvalidTag as exc:
+            raise KeyManagementError(
+                "The stored secret cannot be decrypted: the master key differs from the one "
+                "it was stored with, or the record was altered.",
+                code="key_decryption_failed",
+            ) from exc
+
     def __repr__(self) -> str:
         return "KeyStore(<master key hidden>)"
 

@@ -40,6 +40,7 @@ from credstack.api.routers import (
     verify,
     wallet,
     wallet_records,
+    webhooks,
 )
 from credstack.api.verification import Verifier
 from credstack.bootstrap import Platform, build
@@ -111,6 +112,7 @@ def create_app(
         ledger,
         wallet,
         wallet_records,
+        webhooks,
     ):
         app.include_router(router.router)
     install_pages(app)

@@ -110,11 +110,18 @@ def send_mail(unit_of_work: UnitOfWork, message_id: str) -> None:
             return
 
 
+def deliver_webhook(unit_of_work: UnitOfWork, delivery_id: str) -> None:
+    """One attempt of a webhook delivery; a failed one schedules its own retry."""
+    with unit_of_work() as services:
+        services.webhooks.attempt(delivery_id)
+
+
 TASKS: Final[Mapping[str, Callable[..., object]]] = {
     "run_bulk_job": run_bulk_job,
     "publish_status_list": publish_status_list,
     "send_mail": send_mail,
     "checkpoint_ledger": checkpoint_ledger,
+    "deliver_webhook": deliver_webhook,
 }
 
 

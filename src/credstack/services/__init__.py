@@ -23,6 +23,7 @@ from credstack.services.staff_sessions import StaffSessionService
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
 from credstack.services.wallet import WalletService
+from credstack.services.webhooks import WebhookService
 from credstack.services.witness import WitnessService
 
 
@@ -47,3 +48,4 @@ class Services:
     learners: LearnerService
     staff_sessions: StaffSessionService
     dashboard: DashboardService
+    webhooks: WebhookService

@@ -32,6 +32,7 @@ Action = Literal[
     "manage_members",
     "manage_tokens",
     "read_audit",
+    "manage_webhooks",
     "issue",
     "assess",
     "operate_ledger",
@@ -45,6 +46,7 @@ REQUIRED_ROLE: Final[dict[Action, Role | None]] = {
     "manage_members": "admin",
     "manage_tokens": "admin",
     "read_audit": "admin",
+    "manage_webhooks": "admin",
     "issue": "issuer",
     "assess": "assessor",
     # Checkpoints, audits and witnessing concern the whole server, not one organisation.

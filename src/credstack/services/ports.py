@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final, Protocol
 
 from credstack.ledger.checkpoint import Checkpoint
@@ -17,6 +17,21 @@ class KeyVault(Protocol):
     def seal(self, key: PrivateKey, *, key_id: str) -> bytes: ...
 
     def unseal(self, sealed: bytes, *, key_id: str) -> PrivateKey: ...
+
+
+class SecretVault(Protocol):
+    """Seals other secrets (webhook signing secrets) under the master key."""
+
+    def seal_secret(self, secret: bytes, *, purpose: str) -> bytes: ...
+
+    def unseal_secret(self, sealed: bytes, *, purpose: str) -> bytes: ...
+
+
+class WebhookSender(Protocol):
+    """POSTs one signed delivery (``adapters.webhook_sender``); the HTTP status, or
+    ``ResolutionError`` when no answer could be had (refused address, timeout...)."""
+
+    def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> int: ...
 
 
 class CredentialListener(Protocol):

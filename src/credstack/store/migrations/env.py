@@ -21,6 +21,7 @@ from credstack.store import (  # noqa: F401
     pathways,
     staff_sessions,
     wallet,
+    webhooks,
 )
 from credstack.store.models import Base
 
