@@ -22,8 +22,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 import credstack.store.achievements
-import credstack.store.credentials  # noqa: F401 - registers every table in Base.metadata
-import credstack.store.webhooks  # noqa: F401 - and the webhooks' tables
+import credstack.store.credentials
+import credstack.store.webhooks  # noqa: F401 - these register their tables for snapshot()
 from credstack.api.app import create_app
 from credstack.api.deps import get_actor
 from credstack.assessment import EvidenceItem
