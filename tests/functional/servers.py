@@ -54,7 +54,8 @@ def running_server(
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 30
+        # Generous: on a loaded machine importing and migrating takes tens of seconds.
+        deadline = time.monotonic() + 90
         while True:
             try:
                 if httpx.get(f"{listening}/health", timeout=1, verify=verify).status_code == 200:
@@ -62,6 +63,7 @@ def running_server(
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()  # so that reading its output ends
                 output = process.stdout.read() if process.stdout else b""
                 pytest.fail(f"credstack serve did not start:\n{output.decode(errors='replace')}")
             time.sleep(0.1)
