@@ -33,6 +33,7 @@ from credstack.jobs.inprocess import InProcessDispatcher
 from credstack.services.assessments import SettingsInput
 from credstack.services.credentials import IssueRequest
 from credstack.services.pathways import PathwayInput
+from credstack.services.webhooks import WebhookPolicy
 from credstack.store.models import Base
 from tests.functional.conftest import ACHIEVEMENT, BASE_URL, OPERATOR, token_for
 
@@ -353,6 +354,9 @@ def test_every_mutating_endpoint_is_in_the_matrix() -> None:
 def world(api_platform: Platform) -> World:
     suffix = uuid.uuid4().hex[:10]
     slug, other = f"iso-{suffix}", f"iso-{suffix}-b"
+    # One attempt per webhook delivery: a retry on a timer would write while a later test
+    # runs (on SQLite, racing its requests for the one write lock).
+    api_platform.webhook_policy = WebhookPolicy(max_attempts=1)
     finish_tasks(api_platform)  # an earlier test's bulk job must not write meanwhile
     with api_platform.unit_of_work() as services:
         services.organizations.create(OPERATOR, slug=slug, name="Target")
