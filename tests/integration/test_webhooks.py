@@ -235,3 +235,22 @@ def test_private_addresses_are_refused_unless_allowed(platform: Platform, queue:
     with platform.unit_of_work() as services:
         refused = services.webhooks.deliveries(OPERATOR, slug, str(created.endpoint.id))
         assert refused[0].attempts == 1
+
+
+def test_a_delivery_whose_attempt_was_not_recorded_is_queued_again(
+    platform: Platform, queue: Recorded
+) -> None:
+    slug = organisation(platform)
+    with receiving(204) as receiver:
+        with platform.unit_of_work() as services:
+            created = services.webhooks.create(OPERATOR, slug, receiver.url, ["credential.issued"])
+            endpoint = str(created.endpoint.id)
+            ping = services.webhooks.ping(OPERATOR, slug, endpoint)
+        queue.tasks.clear()
+        with platform.unit_of_work() as services:
+            assert services.webhooks.retry_later(str(ping.id)) is True
+        assert [(d, t) for d, t, _ in queue.tasks] == [(0.5, "deliver_webhook")]
+        queue.run_all(platform)
+        assert len(receiver.received) == 1
+    with platform.unit_of_work() as services:
+        assert services.webhooks.retry_later(str(ping.id)) is False  # delivered

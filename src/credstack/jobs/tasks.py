@@ -111,9 +111,16 @@ def send_mail(unit_of_work: UnitOfWork, message_id: str) -> None:
 
 
 def deliver_webhook(unit_of_work: UnitOfWork, delivery_id: str) -> None:
-    """One attempt of a webhook delivery; a failed one schedules its own retry."""
-    with unit_of_work() as services:
-        services.webhooks.attempt(delivery_id)
+    """One attempt of a webhook delivery; a failed one schedules its own retry. If the database
+    refuses to record the attempt (SQLite busy), it is tried again later: delivery is at least
+    once, and receivers deduplicate on ``webhook-id``."""
+    try:
+        with unit_of_work() as services:
+            services.webhooks.attempt(delivery_id)
+    except StorageError:
+        _log.warning("webhook delivery %s: the database was busy; trying again later", delivery_id)
+        with unit_of_work() as services:
+            services.webhooks.retry_later(delivery_id)
 
 
 TASKS: Final[Mapping[str, Callable[..., object]]] = {

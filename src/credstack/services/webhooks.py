@@ -277,6 +277,17 @@ class WebhookService:
         self._session.flush()
         return delivery
 
+    def retry_later(self, delivery_id: str) -> bool:
+        """Enqueue a pending delivery again after the first retry wait (its attempt could not
+        be recorded); False if it is no longer pending."""
+        delivery = self._webhooks.delivery(_uuid(delivery_id, "webhook_delivery"))
+        if delivery is None or delivery.status != "pending":
+            return False
+        self._queue.enqueue_later(
+            self.policy.retry_seconds, "deliver_webhook", delivery_id=str(delivery.id)
+        )
+        return True
+
     def _sender_or_fail(self) -> WebhookSender:
         if self._sender is None:  # pragma: no cover - bootstrap always gives one
             raise InvalidInput("This platform sends no webhooks.", code="webhooks_disabled")
