@@ -3,8 +3,9 @@
 ``run_bulk_job`` issues a job batch by batch until no queued row is left for it; any number of
 copies may run at once, on any number of machines (rows are claimed with SKIP LOCKED).
 ``publish_status_list`` signs a list again after a bit flipped, so the public route serves it
-from storage. ``send_mail`` delivers one outbox message. ``checkpoint_ledger`` signs the transparency ledger's head: after each bulk batch,
-and when one is due from the ledger clock (``jobs.clock``) of each server and worker.
+from storage. ``send_mail`` delivers one outbox message. ``checkpoint_ledger`` signs the
+transparency ledger's head: after each bulk batch, and when one is due from the ledger clock
+(``jobs.clock``) of each server and worker.
 """
 
 from __future__ import annotations

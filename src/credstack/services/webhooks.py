@@ -283,7 +283,7 @@ class WebhookService:
         delivery = self._webhooks.delivery(_uuid(delivery_id, "webhook_delivery"))
         if delivery is None or delivery.status != "pending":
             return False
-        self._queue.enqueue_later(
+        self._queue.enqueue_in(
             self.policy.retry_seconds, "deliver_webhook", delivery_id=str(delivery.id)
         )
         return True
