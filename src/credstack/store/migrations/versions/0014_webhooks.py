@@ -1,7 +1,7 @@
 """Webhook endpoints of organisations and their deliveries.
 
-Revision ID: 0013_webhooks
-Revises: 0012_staff_sessions
+Revision ID: 0014_webhooks
+Revises: 0013_wallet_indexes
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0013_webhooks"
-down_revision: str | None = "0012_staff_sessions"
+revision: str = "0014_webhooks"
+down_revision: str | None = "0013_wallet_indexes"
 branch_labels: str | None = None
 depends_on: str | None = None
 
