@@ -1,32 +1,21 @@
 """A stored credential as pathway evaluation sees it (``pathways.Held``), and its digest.
 
-The digest is of the exact text handed out, as a multibase multihash (sha2-256, base64url):
-the ``digestMultibase`` of VC Data Model 2.0 section 5.3, which a stacked credential's evidence
-carries so a verifier can check each component it names.
+The digest (``credstack.pathways.evidence.digest_of``) is of the exact text handed out: the
+``digestMultibase`` that a stacked credential's evidence carries for each component.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import UTC, datetime
 from typing import Any
 
 from credstack.pathways import Held, workload_of
-from credstack.proofs.multibase import base64url_decode, encode_multibase
+from credstack.pathways.evidence import digest_of
+from credstack.proofs.multibase import base64url_decode
 from credstack.store.credentials import IssuedCredentialRecord
 
-_SHA2_256: bytes = bytes([0x12, 0x20])
-
-
-def digest_of(text: str | bytes) -> str:
-    """``digestMultibase`` of ``text`` (its UTF-8 bytes when a string).
-
-    >>> digest_of("")
-    'uEiDjsMRCmPwcFJr79MiZb7kkJ65B5GSbk0yklZkbeFK4VQ'
-    """
-    data = text.encode() if isinstance(text, str) else text
-    return encode_multibase(_SHA2_256 + hashlib.sha256(data).digest(), "base64url")
+__all__ = ["digest_of", "document_of", "held_of"]
 
 
 def document_of(record: IssuedCredentialRecord) -> dict[str, Any]:

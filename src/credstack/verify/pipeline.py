@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from credstack.errors import Error, MalformedCredential, VerificationFailed
+from credstack.model.clr import CLR_SPEC, clr_problems
 from credstack.model.parse import parse_json
 from credstack.model.schema import validate as validate_schema
 from credstack.proofs.data_integrity import verify_proofs
@@ -205,6 +206,9 @@ def _check_data(document: Mapping[str, Any], report: VerificationReport, policy:
 def _check_schema(document: Mapping[str, Any], report: VerificationReport) -> None:
     """The official OB 3.0 JSON Schemas; single values where arrays are wanted only warn."""
     spec = "https://www.imsglobal.org/spec/ob/v3p0/#json-schema"
+    if set(types_of(document)) & CLR_TYPES:
+        _check_clr_model(document, report)
+        return
     if not set(types_of(document)) & OB_TYPES:
         report.add("schema", "skipped", "not_applicable", "No JSON Schema applies to this type.")
         return
@@ -240,6 +244,37 @@ def _check_schema(document: Mapping[str, Any], report: VerificationReport) -> No
         )
     else:
         report.add("schema", "passed", "ok", "The credential matches the Open Badges 3.0 schema.")
+
+
+def _check_clr_model(document: Mapping[str, Any], report: VerificationReport) -> None:
+    """CLR 2.0: its schema is not bundled, so the data model's required properties instead."""
+    problems = clr_problems(document)
+    if problems and is_vc1(document):
+        report.add(
+            "schema",
+            "warning",
+            "outdated_schema",
+            "The record has the VC 1.1 shape, which CLR 2.0 does not describe "
+            f"(first difference: {problems[0]})",
+            CLR_SPEC,
+        )
+    elif problems:
+        more = f" ({len(problems) - 1} more)" if len(problems) > 1 else ""
+        report.add(
+            "schema",
+            "failed",
+            "clr_invalid",
+            f"The record does not follow the CLR 2.0 data model: {problems[0]}{more}",
+            CLR_SPEC,
+        )
+    else:
+        report.add(
+            "schema",
+            "passed",
+            "ok",
+            "The record has every property the CLR 2.0 data model requires.",
+            CLR_SPEC,
+        )
 
 
 def _check_proofs(
@@ -297,6 +332,7 @@ def _check_jwt(token: str, policy: Policy) -> VerificationReport:
     check_status(document, report, policy.status_lists, signers=[method.id])
     check_issuer(document, report, signers=[method.id], from_fragment=method.from_fragment)
     check_ledger(token, report.credential_id, report, policy.ledger)
+    _check_nested(document, report, policy)
     return report
 
 
