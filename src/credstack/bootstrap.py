@@ -51,6 +51,7 @@ from credstack.services.oauth import OAuthService
 from credstack.services.organizations import OrganizationService
 from credstack.services.pathways import PathwayService
 from credstack.services.ports import NO_QUEUE, EvidenceStore, Mailer, TaskQueue
+from credstack.services.records import RecordService
 from credstack.services.staff_sessions import StaffSessionService
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
@@ -158,6 +159,7 @@ class Platform:
             staff_sessions=StaffSessionService(session, users, audit),
             dashboard=DashboardService(session, organizations),
             webhooks=webhooks,
+            records=RecordService(session, organizations, audit),
         )
 
     def run_task(self, task: str, arguments: Mapping[str, str]) -> None:

@@ -312,6 +312,10 @@ MATRIX: Final[dict[tuple[str, str], Case]] = {
     ("POST", "/orgs/{slug}/bulk/{job_id}/resume"): Case(
         "issuer", one("POST", "/orgs/{w.slug}/bulk/{w.bulk_job}/resume")
     ),
+    # Signs with the organisation's key (and stores only an audit entry): issuer role.
+    ("POST", "/orgs/{slug}/learners/{learner}/clr"): Case(
+        "issuer", one("POST", "/orgs/{w.slug}/learners/l@x.org/clr", {"suite": "eddsa-jcs-2022"})
+    ),
 }
 
 
@@ -530,6 +534,7 @@ def test_every_token_read_refuses_another_organisation(
         index=0,
         job_id=world.bulk_job,
         webhook_id=world.webhook,
+        learner="l@x.org",
     )
     stranger = token_for(api_platform, world.other, "owner")
     refused = client.get(url, headers={"Authorization": f"Bearer {stranger}"})

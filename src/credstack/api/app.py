@@ -35,6 +35,7 @@ from credstack.api.routers import (
     ob_oauth,
     organizations,
     pathways,
+    records,
     tokens,
     vc_api,
     verify,
@@ -113,6 +114,7 @@ def create_app(
         wallet,
         wallet_records,
         webhooks,
+        records,
     ):
         app.include_router(router.router)
     install_pages(app)

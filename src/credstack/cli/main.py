@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from credstack.adapters.http_fetcher import HttpDocumentFetcher
-from credstack.cli import admin, bake, bulk, demo, keys, ledger, outbox, serve
+from credstack.cli import admin, bake, bulk, demo, keys, ledger, outbox, records, serve
 from credstack.cli.output import render_report
 from credstack.errors import Error
 from credstack.formats.baked import check_baked, is_image
@@ -39,6 +39,7 @@ app.add_typer(admin.credentials_app, name="credentials")
 app.add_typer(bulk.app, name="bulk")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(outbox.app, name="outbox")
+app.add_typer(records.app, name="clr")
 app.command("serve")(serve.serve)
 app.command("worker")(bulk.worker)
 app.command("demo")(demo.demo)

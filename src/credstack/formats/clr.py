@@ -6,7 +6,7 @@ The ``ClrSubject`` names the learner and carries each credential whole in
 ``EnvelopedVerifiableCredential``), the achievements those credentials are for, and
 ``association``s between achievements. Associations come from stacking: a stacked credential of
 the CLR's issuer names its components in its evidence by id and digest
-(``credstack.pathways.evidence``); when a component is in the record and its text has that
+(``credstack.formats.evidence``); when a component is in the record and its text has that
 digest, the stacked achievement ``isParentOf`` the component's and the component's ``isPartOf``
 the stacked one. Credentials of other issuers ride along and verify on their own, but the CLR's
 issuer asserts no association from their evidence.
@@ -28,12 +28,12 @@ from datetime import datetime
 from typing import Any, Final
 
 from credstack.errors import InvalidInput
+from credstack.formats.evidence import components, digest_of
 from credstack.formats.record import RecordItem
 from credstack.issue import IssuedCredential, Suite, timestamp
 from credstack.jsonld import canonicalize
 from credstack.jsonld.loader import CLR_V2, CREDENTIALS_V2, OB_V3, OB_V3_EXTENSIONS, bundled_urls
 from credstack.model.clr import clr_problems
-from credstack.pathways.evidence import components, digest_of
 from credstack.proofs.data_integrity import add_proof
 from credstack.proofs.jose import sign_jwt
 from credstack.proofs.keys import PrivateKey

@@ -19,6 +19,7 @@ from credstack.services.mail import MailService
 from credstack.services.oauth import OAuthService
 from credstack.services.organizations import OrganizationService
 from credstack.services.pathways import PathwayService
+from credstack.services.records import RecordService
 from credstack.services.staff_sessions import StaffSessionService
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
@@ -49,3 +50,4 @@ class Services:
     staff_sessions: StaffSessionService
     dashboard: DashboardService
     webhooks: WebhookService
+    records: RecordService

@@ -1,6 +1,6 @@
 """A stored credential as pathway evaluation sees it (``pathways.Held``), and its digest.
 
-The digest (``credstack.pathways.evidence.digest_of``) is of the exact text handed out: the
+The digest (``credstack.formats.evidence.digest_of``) is of the exact text handed out: the
 ``digestMultibase`` that a stacked credential's evidence carries for each component.
 """
 
@@ -10,8 +10,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from credstack.formats.evidence import digest_of
 from credstack.pathways import Held, workload_of
-from credstack.pathways.evidence import digest_of
 from credstack.proofs.multibase import base64url_decode
 from credstack.store.credentials import IssuedCredentialRecord
 

@@ -11,13 +11,13 @@ import pytest
 
 from credstack.errors import InvalidInput, UndefinedTerm
 from credstack.formats.clr import Association, associations, build_clr, sign_clr
+from credstack.formats.evidence import digest_of
 from credstack.formats.record import RecordItem
 from credstack.issue import Suite
 from credstack.model.clr import clr_problems
 from credstack.model.identity import identity_object_for_email
 from credstack.model.quality import EU_MICROCREDENTIAL_CONTEXT
 from credstack.model.schema import validate
-from credstack.pathways.evidence import digest_of
 from credstack.proofs.did_key import did_key_for, verification_method_id
 from credstack.proofs.keys import PrivateKey, generate_key
 from credstack.verify import check
