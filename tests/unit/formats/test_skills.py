@@ -120,3 +120,10 @@ def test_esco_urls_are_esco_even_unlabelled_and_odd_entries_are_skipped() -> Non
     assert [f.framework for f in profile.frameworks] == ["ESCO"]
     names = [s.name for s in profile.frameworks[0].skills]
     assert names == ["http://data.europa.eu/esco/skill/2", ESCO_SKILL]
+
+
+def test_a_skill_first_seen_by_url_alone_takes_a_later_name() -> None:
+    bare = item(outcome=[{"relatedESCOSkill": ESCO_SKILL}])
+    named = item([{"targetName": "Spreadsheets", "targetUrl": ESCO_SKILL}], name="B")
+    [framework] = skills_profile([bare, named], NOW).frameworks
+    assert [(s.name, len(s.credentials)) for s in framework.skills] == [("Spreadsheets", 2)]
