@@ -67,6 +67,10 @@ EXEMPT: Final[dict[tuple[str, str], str]] = {
         "wallet: the learner's own evidence, as one of their confirmed addresses; "
         "test_api_wallet_isolation.py"
     ),
+    ("POST", "/wallet/clr"): (
+        "wallet: the session's own record only (test_api_learner_records.py); the signing "
+        "organisation must have issued a credential in it"
+    ),
     ("POST", "/ledger/cosignatures"): (
         "the server's transparency log, no organisation; a cosignature is kept only when it "
         "verifies with the key of a witness in CREDSTACK_LEDGER_WITNESSES (test_api_ledger.py)"

@@ -29,6 +29,7 @@ from credstack.api.routers import (
     health,
     issuing,
     keys,
+    learner_records,
     ledger,
     members,
     ob_api,
@@ -115,6 +116,7 @@ def create_app(
         wallet_records,
         webhooks,
         records,
+        learner_records,
     ):
         app.include_router(router.router)
     install_pages(app)
