@@ -31,6 +31,7 @@ EXPECTED: dict[Action, set[Role]] = {
     "issue": {"owner", "admin", "issuer"},
     "assess": {"owner", "admin", "issuer", "assessor"},
     "operate_ledger": set(),
+    "manage_webhooks": {"owner", "admin"},
 }
 
 
