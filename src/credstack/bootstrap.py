@@ -44,6 +44,8 @@ from credstack.services.audit import AuditTrail
 from credstack.services.bulk import BulkService
 from credstack.services.credentials import CredentialService
 from credstack.services.dashboard import DashboardService
+from credstack.services.exports import ExportService
+from credstack.services.imports import ImportService
 from credstack.services.learners import LearnerService
 from credstack.services.ledger import LedgerPolicy, LedgerService, verifier_keys
 from credstack.services.mail import MailService, RetryPolicy
@@ -52,6 +54,7 @@ from credstack.services.organizations import OrganizationService
 from credstack.services.pathways import PathwayService
 from credstack.services.ports import NO_QUEUE, EvidenceStore, Mailer, TaskQueue
 from credstack.services.records import RecordService
+from credstack.services.shares import ShareService
 from credstack.services.staff_sessions import StaffSessionService
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
@@ -154,6 +157,9 @@ class Platform:
             ),
             ledger=ledger,
             witness=WitnessService(session, self.keystore, base_url, audit, self.witnessed_logs),
+            imports=ImportService(session, audit, pathways),
+            shares=ShareService(session, audit),
+            exports=ExportService(session, audit),
             mail=mail,
             learners=LearnerService(session, audit, mail, base_url),
             staff_sessions=StaffSessionService(session, users, audit),

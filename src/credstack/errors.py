@@ -81,11 +81,14 @@ class VerificationFailed(Error):
 
     code = "verification_failed"
 
-    def __init__(self, report: VerificationReport) -> None:
+    def __init__(
+        self, report: VerificationReport, *, code: str | None = None, message: str | None = None
+    ) -> None:
+        """The first failed check gives the code and message, unless they are given."""
         failed = [c for c in report.checks if c.outcome == "failed"]
         first = failed[0] if failed else None
-        message = first.message if first else "The credential did not verify."
-        super().__init__(message, code=first.code if first else None)
+        default = first.message if first else "The credential did not verify."
+        super().__init__(message or default, code=code or (first.code if first else None))
         self.report = report
 
 

@@ -52,7 +52,15 @@ _FAMILIES: tuple[tuple[type[Error], int], ...] = (
     (ResolutionError, 502),
     (StorageError, 503),
 )
-_BY_CODE = {"too_large": 413, "unsupported_media_type": 415, "too_many_attempts": 429}
+_BY_CODE = {
+    "too_large": 413,
+    "unsupported_media_type": 415,
+    "too_many_attempts": 429,
+    # A share link that existed and ended: gone for good, not merely in conflict.
+    "share_revoked": 410,
+    "share_expired": 410,
+    "share_empty": 410,
+}
 
 
 def status_for(error: Error) -> int:

@@ -13,6 +13,8 @@ from credstack.services.audit import AuditTrail
 from credstack.services.bulk import BulkService
 from credstack.services.credentials import CredentialService
 from credstack.services.dashboard import DashboardService
+from credstack.services.exports import ExportService
+from credstack.services.imports import ImportService
 from credstack.services.learners import LearnerService
 from credstack.services.ledger import LedgerService
 from credstack.services.mail import MailService
@@ -20,6 +22,7 @@ from credstack.services.oauth import OAuthService
 from credstack.services.organizations import OrganizationService
 from credstack.services.pathways import PathwayService
 from credstack.services.records import RecordService
+from credstack.services.shares import ShareService
 from credstack.services.staff_sessions import StaffSessionService
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
@@ -45,6 +48,9 @@ class Services:
     bulk: BulkService
     ledger: LedgerService
     witness: WitnessService
+    imports: ImportService
+    shares: ShareService
+    exports: ExportService
     mail: MailService
     learners: LearnerService
     staff_sessions: StaffSessionService

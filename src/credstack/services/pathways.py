@@ -41,10 +41,11 @@ from credstack.services.achievements import AchievementService
 from credstack.services.actors import Actor, authorize, authorize_member
 from credstack.services.audit import AuditTrail
 from credstack.services.credentials import CredentialService, IssueRequest
-from credstack.services.held import held_of
+from credstack.services.held import held_of, held_of_import
 from credstack.services.organizations import OrganizationService
 from credstack.services.validation import page, uuid_or_none
 from credstack.store.credentials import IssuedCredentialRecord
+from credstack.store.holdings import HoldingsRepository
 from credstack.store.models import Organization
 from credstack.store.organizations import OrganizationRepository
 from credstack.store.pathways import (
@@ -96,6 +97,7 @@ class PathwayService:
         self._achievements = achievements
         self._credentials = credentials
         self._pathways = PathwayRepository(session)
+        self._holdings = HoldingsRepository(session)
         self._organization_rows = OrganizationRepository(session)
         # The pathways counting an issuer, per issuer, for this unit of work: a bulk batch
         # issues a hundred credentials of one issuer; create, update and archive forget it.
@@ -314,9 +316,8 @@ class PathwayService:
         """Award ``pathway`` to the learner if it is met and not yet awarded."""
         if self._pathways.award(pathway.id, key) is not None:
             return
-        records = self._pathways.credentials_of(*_split(key))
         now = datetime.now(UTC)
-        held = {record.credential_id: (record, held_of(record, now)) for record in records}
+        held = self._components(key, now)
         progress = evaluate(self._pathway(org, pathway), [h for _, h in held.values()], now)
         if not progress.met:
             return
@@ -338,7 +339,7 @@ class PathwayService:
             {
                 "id": cid,
                 "type": ["Evidence"],
-                "name": held[cid][0].name,
+                "name": held[cid][0],
                 "description": f"A component of the pathway {pathway.name}.",
                 "digestMultibase": digest,
             }
@@ -371,8 +372,32 @@ class PathwayService:
         )
 
     def _held(self, key: str) -> builtins.list[Held]:
-        now = datetime.now(UTC)
-        return [held_of(record, now) for record in self._pathways.credentials_of(*_split(key))]
+        return [held for _, held in self._components(key, datetime.now(UTC)).values()]
+
+    def _components(self, key: str, now: datetime) -> dict[str, tuple[str, Held]]:
+        """The learner's credentials by id, with a name for the evidence: those issued here
+        to them, and the verified imports that name them (by email address)."""
+        email, did = _split(key)
+        found = {
+            record.credential_id: (record.name, held_of(record, now))
+            for record in self._pathways.credentials_of(email, did)
+        }
+        if email is not None:
+            for row in self._holdings.imported_for(email):
+                name, held = held_of_import(row, now, self._holdings)
+                found.setdefault(held.id, (name, held))
+        return found
+
+    def imported(self, issuer: str, email: str) -> None:
+        """A learner imported a verified credential of ``issuer`` naming them at ``email``:
+        award each pathway counting that issuer that it completes (once, like ``issued``)."""
+        candidates = self._pathways.counting(issuer)
+        if not candidates:
+            return
+        key, recipient = learner_key(email)
+        self._pathways.lock_learner(_lock_key(key))
+        for pathway in candidates:
+            self._consider(self._org_by_id(pathway.organization_id), pathway, key, recipient)
 
     def _checked(
         self, org: Organization, data: PathwayInput, current: uuid.UUID | None

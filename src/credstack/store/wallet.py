@@ -1,7 +1,9 @@
-"""What a learner holds: credentials that clients upserted through the Open Badges API, the
-learner's own OB Profile, and (read-only) the credentials issued here to their email.
+"""What a learner holds: credentials that clients upserted through the Open Badges API or that
+the learner imported, the learner's own OB Profile, and (read-only) the credentials issued here
+to their email.
 
-A held credential is stored as the exact text received, like an issued one.
+A held credential is stored as the exact text received, like an issued one. An imported one also
+keeps the verification report it passed and what pathways need to count it.
 """
 
 from __future__ import annotations
@@ -10,14 +12,16 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from sqlalchemy import (
+    CheckConstraint,
     ForeignKey,
     Select,
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
     literal,
     select,
@@ -26,14 +30,21 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from credstack.store.credentials import IssuedCredentialRecord
-from credstack.store.models import Base, _now
+from credstack.store.models import Base, _now, _one_of
+from credstack.store.types import JsonDocument
+
+HELD_SOURCES: Final = ("ob_api", "import")
 
 
 class HeldCredential(Base):
-    """A credential a client upserted for a user; one row per credential key."""
+    """A credential a client upserted for a user, or one the user imported; one row per
+    credential key."""
 
     __tablename__ = "held_credentials"
-    __table_args__ = (UniqueConstraint("user_id", "credential_key"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "credential_key"),
+        CheckConstraint(_one_of("source", HELD_SOURCES), name="source"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -46,6 +57,17 @@ class HeldCredential(Base):
     issued_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=_now)
     updated_at: Mapped[datetime] = mapped_column(default=_now)
+    # How it came: upserted by an OB API client, or imported by the learner.
+    source: Mapped[str] = mapped_column(String(16), default="ob_api", server_default="ob_api")
+    # An import's verification report (VerificationReport.to_dict) and when it was made.
+    report: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    verified_at: Mapped[datetime | None]
+    # The achievement's id and the end of the validity window, for pathway evaluation.
+    achievement: Mapped[str | None] = mapped_column(String(2048))
+    valid_until: Mapped[datetime | None]
+    # Whether the credential's subject names the learner (a hash of their address): only then
+    # does an import count toward pathways.
+    subject_match: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class LearnerProfile(Base):

@@ -1,0 +1,131 @@
+"""A learner's credentials by wallet id, for sharing, presentations and export.
+
+A wallet id is the id of a held row (imported by the learner or upserted by an OB API client)
+or of a credential issued here to one of the learner's addresses. Every lookup is scoped to the
+learner: an id of anyone else's credential is not found, exactly like an id that does not exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+from sqlalchemy.orm import Session
+
+from credstack.errors import InvalidInput, NotFound
+from credstack.services.actors import Actor
+from credstack.services.validation import uuid_or_none
+from credstack.store.credentials import IssuedCredentialRecord
+from credstack.store.holdings import HoldingsRepository
+from credstack.store.models import User
+from credstack.store.users import UserRepository
+from credstack.store.wallet import HeldCredential
+
+JWT_MEDIA_TYPE: Final = "application/vc+jwt"
+# How many credentials one share or presentation names.
+MAX_SELECTION: Final = 100
+
+
+@dataclass(frozen=True)
+class WalletItem:
+    """One credential of a learner: its wallet id, where it came from, its exact text."""
+
+    id: uuid.UUID
+    source: str  # "issued" (here), "import" or "ob_api"
+    credential_id: str | None
+    media_type: str
+    text: str
+    issued_at: datetime
+    report: dict[str, Any] | None = None
+
+    @property
+    def jwt(self) -> bool:
+        return self.media_type.endswith("jwt")
+
+    @classmethod
+    def of_held(cls, row: HeldCredential) -> WalletItem:
+        key = row.credential_key
+        return cls(
+            id=row.id,
+            source=row.source,
+            credential_id=None if key.startswith("sha256:") else key,
+            media_type=row.media_type,
+            text=row.text,
+            issued_at=row.issued_at,
+            report=row.report,
+        )
+
+    @classmethod
+    def of_issued(cls, record: IssuedCredentialRecord) -> WalletItem:
+        return cls(
+            id=record.id,
+            source="issued",
+            credential_id=record.credential_id,
+            media_type=record.media_type,
+            text=record.text,
+            issued_at=record.issued_at,
+        )
+
+
+def learner_actor(user: User) -> Actor:
+    """The learner acting on their own wallet, as the audit log names them."""
+    return Actor(kind="user", id=str(user.id), organization_id=None, role=None)
+
+
+def emails_of(user: User) -> list[str]:
+    """The addresses whose credentials issued here are the learner's (lower case)."""
+    return [user.email.lower()]
+
+
+class Holdings:
+    def __init__(self, session: Session) -> None:
+        self._users = UserRepository(session)
+        self._repo = HoldingsRepository(session)
+
+    def learner(self, user_id: uuid.UUID) -> User:
+        user = self._users.by_id(user_id)
+        if user is None:
+            raise NotFound("There is no such learner account.", code="learner_not_found")
+        return user
+
+    def select(self, user: User, ids: Sequence[str | uuid.UUID]) -> list[WalletItem]:
+        """The learner's credentials ``ids``, in the order given (each once).
+
+        ``InvalidInput`` (``invalid_selection``) for an empty or too long list, ``NotFound``
+        (``credential_not_found``) naming the first id that is not one of theirs."""
+        if not ids:
+            raise InvalidInput("Name at least one credential.", code="invalid_selection")
+        if len(ids) > MAX_SELECTION:
+            raise InvalidInput(
+                f"Name at most {MAX_SELECTION} credentials at a time.", code="invalid_selection"
+            )
+        keys: dict[uuid.UUID, str] = {}
+        for raw in ids:
+            key = uuid_or_none(raw)
+            if key is None:
+                raise NotFound(f"You hold no credential {raw}.", code="credential_not_found")
+            keys.setdefault(key, str(raw))
+        found = {item.id: item for item in self.find(user, list(keys))}
+        for key, raw in keys.items():
+            if key not in found:
+                raise NotFound(f"You hold no credential {raw}.", code="credential_not_found")
+        return [found[key] for key in keys]
+
+    def find(self, user: User, ids: Sequence[uuid.UUID]) -> list[WalletItem]:
+        """Those of ``ids`` that are the learner's credentials, in the order given."""
+        found = {row.id: WalletItem.of_held(row) for row in self._repo.held(user.id, ids)}
+        missing = [k for k in ids if k not in found]
+        for record in self._repo.issued(emails_of(user), missing):
+            found[record.id] = WalletItem.of_issued(record)
+        return [found[key] for key in dict.fromkeys(ids) if key in found]
+
+    def everything(self, user: User) -> list[WalletItem]:
+        """Every credential of the learner: issued here, then held, each oldest first."""
+        issued: Iterable[WalletItem] = map(
+            WalletItem.of_issued, self._repo.all_issued(emails_of(user))
+        )
+        held = map(WalletItem.of_held, self._repo.all_held(user.id))
+        return [*issued, *held]
