@@ -4,16 +4,27 @@ organisation that trusts their issuer (a did:key issuer outside this server)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from credstack.errors import Conflict, InvalidInput, NotFound, VerificationFailed
+from credstack.adapters.http_fetcher import HttpDocumentFetcher
+from credstack.errors import (
+    Conflict,
+    InvalidInput,
+    MalformedCredential,
+    NotFound,
+    VerificationFailed,
+)
 from credstack.issue import IssuedCredential, issue
 from credstack.proofs.did_key import did_key_for
 from credstack.proofs.keys import PrivateKey, generate_key
@@ -21,6 +32,7 @@ from credstack.services import Services
 from credstack.services.actors import Actor
 from credstack.services.credentials import IssueRequest
 from credstack.services.held import digest_of, held_of_import
+from credstack.services.imports import MAX_BYTES
 from credstack.services.pathways import PathwayInput
 from credstack.store.credentials import IssuedCredentialRecord
 from credstack.store.holdings import HoldingsRepository
@@ -139,8 +151,10 @@ def test_a_baked_image_is_read_through_the_extractor(services: Services) -> None
     credential = external(generate_key("ed25519"), user.email)
     image = b"\x89PNG\r\n\x1a\n" + credential.text.encode()
 
-    def extract(data: bytes) -> str | None:
-        return data[8:].decode() if data == image else None
+    def extract(data: bytes) -> str:
+        if data != image:
+            raise MalformedCredential("The image holds no credential.", code="not_baked")
+        return data[8:].decode()
 
     imported = services.imports.add(user.id, image, check=check, extract=extract)
     assert services.imports.get(user.id, imported.id).text == credential.text
@@ -149,30 +163,72 @@ def test_a_baked_image_is_read_through_the_extractor(services: Services) -> None
     assert empty.value.code == "not_a_credential"
 
 
-def test_url_import_maps_fetch_failures(services: Services) -> None:
-    from credstack.errors import ResolutionError
+class _Documents(BaseHTTPRequestHandler):
+    """Serves ``documents`` by path; anything else is 404."""
 
+    documents: ClassVar[dict[str, bytes]] = {}
+
+    def do_GET(self) -> None:
+        body = self.documents.get(self.path)
+        self.send_response(200 if body is not None else 404)
+        self.send_header("Content-Length", str(len(body or b"")))
+        self.end_headers()
+        # The fetcher stops reading at its size cap, as it should.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(body or b"")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def documents() -> Iterator[tuple[str, dict[str, bytes]]]:
+    """A real HTTP server on 127.0.0.1: its base URL and the documents it serves."""
+
+    class Handler(_Documents):
+        documents: ClassVar[dict[str, bytes]] = {}
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", Handler.documents
+    server.shutdown()
+    server.server_close()
+
+
+def test_url_import_through_the_guarded_fetcher(
+    services: Services, documents: tuple[str, dict[str, bytes]]
+) -> None:
+    base, served = documents
     user = learner(services)
     credential = external(generate_key("ed25519"), user.email)
-
-    def fetch(url: str) -> bytes:
-        if url == "https://partner.example/c/1":
-            return credential.text.encode()
-        code = "too_large" if url.endswith("big") else "forbidden_address"
-        raise ResolutionError(f"{url} refused", code=code)
-
-    imported = services.imports.add_url(
-        user.id, " https://partner.example/c/1 ", check=check, fetch=fetch
+    served["/c/1"] = credential.text.encode()
+    served["/big"] = b"{" + b" " * MAX_BYTES + b"}"
+    served["/page"] = b"<!doctype html><p>not here</p>"
+    fetch = HttpDocumentFetcher(allow_private=True, max_bytes=MAX_BYTES, cache_ttl=0).fetch_bytes
+    imported = services.imports.add_url(user.id, f" {base}/c/1 ", check=check, fetch=fetch)
+    assert services.imports.get(user.id, imported.id).text == credential.text
+    assert services.imports.add_url(user.id, f"{base}/c/1", check=check, fetch=fetch).id == (
+        imported.id
     )
-    assert imported.created
-    for url, code in (
-        ("https://x.example/big", "too_large"),
-        ("https://10.0.0.1/", "fetch_failed"),
-    ):
+    cases = [
+        (f"{base}/big", "too_large"),
+        (f"{base}/missing", "fetch_failed"),
+        ("ftp://example.org/c", "fetch_failed"),
+        (f"{base}/page", "unsupported_format"),
+    ]
+    for url, code in cases:
         with pytest.raises(InvalidInput) as refused:
             services.imports.add_url(user.id, url, check=check, fetch=fetch)
-        assert refused.value.code == code
-        assert "could not be fetched" in refused.value.message
+        assert refused.value.code == code, url
+    guarded = HttpDocumentFetcher(max_bytes=MAX_BYTES, cache_ttl=0).fetch_bytes
+    with pytest.raises(InvalidInput) as private:
+        services.imports.add_url(
+            user.id, base.replace("http:", "https:") + "/c/1", check=check, fetch=guarded
+        )
+    assert private.value.code == "fetch_failed"
+    assert "not a public address" in private.value.message
 
 
 def _pathway(services: Services, issuer: str) -> tuple[str, str, str]:

@@ -48,8 +48,9 @@ Checker = Callable[[str], VerificationReport]
 """Verifies a credential's text and returns the report (``api.verification.Verifier.check``)."""
 Fetch = Callable[[str], bytes]
 """The body at a URL, through the guarded fetcher; raises ``ResolutionError``."""
-Extract = Callable[[bytes], str | None]
-"""The credential baked into a PNG or SVG image, or None when it holds none."""
+Extract = Callable[[bytes], str]
+"""The credential baked into a PNG or SVG image (``formats.baked.extract_credential``); raises
+``MalformedCredential``, code ``not_baked`` when the image holds none."""
 
 # The verifier's own input limit (verify.pipeline DEFAULT_MAX_BYTES).
 MAX_BYTES: Final = 1_048_576
@@ -186,7 +187,7 @@ class ImportService:
                 code="credential_conflict",
             )
         now = datetime.now(UTC)
-        matched = _names_learner(document, emails_of(user))
+        matched = _named_address(document, emails_of(user))
         if held is None:
             held = HeldCredential(
                 user_id=user.id,
@@ -203,7 +204,7 @@ class ImportService:
         held.verified_at = now
         held.achievement = achievement
         held.valid_until = _moment(document, "validUntil", "expirationDate")
-        held.subject_match = matched
+        held.subject_email = matched
         held.updated_at = now
         self._session.flush()
         self._audit.record(
@@ -213,8 +214,8 @@ class ImportService:
             str(held.id),
             {"credential": key, "issuer": report.issuer_id},
         )
-        if matched and report.issuer_id is not None:
-            self._pathways.imported(report.issuer_id, user.email)
+        if matched is not None and report.issuer_id is not None:
+            self._pathways.imported(report.issuer_id, matched)
         return Imported(
             held.id,
             "import",
@@ -222,7 +223,7 @@ class ImportService:
             report.credential_id,
             report.issuer_id,
             achievement,
-            matched,
+            matched is not None,
             summary,
         )
 
@@ -239,10 +240,11 @@ def credential_text(data: bytes, extract: Extract | None = None) -> str:
                 "Baked images are not read yet; import the credential's JSON or JWT instead.",
                 code="unsupported_format",
             )
-        found = extract(data)
-        if found is None:
-            raise InvalidInput("The image holds no baked credential.", code="not_a_credential")
-        return found
+        try:
+            return extract(data)
+        except MalformedCredential as exc:
+            code = "not_a_credential" if exc.code == "not_baked" else exc.code
+            raise InvalidInput(exc.message, code=code) from exc
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -280,8 +282,8 @@ def _achievement_id(document: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _names_learner(document: Mapping[str, Any], emails: list[str]) -> bool:
-    """Whether an identifier of the credential's subject is one of ``emails``."""
+def _named_address(document: Mapping[str, Any], emails: list[str]) -> str | None:
+    """The one of ``emails`` that an identifier of the credential's subject names, if any."""
     for subject in _as_list(document.get("credentialSubject")):
         if not isinstance(subject, Mapping):
             continue
@@ -292,9 +294,10 @@ def _names_learner(document: Mapping[str, Any], emails: list[str]) -> bool:
                 identity = IdentityObject.from_json(raw)
             except MalformedCredential:
                 continue
-            if any(matches_identity(identity, email) for email in emails):
-                return True
-    return False
+            for email in emails:
+                if matches_identity(identity, email):
+                    return email
+    return None
 
 
 def _moment(document: Mapping[str, Any], *keys: str) -> datetime | None:

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from credstack.store.credentials import IssuedCredentialRecord
-from credstack.store.models import User
 from credstack.store.wallet import HeldCredential
 
 
@@ -77,17 +76,12 @@ class HoldingsRepository:
         )
 
     def imported_for(self, email: str) -> list[HeldCredential]:
-        """The imports that name the learner with address ``email`` (lower case), of every
-        account with that address: what pathways count beside the credentials issued here."""
+        """The imports whose subject is the address ``email`` (lower case): what pathways
+        count beside the credentials issued here to it."""
         return list(
             self._session.scalars(
                 select(HeldCredential)
-                .join(User, User.id == HeldCredential.user_id)
-                .where(
-                    User.email == email,
-                    HeldCredential.source == "import",
-                    HeldCredential.subject_match.is_(True),
-                )
+                .where(HeldCredential.subject_email == email, HeldCredential.source == "import")
                 .order_by(HeldCredential.issued_at, HeldCredential.id)
             )
         )

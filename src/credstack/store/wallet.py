@@ -21,7 +21,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    false,
     func,
     literal,
     select,
@@ -65,9 +64,9 @@ class HeldCredential(Base):
     # The achievement's id and the end of the validity window, for pathway evaluation.
     achievement: Mapped[str | None] = mapped_column(String(2048))
     valid_until: Mapped[datetime | None]
-    # Whether the credential's subject names the learner (a hash of their address): only then
-    # does an import count toward pathways.
-    subject_match: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The learner's address (lower case) that the credential's subject names by its hash: only
+    # an import that names the learner counts toward pathways, as a credential issued to it.
+    subject_email: Mapped[str | None] = mapped_column(String(320), index=True)
 
 
 class LearnerProfile(Base):

@@ -33,9 +33,8 @@ def upgrade() -> None:
         batch.add_column(_at("verified_at", nullable=True))
         batch.add_column(sa.Column("achievement", sa.String(length=2048), nullable=True))
         batch.add_column(_at("valid_until", nullable=True))
-        batch.add_column(
-            sa.Column("subject_match", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
+        batch.add_column(sa.Column("subject_email", sa.String(length=320), nullable=True))
+        batch.create_index(op.f("ix_held_credentials_subject_email"), ["subject_email"])
         batch.create_check_constraint(
             op.f("ck_held_credentials_source"), "source IN ('ob_api', 'import')"
         )
@@ -99,8 +98,9 @@ def downgrade() -> None:
     op.drop_table("wallet_shares")
     with op.batch_alter_table("held_credentials") as batch:
         batch.drop_constraint(op.f("ck_held_credentials_source"), type_="check")
+        batch.drop_index(op.f("ix_held_credentials_subject_email"))
         for column in (
-            "subject_match",
+            "subject_email",
             "valid_until",
             "achievement",
             "verified_at",
