@@ -105,3 +105,37 @@ def wants_html(accept: str) -> bool:
     """True when the client asks for a page rather than JSON (a browser's Accept header)."""
     machine = ("application/json", "application/ld+json")
     return "text/html" in accept and not any(kind in accept for kind in machine)
+
+
+def share_page(
+    credentials: Iterable[Mapping[str, Any]], *, label: str | None, base_path: str
+) -> str:
+    """A public share: each credential's achievement, issuer and dates, and a link to the
+    credential exactly as issued (``{base_path}/credentials/{n}``)."""
+    title = escape(label or "Shared credentials")
+    sections = []
+    for index, document in enumerate(credentials):
+        subject = document.get("credentialSubject")
+        achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
+        achievement = achievement if isinstance(achievement, Mapping) else {}
+        issuer = document.get("issuer")
+        issuer_name = (
+            _text(issuer.get("name")) or _text(issuer.get("id"))
+            if isinstance(issuer, Mapping)
+            else _text(issuer)
+        )
+        rows = [
+            ("Issuer", escape(issuer_name)),
+            ("Valid from", escape(_text(document.get("validFrom")))),
+        ]
+        if until := _text(document.get("validUntil")):
+            rows.append(("Valid until", escape(until)))
+        if credential_id := _text(document.get("id")):
+            rows.append(("Credential id", f"<code>{escape(credential_id)}</code>"))
+        name = escape(_text(achievement.get("name")) or "Credential")
+        sections.append(
+            f"<section><h2>{name}</h2><p>{escape(_text(achievement.get('description')))}</p>"
+            f'{_rows(rows)}<p><a href="{escape(base_path)}/credentials/{index}">'
+            "The credential as issued</a>, to check with any verifier.</p></section>"
+        )
+    return f"{_HEAD}<title>{title}</title><h1>{title}</h1>{''.join(sections)}"
