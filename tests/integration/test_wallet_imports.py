@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -378,3 +379,30 @@ def test_one_learner_cannot_touch_anothers_imports(services: Services) -> None:
     with pytest.raises(NotFound) as nobody:
         services.imports.list(uuid.uuid4())
     assert nobody.value.code == "learner_not_found"
+
+
+def test_an_import_that_no_longer_verifies_ends_the_award_on_it(
+    services: Services, session: Session
+) -> None:
+    user = learner(services)
+    key = generate_key("ed25519")
+    slug, ours, cert = _pathway(services, did_key_for(key.public_key))
+    services.credentials.issue(
+        OPERATOR, slug, IssueRequest(recipient=user.email, achievement_id=ours)
+    )
+    until = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2)
+    theirs = external(key, user.email, valid_until=until)
+    imported = services.imports.add(user.id, theirs.text.encode(), check=check)
+    [award] = _stacked(session, cert)
+    assert services.imports.reverify(user.id, imported.id, check).report["valid"] is True
+    assert award.status == "active"
+
+    time.sleep((until - datetime.now(UTC)).total_seconds() + 0.2)
+    row = services.imports.reverify(user.id, imported.id, check)
+    assert row.report is not None
+    assert row.report["valid"] is False
+    session.refresh(award)
+    assert award.status == "revoked"
+    assert "no longer verifies" in (award.reason or "")
+    actions = set(session.scalars(select(AuditEntry.action)))
+    assert {"wallet.import_invalid", "pathway.award_revoked"} <= actions

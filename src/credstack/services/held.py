@@ -1,8 +1,9 @@
 """A stored credential as pathway evaluation sees it (``pathways.Held``), and its digest.
 
-An imported credential is valid while inside its validity window, and, when it was issued here,
-while the issuer has not revoked or suspended it. Whether an outside issuer revoked it since the
-import is what the import's verification found: pathways do not reach the network.
+An imported credential is valid while its last verification passed, inside its validity window,
+and, when it was issued here, while the issuer has not revoked or suspended it. Whether an
+outside issuer revoked it is what its last verification found (on import, or when the learner
+verifies it again): pathways do not reach the network.
 
 The digest (``credstack.formats.evidence.digest_of``) is of the exact text handed out: the
 ``digestMultibase`` that a stacked credential's evidence carries for each component.
@@ -61,7 +62,8 @@ def held_of_import(
     achievement = subject.get("achievement") if isinstance(subject, dict) else None
     achievement = achievement if isinstance(achievement, dict) else {}
     key = row.credential_key
-    valid = row.valid_until is None or row.valid_until > now
+    verified = row.report is None or row.report.get("valid") is True
+    valid = verified and (row.valid_until is None or row.valid_until > now)
     if valid and not key.startswith("sha256:"):
         record = holdings.issued_by_credential_id(key)
         valid = record is None or record.status == "active"

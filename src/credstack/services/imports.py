@@ -141,6 +141,33 @@ class ImportService:
             {"credential": row.credential_key},
         )
 
+    def reverify(
+        self, user_id: uuid.UUID, held_id: uuid.UUID | str, check: Checker
+    ) -> HeldCredential:
+        """Verify an import again and keep the new report. One that no longer verifies (its
+        issuer revoked it, or it expired) stops counting toward pathways, and the awards that
+        stand on it follow their pathway's revocation policy."""
+        row = self.get(user_id, held_id)
+        report = check(row.text)
+        was_valid = row.report is None or row.report.get("valid") is True
+        row.report = report.to_dict()
+        row.verified_at = datetime.now(UTC)
+        self._session.flush()
+        if was_valid and not report.valid:
+            first = report.failures[0].message if report.failures else "a check failed"
+            user = self._holdings.learner(user_id)
+            self._audit.record(
+                learner_actor(user),
+                None,
+                "wallet.import_invalid",
+                str(row.id),
+                {"credential": row.credential_key, "reason": first},
+            )
+            self._pathways.component_revoked(
+                row.credential_key, f"Component {row.credential_key} no longer verifies: {first}"
+            )
+        return row
+
     def _import(self, user: User, text: str, check: Checker) -> Imported:
         report = check(text)
         parsed = [c for c in report.check("parse") if c.outcome == "failed"]

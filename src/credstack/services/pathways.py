@@ -287,13 +287,20 @@ class PathwayService:
                 str(award.id),
                 {"credential": record.credential_id},
             )
-        for award in self._pathways.awards_on(record.credential_id):
+        self.component_revoked(
+            record.credential_id, f"Component {record.credential_id} was revoked."
+        )
+
+    def component_revoked(self, credential_id: str, note: str) -> None:
+        """Apply each pathway's policy to the live awards that stand on ``credential_id``: a
+        component revoked here, or an imported one that no longer verifies."""
+        for award in self._pathways.awards_on(credential_id):
             pathway = self._pathways.get(award.pathway_id)
             if pathway is None:  # pragma: no cover - a foreign key with cascade
                 continue
             award.updated_at = datetime.now(UTC)
-            award.note = f"Component {record.credential_id} was revoked."
-            detail = {"component": record.credential_id, "policy": pathway.revocation_policy}
+            award.note = note
+            detail = {"component": credential_id, "policy": pathway.revocation_policy}
             if pathway.revocation_policy == "review":
                 award.status = "review"
                 self._session.flush()
