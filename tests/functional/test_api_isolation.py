@@ -71,6 +71,13 @@ EXEMPT: Final[dict[tuple[str, str], str]] = {
         "wallet: the session's own record only (test_api_learner_records.py); the signing "
         "organisation must have issued a credential in it"
     ),
+    # Imports and shares act on the session's own learner's credentials only; another
+    # learner's ids are not found (test_api_wallet_sharing.py, one learner never reaches...).
+    ("POST", "/wallet/imports"): "wallet: into the session's own learner's wallet",
+    ("POST", "/wallet/imports/{held_id}/verify"): "wallet: the session's own learner's import",
+    ("DELETE", "/wallet/imports/{held_id}"): "wallet: the session's own learner's import",
+    ("POST", "/wallet/shares"): "wallet: of the session's own learner's credentials",
+    ("POST", "/wallet/shares/{share_id}/revoke"): "wallet: the session's own learner's share",
     ("POST", "/ledger/cosignatures"): (
         "the server's transparency log, no organisation; a cosignature is kept only when it "
         "verifies with the key of a witness in CREDSTACK_LEDGER_WITNESSES (test_api_ledger.py)"

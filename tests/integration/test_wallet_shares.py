@@ -156,7 +156,8 @@ def test_the_export_holds_everything_of_the_learner_only(services: Services) -> 
     services.shares.revoke(user.id, share.view.share.id)
     export = services.exports.export(user.id)
     assert export["format"] == "credstack-wallet-export/1"
-    assert export["emails"] == [{"address": user.email}]
+    assert [e["address"] for e in export["emails"]] == [user.email]
+    assert export["emails"][0]["primary"] is True
     assert export["profile"]["id"] == f"urn:uuid:{user.id}"
     by_id = {c["id"]: c for c in export["credentials"]}
     assert set(by_id) == {str(first), str(second), str(issued)}

@@ -43,6 +43,7 @@ from credstack.api.routers import (
     verify,
     wallet,
     wallet_records,
+    wallet_sharing,
     webhooks,
 )
 from credstack.api.verification import Verifier
@@ -116,6 +117,7 @@ def create_app(
         shares,
         wallet,
         wallet_records,
+        wallet_sharing,
         webhooks,
         records,
         learner_records,

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from credstack.formats.presentation import presentation
 from credstack.services.audit import AuditTrail
-from credstack.services.holdings import Holdings, WalletItem, emails_of, learner_actor
+from credstack.services.holdings import Holdings, WalletItem, learner_actor
 from credstack.services.shares import ShareService, ShareView
 from credstack.services.wallet import WalletService, profile_id
+from credstack.store.models import User
 
 EXPORT_FORMAT: Final = "credstack-wallet-export/1"
 
@@ -47,12 +48,37 @@ class ExportService:
             "exportedAt": _iso(datetime.now(UTC)),
             "account": {"id": profile_id(user), "createdAt": _iso(user.created_at)},
             "profile": self._wallet.profile(user),
-            "emails": [{"address": email} for email in emails_of(user)],
+            "emails": self._emails(user),
             "credentials": [_credential(item) for item in self._holdings.everything(user)],
             "shares": [_share(view) for view in self._shares.all(user.id)],
         }
         self._audit.record(learner_actor(user), None, "wallet.exported", profile_id(user))
         return document
+
+    def _emails(self, user: User) -> list[dict[str, Any]]:
+        """The account's own address, then every other the learner added."""
+        rows = {row.email: row for row in self._holdings.emails(user)}
+        own = rows.get(user.email)
+        found = [
+            {
+                "address": user.email,
+                "primary": True,
+                "confirmed": True,
+                "confirmedAt": _iso(own.confirmed_at) if own and own.confirmed_at else None,
+            }
+        ]
+        for email, row in rows.items():
+            if email != user.email:
+                confirmed = row.confirmed_at is not None
+                found.append(
+                    {
+                        "address": email,
+                        "primary": False,
+                        "confirmed": confirmed,
+                        "confirmedAt": _iso(row.confirmed_at) if row.confirmed_at else None,
+                    }
+                )
+        return found
 
 
 def _credential(item: WalletItem) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from credstack.services.actors import Actor
 from credstack.services.validation import uuid_or_none
 from credstack.store.credentials import IssuedCredentialRecord
 from credstack.store.holdings import HoldingsRepository
+from credstack.store.learners import LearnerEmail, LearnerRepository
 from credstack.store.models import User
 from credstack.store.users import UserRepository
 from credstack.store.wallet import HeldCredential
@@ -72,18 +73,24 @@ class WalletItem:
 
 def learner_actor(user: User) -> Actor:
     """The learner acting on their own wallet, as the audit log names them."""
-    return Actor(kind="user", id=str(user.id), organization_id=None, role=None)
-
-
-def emails_of(user: User) -> list[str]:
-    """The addresses whose credentials issued here are the learner's (lower case)."""
-    return [user.email.lower()]
+    return Actor(kind="learner", id=str(user.id), organization_id=None, role=None)
 
 
 class Holdings:
     def __init__(self, session: Session) -> None:
         self._users = UserRepository(session)
         self._repo = HoldingsRepository(session)
+        self._learners = LearnerRepository(session)
+
+    def addresses(self, user: User) -> list[str]:
+        """The learner's confirmed addresses (the account's own always), lower case: the
+        credentials issued here to any of them are theirs, and an import naming one counts."""
+        confirmed = {r.email for r in self._learners.emails(user.id) if r.confirmed_at}
+        return sorted(confirmed | {user.email.lower()})
+
+    def emails(self, user: User) -> list[LearnerEmail]:
+        """Every address the learner added, confirmed or not."""
+        return self._learners.emails(user.id)
 
     def learner(self, user_id: uuid.UUID) -> User:
         user = self._users.by_id(user_id)
@@ -118,14 +125,14 @@ class Holdings:
         """Those of ``ids`` that are the learner's credentials, in the order given."""
         found = {row.id: WalletItem.of_held(row) for row in self._repo.held(user.id, ids)}
         missing = [k for k in ids if k not in found]
-        for record in self._repo.issued(emails_of(user), missing):
+        for record in self._repo.issued(self.addresses(user), missing):
             found[record.id] = WalletItem.of_issued(record)
         return [found[key] for key in dict.fromkeys(ids) if key in found]
 
     def everything(self, user: User) -> list[WalletItem]:
         """Every credential of the learner: issued here, then held, each oldest first."""
         issued: Iterable[WalletItem] = map(
-            WalletItem.of_issued, self._repo.all_issued(emails_of(user))
+            WalletItem.of_issued, self._repo.all_issued(self.addresses(user))
         )
         held = map(WalletItem.of_held, self._repo.all_held(user.id))
         return [*issued, *held]

@@ -36,7 +36,7 @@ from credstack.errors import (
 from credstack.model.credential import IdentityObject
 from credstack.model.identity import matches_identity
 from credstack.services.audit import AuditTrail
-from credstack.services.holdings import JWT_MEDIA_TYPE, Holdings, emails_of, learner_actor
+from credstack.services.holdings import JWT_MEDIA_TYPE, Holdings, learner_actor
 from credstack.services.pathways import PathwayService
 from credstack.services.validation import page, uuid_or_none
 from credstack.store.holdings import HoldingsRepository
@@ -193,7 +193,9 @@ class ImportService:
         achievement = _achievement_id(document)
         if report.credential_id is not None:
             issued = self._repo.issued_by_credential_id(report.credential_id)
-            if issued is not None and (issued.recipient_email or "").lower() in emails_of(user):
+            if issued is not None and (
+                issued.recipient_email or ""
+            ).lower() in self._holdings.addresses(user):
                 return Imported(
                     issued.id,
                     "issued",
@@ -214,7 +216,7 @@ class ImportService:
                 code="credential_conflict",
             )
         now = datetime.now(UTC)
-        matched = _named_address(document, emails_of(user))
+        matched = _named_address(document, self._holdings.addresses(user))
         if held is None:
             held = HeldCredential(
                 user_id=user.id,
