@@ -22,7 +22,7 @@ from credstack.proofs.did_key import did_key_for
 from credstack.proofs.keys import PrivateKey, generate_key
 from credstack.services.pathways import PathwayInput
 from tests.functional.conftest import ACHIEVEMENT, OPERATOR, token_for
-from tests.functional.wallet import bearer, fresh_email, sign_in
+from tests.functional.wallet import bearer, fresh_email, last_token, sign_in
 
 EXTERNAL: dict[str, Any] = {
     "id": "https://partner.example/achievements/safety",
@@ -299,3 +299,44 @@ def test_one_learner_never_reaches_anothers_credentials(
     # Alice's things are untouched by Bob's attempts.
     assert client.get(f"/wallet/imports/{held}", headers=alice).status_code == 200
     assert client.get(f"/shares/{share['token']}").status_code == 200
+
+
+def test_a_second_confirmed_address_counts_once_confirmed(
+    client: TestClient, api_platform: Platform, make_org: Any
+) -> None:
+    address, auth = learner(client, api_platform)
+    second = fresh_email("second")
+    org = make_org()
+    staff = {"Authorization": f"Bearer {token_for(api_platform, org.slug)}"}
+    issued = client.post(
+        f"/orgs/{org.slug}/credentials",
+        json={"achievement": ACHIEVEMENT, "recipient": second},
+        headers=staff,
+    )
+    assert issued.status_code == 201, issued.text
+    issued_id = issued.json()["id"]
+    text = credential(generate_key("ed25519"), second)
+
+    # Not yet confirmed: the address is not the learner's.
+    added = client.post("/wallet/emails", json={"email": second}, headers=auth)
+    assert added.status_code == 202, added.text
+    early = client.post("/wallet/imports", content=text, headers=auth).json()
+    assert early["countsTowardPathways"] is False
+    refused = client.post("/wallet/shares", json={"credentials": [issued_id]}, headers=auth)
+    assert refused.status_code == 404
+
+    confirmed = client.post(
+        "/wallet/emails/confirm", json={"token": last_token(api_platform, second)}
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    client.delete(f"/wallet/imports/{early['id']}", headers=auth)
+    counted = client.post("/wallet/imports", content=text, headers=auth).json()
+    assert counted["countsTowardPathways"] is True
+    shared = client.post("/wallet/shares", json={"credentials": [issued_id]}, headers=auth)
+    assert shared.status_code == 201, shared.text
+    export = client.get("/wallet/export", headers=auth).json()
+    assert {e["address"]: e["confirmed"] for e in export["emails"]} == {
+        address: True,
+        second: True,
+    }
+    assert issued_id in {c["credentialId"] for c in export["credentials"]}

@@ -1,7 +1,8 @@
 """A learner's credentials by wallet id, for sharing, presentations and export.
 
 A wallet id is the id of a held row (imported by the learner or upserted by an OB API client)
-or of a credential issued here to one of the learner's addresses. Every lookup is scoped to the
+or of a credential issued here to one of the learner's addresses; the credential's own ``id``
+(a URL or URN) names it too. Every lookup is scoped to the
 learner: an id of anyone else's credential is not found, exactly like an id that does not exist.
 """
 
@@ -23,7 +24,7 @@ from credstack.store.holdings import HoldingsRepository
 from credstack.store.learners import LearnerEmail, LearnerRepository
 from credstack.store.models import User
 from credstack.store.users import UserRepository
-from credstack.store.wallet import HeldCredential
+from credstack.store.wallet import HeldCredential, WalletRepository
 
 JWT_MEDIA_TYPE: Final = "application/vc+jwt"
 # How many credentials one share or presentation names.
@@ -81,6 +82,7 @@ class Holdings:
         self._users = UserRepository(session)
         self._repo = HoldingsRepository(session)
         self._learners = LearnerRepository(session)
+        self._wallet = WalletRepository(session)
 
     def addresses(self, user: User) -> list[str]:
         """The learner's confirmed addresses (the account's own always), lower case: the
@@ -111,15 +113,25 @@ class Holdings:
             )
         keys: dict[uuid.UUID, str] = {}
         for raw in ids:
-            key = uuid_or_none(raw)
+            text = str(raw).strip()
+            key = uuid_or_none(text) if ":" not in text else None
+            if key is None or not self.find(user, [key]):
+                key = self._by_credential_id(user, text)
             if key is None:
                 raise NotFound(f"You hold no credential {raw}.", code="credential_not_found")
-            keys.setdefault(key, str(raw))
+            keys.setdefault(key, text)
         found = {item.id: item for item in self.find(user, list(keys))}
-        for key, raw in keys.items():
-            if key not in found:
-                raise NotFound(f"You hold no credential {raw}.", code="credential_not_found")
         return [found[key] for key in keys]
+
+    def _by_credential_id(self, user: User, credential_id: str) -> uuid.UUID | None:
+        """The wallet id of the learner's credential whose own ``id`` is ``credential_id``."""
+        held = self._wallet.held(user.id, credential_id)
+        if held is not None:
+            return held.id
+        issued = self._repo.issued_by_credential_id(credential_id)
+        if issued is not None and (issued.recipient_email or "").lower() in self.addresses(user):
+            return issued.id
+        return None
 
     def find(self, user: User, ids: Sequence[uuid.UUID]) -> list[WalletItem]:
         """Those of ``ids`` that are the learner's credentials, in the order given."""
