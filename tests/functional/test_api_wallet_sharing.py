@@ -5,6 +5,7 @@ verifier accepts, the export, and one learner never reaching another's credentia
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import threading
@@ -17,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from credstack.api.app import create_app
 from credstack.bootstrap import Platform, build
+from credstack.formats.baked import bake, tiny_png
 from credstack.issue import issue
 from credstack.proofs.did_key import did_key_for
 from credstack.proofs.keys import PrivateKey, generate_key
@@ -340,3 +342,24 @@ def test_a_second_confirmed_address_counts_once_confirmed(
         second: True,
     }
     assert issued_id in {c["credentialId"] for c in export["credentials"]}
+
+
+def test_baked_images_are_imported(client: TestClient, api_platform: Platform) -> None:
+    address, auth = learner(client, api_platform)
+    key = generate_key("ed25519")
+    png_text, svg_text = credential(key, address), credential(key, address, suite="jwt")
+    png = bake(tiny_png(), png_text)
+    svg = bake(b"<svg xmlns='http://www.w3.org/2000/svg' width='1' height='1'/>", svg_text)
+    raw = client.post("/wallet/imports", content=png, headers={**auth, "Content-Type": "image/png"})
+    assert raw.status_code == 201, raw.text
+    encoded = client.post(
+        "/wallet/imports", json={"image": base64.b64encode(svg).decode()}, headers=auth
+    )
+    assert encoded.status_code == 201, encoded.text
+    held = {i["id"]: i["credential"] for i in client.get("/wallet/imports", headers=auth).json()}
+    assert held[raw.json()["id"]] == json.loads(png_text)
+    assert held[encoded.json()["id"]] == svg_text
+    plain = client.post(
+        "/wallet/imports", content=tiny_png(), headers={**auth, "Content-Type": "image/png"}
+    )
+    assert (plain.status_code, plain.json()["code"]) == (400, "not_a_credential")

@@ -22,6 +22,7 @@ from pydantic.alias_generators import to_camel
 from credstack.adapters.http_fetcher import HttpDocumentFetcher
 from credstack.api.deps import LearnerDep, PlatformDep, RawBody, ServicesDep, VerifierDep
 from credstack.errors import InvalidInput
+from credstack.formats.baked import extract_credential
 from credstack.services.imports import MAX_BYTES, Imported
 from credstack.services.shares import ShareView
 from credstack.store.wallet import HeldCredential
@@ -171,10 +172,13 @@ def import_credential(
             source,
             check=verifier.check,
             fetch=fetcher.fetch_bytes,
+            extract=extract_credential,
         )
     else:
         data = body if source is None else source
-        found = services.imports.add(learner.id, data, check=verifier.check)
+        found = services.imports.add(
+            learner.id, data, check=verifier.check, extract=extract_credential
+        )
     status = 201 if found.created else 200
     return JSONResponse(ImportPublic.of(found).model_dump(mode="json", by_alias=True), status)
 

@@ -1,7 +1,7 @@
 """Learner wallet: imported credentials (their report and what pathways read) and share links.
 
-Revision ID: 0012_wallet_sharing
-Revises: 0011_wallet
+Revision ID: 0013_wallet_sharing
+Revises: 0012_staff_sessions
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0012_wallet_sharing"
-down_revision: str | None = "0011_wallet"
+revision: str = "0013_wallet_sharing"
+down_revision: str | None = "0012_staff_sessions"
 branch_labels: str | None = None
 depends_on: str | None = None
 
