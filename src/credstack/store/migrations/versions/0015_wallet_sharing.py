@@ -1,7 +1,7 @@
 """Learner wallet: imported credentials (their report and what pathways read) and share links.
 
-Revision ID: 0014_wallet_sharing
-Revises: 0013_wallet_indexes
+Revision ID: 0015_wallet_sharing
+Revises: 0014_webhooks
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0014_wallet_sharing"
-down_revision: str | None = "0013_wallet_indexes"
+revision: str = "0015_wallet_sharing"
+down_revision: str | None = "0014_webhooks"
 branch_labels: str | None = None
 depends_on: str | None = None
 
