@@ -78,6 +78,11 @@ EXEMPT: Final[dict[tuple[str, str], str]] = {
     ("DELETE", "/wallet/imports/{held_id}"): "wallet: the session's own learner's import",
     ("POST", "/wallet/shares"): "wallet: of the session's own learner's credentials",
     ("POST", "/wallet/shares/{share_id}/revoke"): "wallet: the session's own learner's share",
+    # The wallet pages (test_web_wallet.py): the same learner services behind a session cookie.
+    ("POST", "/wallet/link"): "wallet page: mails a link; same answer for every address",
+    ("POST", "/wallet/session"): "wallet page: the emailed one-time token is the credential",
+    ("POST", "/wallet/leave"): "wallet page: ends the request's own session",
+    ("POST", "/wallet/address"): "wallet page: the emailed one-time token is the credential",
     ("POST", "/ledger/cosignatures"): (
         "the server's transparency log, no organisation; a cosignature is kept only when it "
         "verifies with the key of a witness in CREDSTACK_LEDGER_WITNESSES (test_api_ledger.py)"

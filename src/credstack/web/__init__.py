@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from credstack.web.routers import home, verifier
+from credstack.web.routers import home, verifier, wallet_pages
 from credstack.web.static_files import STATIC_DIR, CachedStaticFiles
 
-ROUTERS = (home, verifier)
+ROUTERS = (home, verifier, wallet_pages)
 
 
 def install(app: FastAPI) -> None:

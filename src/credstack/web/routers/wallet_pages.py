@@ -1,0 +1,233 @@
+"""``/wallet`` pages: a learner signs in with the emailed link and sees their credentials.
+
+The mailed link opens a page with a button instead of signing in on the GET, so a mail scanner
+that follows links does not use up the single-use token. The cookie holds the wallet session
+token (the one POST /wallet/sign-in/complete returns), HttpOnly and SameSite=Lax; every form
+carries a double-submit token. Sharing, import and the rest stay in the JSON API for now.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import UTC, datetime
+from typing import Annotated, Any, Final
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from credstack.api.deps import PlatformDep, ServicesDep, SessionDep
+from credstack.api.problems import status_for
+from credstack.errors import Error, Forbidden
+from credstack.services.learners import Learner
+from credstack.services.wallet import describe
+from credstack.web.staff import secure_cookies
+from credstack.web.templating import render
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+
+SESSION_COOKIE: Final = "credstack_wallet"
+CSRF_COOKIE: Final = "credstack_wallet_csrf"
+PAGE_SIZE: Final = 50
+_NO_STORE: Final = {"Cache-Control": "no-store"}
+Token = Annotated[str | None, Form(max_length=200)]
+
+
+def _csrf(request: Request) -> str:
+    return request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+
+
+def _csrf_ok(request: Request, token: str | None) -> bool:
+    cookie = request.cookies.get(CSRF_COOKIE)
+    return bool(cookie and token and hmac.compare_digest(cookie.encode(), token.encode()))
+
+
+def _page(
+    request: Request,
+    platform: PlatformDep,
+    name: str,
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    token = _csrf(request)
+    response = render(
+        request, name, status_code=status_code, csrf_token=token, headers=_NO_STORE, **context
+    )
+    response.set_cookie(
+        CSRF_COOKIE,
+        token,
+        max_age=3600,
+        path="/wallet",
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(platform),
+    )
+    return response
+
+
+def _refused(
+    request: Request, platform: PlatformDep, session: Session, error: Error, email: str = ""
+) -> HTMLResponse:
+    session.rollback()
+    return _page(
+        request,
+        platform,
+        "wallet/sign_in.html",
+        status_code=status_for(error),
+        email=email,
+        error=error.message,
+        code=error.code,
+    )
+
+
+def _csrf_failed(request: Request, platform: PlatformDep, session: Session) -> HTMLResponse:
+    error = Forbidden(
+        "The form has expired or did not come from this site; reload the page and try again.",
+        code="csrf_failed",
+    )
+    return _refused(request, platform, session, error)
+
+
+def _learner(request: Request, services: ServicesDep) -> Learner | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    try:
+        return services.learners.authenticate(token)
+    except Forbidden:
+        return None
+
+
+@router.get("/wallet", response_class=HTMLResponse)
+def wallet(
+    request: Request,
+    platform: PlatformDep,
+    services: ServicesDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> HTMLResponse:
+    """The learner's credentials, or the sign-in form."""
+    learner = _learner(request, services)
+    if learner is None:
+        return _page(request, platform, "wallet/sign_in.html", email="", error=None, code=None)
+    page = services.wallet.credentials(learner.user, offset=offset, limit=PAGE_SIZE)
+    now = datetime.now(UTC)
+    return _page(
+        request,
+        platform,
+        "wallet/home.html",
+        learner=learner,
+        emails=services.learners.emails(learner),
+        cards=[describe(entry, now) for entry in page.entries],
+        total=page.total,
+        offset=offset,
+        next_offset=offset + PAGE_SIZE if offset + PAGE_SIZE < page.total else None,
+    )
+
+
+@router.post("/wallet/link", response_class=HTMLResponse)
+def send_link(
+    request: Request,
+    platform: PlatformDep,
+    services: ServicesDep,
+    session: SessionDep,
+    email: Annotated[str, Form(max_length=320)],
+    csrf_token: Token = None,
+) -> HTMLResponse:
+    """Mail a sign-in link; the same page whether the address has an account or not."""
+    if not _csrf_ok(request, csrf_token):
+        return _csrf_failed(request, platform, session)
+    try:
+        services.learners.request_sign_in(email)
+    except Error as error:
+        return _refused(request, platform, session, error, email)
+    return _page(request, platform, "wallet/link_sent.html", email=email.strip())
+
+
+@router.get("/wallet/sign-in/complete", response_class=HTMLResponse)
+def confirm(
+    request: Request,
+    platform: PlatformDep,
+    token: Annotated[str, Query(max_length=200)] = "",
+) -> HTMLResponse:
+    """The mailed link's target: one button that signs in (a POST)."""
+    return _page(request, platform, "wallet/confirm.html", token=token)
+
+
+@router.post("/wallet/session", response_class=HTMLResponse)
+def start_session(
+    request: Request,
+    platform: PlatformDep,
+    services: ServicesDep,
+    session: SessionDep,
+    token: Annotated[str, Form(max_length=200)],
+    csrf_token: Token = None,
+) -> Response:
+    if not _csrf_ok(request, csrf_token):
+        return _csrf_failed(request, platform, session)
+    try:
+        signed_in = services.learners.complete_sign_in(token)
+    except Error as error:
+        return _refused(request, platform, session, error)
+    response = RedirectResponse("/wallet", status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        signed_in.token,
+        max_age=max(0, int((signed_in.expires_at - datetime.now(UTC)).total_seconds())),
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(platform),
+    )
+    return response
+
+
+@router.post("/wallet/leave", response_class=HTMLResponse)
+def sign_out(
+    request: Request,
+    platform: PlatformDep,
+    services: ServicesDep,
+    session: SessionDep,
+    csrf_token: Token = None,
+) -> Response:
+    if not _csrf_ok(request, csrf_token):
+        return _csrf_failed(request, platform, session)
+    learner = _learner(request, services)
+    if learner is not None:
+        services.learners.sign_out(learner)
+    response = RedirectResponse("/wallet", status_code=303)
+    response.delete_cookie(
+        SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=secure_cookies(platform)
+    )
+    return response
+
+
+@router.get("/wallet/emails/confirm", response_class=HTMLResponse)
+def confirm_address_page(
+    request: Request,
+    platform: PlatformDep,
+    token: Annotated[str, Query(max_length=200)] = "",
+) -> HTMLResponse:
+    """The target of the link mailed to a learner's added address: one button (a POST)."""
+    return _page(request, platform, "wallet/confirm_address.html", token=token, confirmed=None)
+
+
+@router.post("/wallet/address", response_class=HTMLResponse)
+def confirm_address(
+    request: Request,
+    platform: PlatformDep,
+    services: ServicesDep,
+    session: SessionDep,
+    token: Annotated[str, Form(max_length=200)],
+    csrf_token: Token = None,
+) -> HTMLResponse:
+    if not _csrf_ok(request, csrf_token):
+        return _csrf_failed(request, platform, session)
+    try:
+        address = services.learners.confirm_email(token)
+    except Error as error:
+        return _refused(request, platform, session, error)
+    return _page(
+        request, platform, "wallet/confirm_address.html", token="", confirmed=address.email
+    )

@@ -1,0 +1,134 @@
+"""The wallet pages on SQLite and PostgreSQL: a learner asks for a link, opens it from the
+outbox, confirms with the button, sees the credentials issued to them, and signs out."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from credstack.bootstrap import Platform
+from tests.functional.conftest import token_for
+from tests.functional.console import browser
+from tests.functional.test_api_assessment import achievement
+from tests.functional.test_api_wallet_flow import issue_to
+from tests.functional.wallet import bearer, fresh_email, last_token, mailbox, sign_in
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _csrf(page: str) -> str:
+    found = _CSRF.search(page)
+    assert found is not None, page
+    return found.group(1)
+
+
+def _sign_in(client: TestClient, platform: Platform, address: str) -> None:
+    form = client.get("/wallet")
+    assert form.status_code == 200
+    assert 'action="/wallet/link"' in form.text
+    sent = client.post("/wallet/link", data={"email": address, "csrf_token": _csrf(form.text)})
+    assert sent.status_code == 200, sent.text
+    assert "Check your email" in sent.text
+    token = last_token(platform, address)
+    # The mailed link opens a page with a button: following the link alone signs nobody in.
+    opened = client.get(f"/wallet/sign-in/complete?token={token}")
+    assert opened.status_code == 200
+    assert f'value="{token}"' in opened.text
+    assert "credstack_wallet=" not in opened.headers.get("set-cookie", "")
+    done = client.post(
+        "/wallet/session",
+        data={"token": token, "csrf_token": _csrf(opened.text)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    assert done.headers["location"] == "/wallet"
+    cookie = done.headers["set-cookie"]
+    assert "credstack_wallet=csw_" in cookie
+    assert "HttpOnly" in cookie
+    assert "samesite=lax" in cookie.lower()
+
+
+def test_a_learner_signs_in_by_link_and_sees_their_credentials(
+    client: TestClient, api_platform: Platform, make_org: object
+) -> None:
+    org = make_org()  # type: ignore[operator]
+    address = fresh_email()
+    secret = token_for(api_platform, org.slug)
+    issued = issue_to(client, org.slug, secret, achievement(client, org.slug, secret), address)
+    record_id = issued.rstrip("/").rsplit("/", 1)[-1]
+    with browser(api_platform) as page:
+        _walk_through(page, api_platform, address, record_id)
+
+
+def _walk_through(client: TestClient, api_platform: Platform, address: str, record_id: str) -> None:
+    _sign_in(client, api_platform, address)
+    wallet = client.get("/wallet")
+    assert wallet.status_code == 200
+    assert f"Signed in as {address}" in wallet.text
+    assert "Credentials (1)" in wallet.text
+    assert f'href="/credentials/{record_id}"' in wallet.text
+    assert wallet.headers["cache-control"] == "no-store"
+
+    # The link was single use.
+    token = last_token(api_platform, address)
+    again = client.get(f"/wallet/sign-in/complete?token={token}")
+    reused = client.post("/wallet/session", data={"token": token, "csrf_token": _csrf(again.text)})
+    assert reused.status_code in (400, 401, 410), reused.text
+    assert "Error code" in reused.text
+
+    left = client.post(
+        "/wallet/leave", data={"csrf_token": _csrf(wallet.text)}, follow_redirects=False
+    )
+    assert left.status_code == 303
+    assert "credstack_wallet=" in left.headers["set-cookie"]
+    client.cookies.delete("credstack_wallet")
+    assert 'action="/wallet/link"' in client.get("/wallet").text
+
+
+def test_forms_without_the_token_change_nothing(api_platform: Platform) -> None:
+    address = fresh_email()
+    with browser(api_platform) as client:
+        client.get("/wallet")
+        refused = client.post("/wallet/link", data={"email": address, "csrf_token": "forged"})
+    assert refused.status_code == 403
+    assert "csrf_failed" in refused.text
+    assert mailbox(api_platform, address) == []
+
+
+def test_a_bad_address_is_shown_in_the_form(api_platform: Platform) -> None:
+    with browser(api_platform) as client:
+        form = client.get("/wallet")
+        refused = client.post(
+            "/wallet/link", data={"email": "not-an-address", "csrf_token": _csrf(form.text)}
+        )
+    assert refused.status_code == 400
+    assert 'role="alert"' in refused.text
+    assert 'value="not-an-address"' in refused.text
+
+
+def test_a_stale_cookie_shows_the_sign_in_form(api_platform: Platform) -> None:
+    with browser(api_platform) as client:
+        client.cookies.set("credstack_wallet", "csw_" + "x" * 43)
+        page = client.get("/wallet")
+    assert page.status_code == 200
+    assert 'action="/wallet/link"' in page.text
+
+
+def test_a_second_address_is_confirmed_from_its_mailed_link(
+    client: TestClient, api_platform: Platform
+) -> None:
+    first, second = fresh_email("first"), fresh_email("second")
+    session = sign_in(client, api_platform, first)
+    added = client.post("/wallet/emails", json={"email": second}, headers=bearer(session))
+    assert added.status_code == 202, added.text
+    token = last_token(api_platform, second)
+    with browser(api_platform) as page:
+        opened = page.get(f"/wallet/emails/confirm?token={token}")
+        assert opened.status_code == 200
+        assert 'action="/wallet/address"' in opened.text
+        done = page.post("/wallet/address", data={"token": token, "csrf_token": _csrf(opened.text)})
+    assert done.status_code == 200, done.text
+    assert f"{second}</strong> is confirmed" in done.text
+    listed = client.get("/wallet/emails", headers=bearer(session)).json()
+    assert {(e["email"], e["confirmed"]) for e in listed} == {(first, True), (second, True)}
