@@ -1,5 +1,6 @@
 """The learner's wallet in Chromium: ask for a link, open it from the outbox, continue, see the
-credential issued to that address, follow it to its page, see it revoked, sign out."""
+credential issued to that address, share it; a visitor verifies the shared link and sees it
+valid, then revoked after the issuer revokes it; the learner sees it revoked and signs out."""
 
 from __future__ import annotations
 
@@ -51,6 +52,21 @@ def test_a_learner_signs_in_by_emailed_link_and_sees_a_revocation(
     expect(page.get_by_text(f"Signed in as {address}")).to_be_visible()
     card = page.locator(".card").filter(has_text=BADGE["name"])
     expect(card.locator(".status")).to_have_text("Active")
+    every_input_has_a_label(page)
+
+    # The learner shares it; a visitor opens the link and verifies it.
+    card.get_by_role("button", name="Share").click()
+    link = page.get_by_label("Share link").input_value()
+    assert link.startswith(f"{server.base_url}/shares/")
+    expect(page.get_by_role("img", name="QR code of the share link")).to_be_visible()
+    linkedin = page.get_by_role("link", name="Add to your LinkedIn profile")
+    assert (linkedin.get_attribute("href") or "").startswith("https://www.linkedin.com/")
+    assert page.context.browser is not None
+    visitor_context = page.context.browser.new_context(base_url=server.base_url)
+    visitor = visitor_context.new_page()
+    visitor.goto(link)
+    visitor.get_by_role("link", name="verify it here").click()
+    expect(visitor.get_by_role("heading", level=2).first).to_have_text(f"Valid: {BADGE['name']}")
 
     revoked = httpx.post(
         f"{server.base_url}/orgs/browser/credentials/{uid}/revoke",
@@ -59,7 +75,13 @@ def test_a_learner_signs_in_by_emailed_link_and_sees_a_revocation(
         timeout=30,
     )
     assert revoked.status_code == 200, revoked.text
-    page.reload()
+    visitor.reload()
+    expect(visitor.get_by_role("heading", level=2).first).to_have_text(
+        f"Not valid: {BADGE['name']}"
+    )
+    expect(visitor.locator("[data-check=status]")).to_contain_text("revoked")
+    visitor_context.close()
+    page.goto("/wallet")
     expect(card.locator(".status")).to_have_text("Revoked")
     card.get_by_role("link", name="Open the credential page").click()
     expect(page.locator("#credential-status")).to_have_text("Revoked")

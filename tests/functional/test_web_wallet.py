@@ -4,6 +4,7 @@ outbox, confirms with the button, sees the credentials issued to them, and signs
 from __future__ import annotations
 
 import re
+import uuid
 
 from fastapi.testclient import TestClient
 
@@ -132,3 +133,57 @@ def test_a_second_address_is_confirmed_from_its_mailed_link(
     assert f"{second}</strong> is confirmed" in done.text
     listed = client.get("/wallet/emails", headers=bearer(session)).json()
     assert {(e["email"], e["confirmed"]) for e in listed} == {(first, True), (second, True)}
+
+
+def test_share_download_and_verify_a_shared_link(
+    client: TestClient, api_platform: Platform, make_org: object
+) -> None:
+    org = make_org()  # type: ignore[operator]
+    address = fresh_email()
+    secret = token_for(api_platform, org.slug)
+    issue_to(client, org.slug, secret, achievement(client, org.slug, secret), address)
+    with browser(api_platform) as page:
+        _sign_in(page, api_platform, address)
+        wallet = page.get("/wallet")
+        found = re.search(r'name="credential" value="([^"]+)"', wallet.text)
+        assert found is not None, wallet.text
+        entry = found.group(1)
+
+        downloaded = page.get(f"/wallet/download/{entry}")
+        assert downloaded.status_code == 200
+        assert downloaded.headers["content-disposition"].startswith("attachment;")
+        as_issued = downloaded.text
+
+        shared = page.post(
+            "/wallet/share",
+            data={"credential": entry, "days": "7", "csrf_token": _csrf(wallet.text)},
+        )
+        assert shared.status_code == 200, shared.text
+        link = re.search(r'id="share-link" type="url" readonly value="([^"]+)"', shared.text)
+        assert link is not None, shared.text
+        assert "https://www.linkedin.com/profile/add?" in shared.text
+        assert 'src="data:image/svg+xml;base64,' in shared.text
+
+        refused = page.post(
+            "/wallet/share",
+            data={"credential": str(uuid.uuid4()), "csrf_token": _csrf(wallet.text)},
+        )
+        assert refused.status_code == 404
+    # Without the learner's session, the download is not theirs to take.
+    with browser(api_platform) as stranger:
+        away = stranger.get(f"/wallet/download/{entry}", follow_redirects=False)
+        assert away.status_code == 303
+
+    url = link.group(1)
+    assert client.get(url.replace("https://badges.example.edu", "") + "/credentials/0").text == (
+        as_issued
+    )
+    verified = client.get("/verify", params={"url": f"{url}/credentials/0"})
+    assert verified.status_code == 200
+    assert "Valid:" in verified.text
+    share_page = client.get(
+        url.replace("https://badges.example.edu", ""), headers={"Accept": "text/html"}
+    )
+    assert "verify it here" in share_page.text
+    missing = client.get("/verify", params={"url": f"{url}/credentials/5"})
+    assert missing.status_code == 404

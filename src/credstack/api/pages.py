@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
 _HEAD = (
     "<!doctype html><html lang=en><meta charset=utf-8>"
@@ -108,7 +109,7 @@ def wants_html(accept: str) -> bool:
 
 
 def share_page(
-    credentials: Iterable[Mapping[str, Any]], *, label: str | None, base_path: str
+    credentials: Iterable[Mapping[str, Any]], *, label: str | None, base_path: str, base_url: str
 ) -> str:
     """A public share: each credential's achievement, issuer and dates, and a link to the
     credential exactly as issued (``{base_path}/credentials/{n}``)."""
@@ -136,6 +137,8 @@ def share_page(
         sections.append(
             f"<section><h2>{name}</h2><p>{escape(_text(achievement.get('description')))}</p>"
             f'{_rows(rows)}<p><a href="{escape(base_path)}/credentials/{index}">'
-            "The credential as issued</a>, to check with any verifier.</p></section>"
+            "The credential as issued</a>, to check with any verifier, or "
+            f'<a href="/verify?url={quote(f"{base_url}{base_path}/credentials/{index}", safe="")}">'
+            "verify it here</a>.</p></section>"
         )
     return f"{_HEAD}<title>{title}</title><h1>{title}</h1>{''.join(sections)}"

@@ -15,7 +15,7 @@ from typing import Final
 
 from credstack.adapters.http_fetcher import HttpDocumentFetcher
 from credstack.api.verification import Verifiable, unwrap_credential
-from credstack.errors import InvalidInput
+from credstack.errors import InvalidInput, NotFound
 from credstack.formats.baked import check_baked, is_image
 from credstack.services import Services
 from credstack.verify.report import VerificationReport
@@ -49,6 +49,23 @@ def own_credential(base_url: str, url: str) -> uuid.UUID | None:
         return None
 
 
+def own_share(base_url: str, url: str) -> tuple[str, int] | None:
+    """(token, index) when ``url`` is ``{base_url}/shares/{token}/credentials/{index}``.
+
+    >>> own_share("https://b.example", "https://b.example/shares/AbC_-1/credentials/2")
+    ('AbC_-1', 2)
+    >>> own_share("https://b.example", "https://b.example/shares/AbC/credentials/x") is None
+    True
+    """
+    prefix = base_url.rstrip("/") + "/shares/"
+    if not url.startswith(prefix):
+        return None
+    token, separator, index = url[len(prefix) :].partition("/credentials/")
+    if not separator or not index.isdigit() or not token or "/" in token:
+        return None
+    return token, int(index)
+
+
 def from_url(url: str, *, services: Services, base_url: str, fetcher: HttpDocumentFetcher) -> bytes:
     """What is at ``url`` (a credential or a baked image); ``InvalidInput`` for a URL that is
     not one, ``ResolutionError`` (from the fetcher) when it cannot be fetched, ``NotFound`` for an
@@ -61,4 +78,16 @@ def from_url(url: str, *, services: Services, base_url: str, fetcher: HttpDocume
     own = own_credential(base_url, url)
     if own is not None:
         return services.credentials.get(own).text.encode()
+    # A share link of this server: read like the credential page (the server would otherwise
+    # fetch from itself, which the guarded fetcher refuses on a private address).
+    shared = own_share(base_url, url)
+    if shared is not None:
+        token, index = shared
+        credentials = services.shares.open(token).credentials
+        if index >= len(credentials):
+            raise NotFound(
+                f"The link shares {len(credentials)} credentials, numbered from 0.",
+                code="credential_not_found",
+            )
+        return credentials[index].text.encode()
     return fetcher.fetch_bytes(url)

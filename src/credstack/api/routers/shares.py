@@ -14,7 +14,7 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Header
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from credstack.api.deps import ServicesDep
+from credstack.api.deps import PlatformDep, ServicesDep
 from credstack.api.pages import share_page, wants_html
 from credstack.errors import NotFound
 from credstack.services.held import document_of_text
@@ -38,11 +38,21 @@ GONE: Final[dict[int | str, dict[str, Any]]] = {
     summary="The credentials behind a share link (JSON, or a page for a browser)",
     responses={200: {"content": {"application/json": {}, "text/html": {}}}, **GONE},
 )
-def shared(token: str, services: ServicesDep, accept: Annotated[str, Header()] = "") -> Response:
+def shared(
+    token: str,
+    services: ServicesDep,
+    platform: PlatformDep,
+    accept: Annotated[str, Header()] = "",
+) -> Response:
     opened = services.shares.open(token)
     if wants_html(accept):
         documents = [document_of_text(c.text, c.media_type) for c in opened.credentials]
-        page = share_page(documents, label=opened.share.label, base_path=f"/shares/{token}")
+        page = share_page(
+            documents,
+            label=opened.share.label,
+            base_path=f"/shares/{token}",
+            base_url=platform.settings.base_url,
+        )
         return HTMLResponse(page, headers=HEADERS)
     body = {
         "label": opened.share.label,

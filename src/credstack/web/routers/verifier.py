@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from credstack.adapters.http_fetcher import HttpDocumentFetcher
 from credstack.api.deps import PlatformDep, ServicesDep, VerifierDep
-from credstack.errors import InvalidInput, NotFound, ResolutionError
+from credstack.errors import Conflict, InvalidInput, NotFound, ResolutionError
 from credstack.verify.report import VerificationReport
 from credstack.web import verify_input
 from credstack.web.report_view import describe
@@ -40,7 +40,7 @@ def verify_page(
         received = verify_input.from_url(
             url, services=services, base_url=platform.settings.base_url, fetcher=_fetcher(platform)
         )
-    except (InvalidInput, NotFound, ResolutionError) as exc:
+    except (Conflict, InvalidInput, NotFound, ResolutionError) as exc:
         return _refused(request, exc, url=url)
     return _report(request, verify_input.check_bytes(received, verifier.check), url=url)
 
@@ -80,7 +80,7 @@ async def verify_report(
                 url="",
                 text="",
             )
-    except (InvalidInput, NotFound, ResolutionError) as exc:
+    except (Conflict, InvalidInput, NotFound, ResolutionError) as exc:
         return _refused(request, exc, url=url, text=credential)
     return _report(request, report, url=url, text=credential)
 
@@ -105,12 +105,17 @@ def _report(
 
 
 def _refused(
-    request: Request, exc: InvalidInput | NotFound | ResolutionError, *, url: str, text: str = ""
+    request: Request,
+    exc: Conflict | InvalidInput | NotFound | ResolutionError,
+    *,
+    url: str,
+    text: str = "",
 ) -> HTMLResponse:
+    status = 410 if isinstance(exc, Conflict) else 404 if isinstance(exc, NotFound) else 400
     return render(
         request,
         "verify.html",
-        status_code=404 if exc.code == "credential_not_found" else 400,
+        status_code=status,
         report=None,
         error=exc.message,
         error_code=exc.code,

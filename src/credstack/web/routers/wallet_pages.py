@@ -8,9 +8,10 @@ carries a double-submit token. Sharing, import and the rest stay in the JSON API
 
 from __future__ import annotations
 
+import base64
 import hmac
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Form, Query, Request
@@ -19,9 +20,11 @@ from sqlalchemy.orm import Session
 
 from credstack.api.deps import PlatformDep, ServicesDep, SessionDep
 from credstack.api.problems import status_for
-from credstack.errors import Error, Forbidden
+from credstack.errors import Error, Forbidden, MalformedCredential
+from credstack.formats.linkedin import add_to_profile_url, certification_for
+from credstack.formats.qr import qr_svg
 from credstack.services.learners import Learner
-from credstack.services.wallet import describe
+from credstack.services.wallet import describe, document_of
 from credstack.web.staff import secure_cookies
 from credstack.web.templating import render
 
@@ -230,4 +233,64 @@ def confirm_address(
         return _refused(request, platform, session, error)
     return _page(
         request, platform, "wallet/confirm_address.html", token="", confirmed=address.email
+    )
+
+
+@router.post("/wallet/share", response_class=HTMLResponse)
+def share(
+    request: Request,
+    platform: PlatformDep,
+    services: ServicesDep,
+    session: SessionDep,
+    credential: Annotated[str, Form(max_length=100)],
+    days: Annotated[int, Form(ge=0, le=3650)] = 0,
+    csrf_token: Token = None,
+) -> Response:
+    """A public link to one credential, with its QR code and an add-to-LinkedIn link."""
+    if not _csrf_ok(request, csrf_token):
+        return _csrf_failed(request, platform, session)
+    learner = _learner(request, services)
+    if learner is None:
+        return RedirectResponse("/wallet", status_code=303)
+    expires = datetime.now(UTC) + timedelta(days=days) if days else None
+    try:
+        entry = services.wallet.credential(learner.user, credential)
+        created = services.shares.create(learner.id, [entry.id], expires_at=expires)
+    except Error as error:
+        return _refused(request, platform, session, error)
+    base = platform.settings.base_url
+    link = f"{base}/shares/{created.token}"
+    document = document_of(entry.text, entry.media_type)
+    try:
+        linkedin: str | None = add_to_profile_url(certification_for(document, link))
+    except MalformedCredential:
+        linkedin = None
+    qr = base64.b64encode(qr_svg(link, title="QR code of the share link")).decode()
+    return _page(
+        request,
+        platform,
+        "wallet/shared.html",
+        card=describe(entry, datetime.now(UTC)),
+        link=link,
+        expires=expires,
+        qr=f"data:image/svg+xml;base64,{qr}",
+        linkedin=linkedin,
+    )
+
+
+@router.get("/wallet/download/{credential_id}")
+def download(credential_id: str, request: Request, services: ServicesDep) -> Response:
+    """One of the signed-in learner's credentials exactly as issued, as a file."""
+    learner = _learner(request, services)
+    if learner is None:
+        return RedirectResponse("/wallet", status_code=303)
+    entry = services.wallet.credential(learner.user, credential_id)
+    extension = "jwt" if entry.media_type.endswith("jwt") else "json"
+    return Response(
+        entry.text,
+        media_type=entry.media_type,
+        headers={
+            **_NO_STORE,
+            "Content-Disposition": f'attachment; filename="credential-{entry.id}.{extension}"',
+        },
     )
