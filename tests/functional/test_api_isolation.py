@@ -83,6 +83,8 @@ EXEMPT: Final[dict[tuple[str, str], str]] = {
     ("POST", "/wallet/session"): "wallet page: the emailed one-time token is the credential",
     ("POST", "/wallet/leave"): "wallet page: ends the request's own session",
     ("POST", "/wallet/address"): "wallet page: the emailed one-time token is the credential",
+    ("POST", "/wallet/share"): "wallet page: the session cookie's own learner's credential",
+    ("POST", "/wallet/import"): "wallet page: into the session cookie's own learner's wallet",
     ("POST", "/ledger/cosignatures"): (
         "the server's transparency log, no organisation; a cosignature is kept only when it "
         "verifies with the key of a witness in CREDSTACK_LEDGER_WITNESSES (test_api_ledger.py)"

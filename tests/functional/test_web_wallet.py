@@ -3,16 +3,19 @@ outbox, confirms with the button, sees the credentials issued to them, and signs
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 
 from fastapi.testclient import TestClient
 
 from credstack.bootstrap import Platform
+from credstack.proofs.keys import generate_key
 from tests.functional.conftest import token_for
 from tests.functional.console import browser
 from tests.functional.test_api_assessment import achievement
 from tests.functional.test_api_wallet_flow import issue_to
+from tests.functional.test_api_wallet_sharing import credential
 from tests.functional.wallet import bearer, fresh_email, last_token, mailbox, sign_in
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -187,3 +190,40 @@ def test_share_download_and_verify_a_shared_link(
     assert "verify it here" in share_page.text
     missing = client.get("/verify", params={"url": f"{url}/credentials/5"})
     assert missing.status_code == 404
+
+
+def test_import_by_paste_and_file_and_a_refusal(api_platform: Platform) -> None:
+    address = fresh_email()
+    text = credential(generate_key("ed25519"), address)
+    tampered = json.loads(text)
+    tampered["credentialSubject"]["achievement"]["name"] = "Something else"
+    with browser(api_platform) as page:
+        _sign_in(page, api_platform, address)
+        token = _csrf(page.get("/wallet").text)
+
+        refused = page.post(
+            "/wallet/import", data={"credential": json.dumps(tampered), "csrf_token": token}
+        )
+        assert refused.status_code == 400, refused.text
+        assert 'role="alert"' in refused.text
+        assert "verification_failed" in refused.text
+        assert "Credentials (0)" in refused.text
+
+        empty = page.post("/wallet/import", data={"csrf_token": token})
+        assert empty.status_code == 400
+        assert "nothing_to_import" in empty.text
+
+        pasted = page.post("/wallet/import", data={"credential": text, "csrf_token": token})
+        assert pasted.status_code == 200, pasted.text
+        assert "Imported and verified." in pasted.text
+        assert "Credentials (1)" in pasted.text
+        assert "Imported into this wallet." in pasted.text
+
+        again = page.post(
+            "/wallet/import",
+            data={"csrf_token": token},
+            files={"file": ("badge.json", text.encode(), "application/json")},
+        )
+        assert again.status_code == 200, again.text
+        assert "That credential is already here." in again.text
+        assert "Credentials (1)" in again.text

@@ -14,15 +14,18 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from credstack.api.deps import PlatformDep, ServicesDep, SessionDep
+from credstack.adapters.http_fetcher import HttpDocumentFetcher
+from credstack.api.deps import PlatformDep, ServicesDep, SessionDep, VerifierDep
 from credstack.api.problems import status_for
-from credstack.errors import Error, Forbidden, MalformedCredential
+from credstack.errors import Error, Forbidden, InvalidInput, MalformedCredential
+from credstack.formats.baked import extract_credential
 from credstack.formats.linkedin import add_to_profile_url, certification_for
 from credstack.formats.qr import qr_svg
+from credstack.services.imports import MAX_BYTES
 from credstack.services.learners import Learner
 from credstack.services.wallet import describe, document_of
 from credstack.web.staff import secure_cookies
@@ -114,18 +117,35 @@ def wallet(
     learner = _learner(request, services)
     if learner is None:
         return _page(request, platform, "wallet/sign_in.html", email="", error=None, code=None)
+    return _home(request, platform, services, learner, offset=offset)
+
+
+def _home(
+    request: Request,
+    platform: PlatformDep,
+    services: ServicesDep,
+    learner: Learner,
+    *,
+    offset: int = 0,
+    error: Error | None = None,
+    notice: str | None = None,
+) -> HTMLResponse:
     page = services.wallet.credentials(learner.user, offset=offset, limit=PAGE_SIZE)
     now = datetime.now(UTC)
     return _page(
         request,
         platform,
         "wallet/home.html",
+        status_code=status_for(error) if error else 200,
         learner=learner,
         emails=services.learners.emails(learner),
         cards=[describe(entry, now) for entry in page.entries],
         total=page.total,
         offset=offset,
         next_offset=offset + PAGE_SIZE if offset + PAGE_SIZE < page.total else None,
+        error=error.message if error else None,
+        code=error.code if error else None,
+        notice=notice,
     )
 
 
@@ -294,3 +314,61 @@ def download(credential_id: str, request: Request, services: ServicesDep) -> Res
             "Content-Disposition": f'attachment; filename="credential-{entry.id}.{extension}"',
         },
     )
+
+
+@router.post("/wallet/import", response_class=HTMLResponse)
+async def import_credential(
+    request: Request,
+    platform: PlatformDep,
+    services: ServicesDep,
+    session: SessionDep,
+    verifier: VerifierDep,
+    credential: Annotated[str, Form(max_length=MAX_BYTES)] = "",
+    url: Annotated[str, Form(max_length=2000)] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+    csrf_token: Token = None,
+) -> Response:
+    """Import a credential from anywhere: pasted, a file (JSON, JWT, baked image) or a URL. It
+    is verified first; a refusal says why and stores nothing."""
+    if not _csrf_ok(request, csrf_token):
+        return _csrf_failed(request, platform, session)
+    learner = _learner(request, services)
+    if learner is None:
+        return RedirectResponse("/wallet", status_code=303)
+    uploaded = await file.read(MAX_BYTES + 1) if file is not None else b""
+    try:
+        if len(uploaded) > MAX_BYTES:
+            raise InvalidInput(
+                f"The file is larger than {MAX_BYTES // 1024} KiB.", code="too_large"
+            )
+        if uploaded:
+            found = services.imports.add(
+                learner.id, uploaded, check=verifier.check, extract=extract_credential
+            )
+        elif credential.strip():
+            found = services.imports.add(
+                learner.id, credential.encode(), check=verifier.check, extract=extract_credential
+            )
+        elif url.strip():
+            fetcher = HttpDocumentFetcher(
+                allow_private=platform.settings.allow_private_network,
+                max_bytes=MAX_BYTES,
+                cache_ttl=0,
+            )
+            found = services.imports.add_url(
+                learner.id,
+                url,
+                check=verifier.check,
+                fetch=fetcher.fetch_bytes,
+                extract=extract_credential,
+            )
+        else:
+            raise InvalidInput(
+                "Paste a credential, choose a file or give a web address to import.",
+                code="nothing_to_import",
+            )
+    except Error as error:
+        session.rollback()
+        return _home(request, platform, services, learner, error=error)
+    notice = "Imported and verified." if found.created else "That credential is already here."
+    return _home(request, platform, services, learner, notice=notice)
