@@ -144,6 +144,13 @@ class ShareCreated(SharePublic):
     url: str = Field(description="The public link: GET it for the credentials.")
 
 
+def import_fetcher(platform: PlatformDep) -> HttpDocumentFetcher:
+    """The guarded fetcher of URL imports: no cache, at most an import's size."""
+    return HttpDocumentFetcher(
+        allow_private=platform.settings.allow_private_network, max_bytes=MAX_BYTES, cache_ttl=0
+    )
+
+
 @router.post(
     "/imports",
     status_code=201,
@@ -162,16 +169,11 @@ def import_credential(
     kind = content_type.split(";")[0].strip().lower()
     source = _import_source(body) if kind in _JSON_TYPES else None
     if isinstance(source, str):
-        fetcher = HttpDocumentFetcher(
-            allow_private=platform.settings.allow_private_network,
-            max_bytes=MAX_BYTES,
-            cache_ttl=0,
-        )
         found = services.imports.add_url(
             learner.id,
             source,
             check=verifier.check,
-            fetch=fetcher.fetch_bytes,
+            fetch=import_fetcher(platform).fetch_bytes,
             extract=extract_credential,
         )
     else:

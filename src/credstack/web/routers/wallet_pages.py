@@ -18,9 +18,9 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from credstack.adapters.http_fetcher import HttpDocumentFetcher
 from credstack.api.deps import PlatformDep, ServicesDep, SessionDep, VerifierDep
 from credstack.api.problems import status_for
+from credstack.api.routers.wallet_sharing import import_fetcher
 from credstack.errors import Error, Forbidden, InvalidInput, MalformedCredential
 from credstack.formats.baked import extract_credential
 from credstack.formats.linkedin import add_to_profile_url, certification_for
@@ -277,7 +277,8 @@ def share(
         entry = services.wallet.credential(learner.user, credential)
         created = services.shares.create(learner.id, [entry.id], expires_at=expires)
     except Error as error:
-        return _refused(request, platform, session, error)
+        session.rollback()
+        return _home(request, platform, services, learner, error=error)
     base = platform.settings.base_url
     link = f"{base}/shares/{created.token}"
     document = document_of(entry.text, entry.media_type)
@@ -350,16 +351,11 @@ async def import_credential(
                 learner.id, credential.encode(), check=verifier.check, extract=extract_credential
             )
         elif url.strip():
-            fetcher = HttpDocumentFetcher(
-                allow_private=platform.settings.allow_private_network,
-                max_bytes=MAX_BYTES,
-                cache_ttl=0,
-            )
             found = services.imports.add_url(
                 learner.id,
                 url,
                 check=verifier.check,
-                fetch=fetcher.fetch_bytes,
+                fetch=import_fetcher(platform).fetch_bytes,
                 extract=extract_credential,
             )
         else:
