@@ -106,6 +106,35 @@ def test_issuer_creates_issues_and_revokes(page: Page, platform: Platform) -> No
     expect(page.get_by_role("img", name="Credentials issued per week")).to_be_visible()
 
 
+def test_checklist_turns_met_as_the_issuer_types(page: Page, platform: Platform) -> None:
+    _, email = staff(platform)
+    sign_in(page, email, "/console/achievements/new")
+    checks: list[str] = []
+    page.on("request", lambda r: checks.append(r.url) if r.url.endswith("/checklist") else None)
+    outcomes = page.locator("[data-element=learning_outcomes]")
+    credits = page.locator("[data-element=workload]")
+    expect(outcomes).to_have_class("missing")
+    expect(credits).to_have_class("missing")
+
+    page.get_by_label("Learning outcomes").press_sequentially("Clean a data set.")
+    expect(outcomes).to_have_class("met")
+    expect(outcomes.locator(".state")).to_have_text("met")
+    # Debounced: one request per pause, not one per key.
+    assert 1 <= len(checks) <= 3, checks
+
+    page.get_by_label("ECTS credits").press_sequentially("five")
+    expect(page.locator("#checklist-summary")).to_contain_text("error code invalid_field")
+    expect(credits).to_have_class("missing")
+    page.get_by_label("ECTS credits").fill("5")
+    expect(credits).to_have_class("met")
+    expect(page.locator("#checklist-summary")).to_contain_text("mandatory elements missing")
+    page.get_by_label("EQF level").select_option("6")
+    expect(page.locator("[data-element=level]")).to_have_class("met")
+    # Nothing was saved: the list of achievements is still empty.
+    page.get_by_role("navigation", name="Console").get_by_role("link", name="Achievements").click()
+    expect(page.get_by_text("No achievement yet.")).to_be_visible()
+
+
 def test_bulk_csv_with_a_bad_row(page: Page, platform: Platform, tmp_path: Path) -> None:
     slug, email = staff(platform)
     with platform.unit_of_work() as services:

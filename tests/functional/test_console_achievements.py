@@ -235,3 +235,62 @@ def test_an_assessor_sees_no_actions_and_may_not_post(
         assert without_token.status_code == 403
         assert "csrf_failed" in without_token.text
     assert _count(api_platform, org.slug) == 0
+
+
+def test_live_checklist_answers_json_as_the_form_changes(
+    api_platform: Platform, make_org: Any
+) -> None:
+    org = make_org()
+    member = make_member(api_platform, org.slug, "issuer")
+    partial = {"name": "Teamwork", "description": "Works in a team.", "criteria": "Peers."}
+    with api_platform.unit_of_work() as services:
+        view = services.achievements.create(
+            OPERATOR,
+            organization=org.slug,
+            achievement={
+                "type": ["Achievement"],
+                **{k: v for k, v in partial.items() if k != "criteria"},
+                "criteria": {"narrative": "Peers."},
+            },
+        )
+    with browser(api_platform) as client:
+        sign_in(client, member)
+        form = client.get("/console/achievements/new")
+        assert 'data-checklist="/console/achievements/new/checklist"' in form.text
+        token = csrf(form)
+
+        def met(path: str, data: dict[str, str]) -> dict[str, bool]:
+            answer = client.post(path, data={**data, "csrf_token": token})
+            assert answer.status_code == 200, answer.text
+            assert answer.headers["content-type"] == "application/json"
+            return {e["id"]: e["met"] for e in answer.json()["elements"]}
+
+        before = met("/console/achievements/new/checklist", partial)
+        assert before["title"] is True
+        assert before["learning_outcomes"] is False
+        after = met("/console/achievements/new/checklist", COMPLETE)
+        assert after["learning_outcomes"] is True
+        assert after["workload"] is True
+        whole = client.post(
+            "/console/achievements/new/checklist", data={**COMPLETE, "csrf_token": token}
+        ).json()
+        # The same sentence as the page's, from the same function.
+        page = client.post(
+            "/console/achievements/new", data={**COMPLETE, "action": "check", "csrf_token": token}
+        )
+        assert f'id="checklist-summary" aria-live="polite">{whole["summary"]}' in page.text
+
+        edited = met(f"/console/achievements/{view.record.id}/checklist", COMPLETE)
+        assert edited == after
+
+        bad = client.post(
+            "/console/achievements/new/checklist",
+            data={**partial, "ects": "five", "csrf_token": token},
+        )
+        assert bad.status_code == 400
+        assert bad.json()["code"] == "invalid_field"
+        assert "ECTS credits must be a number" in bad.json()["message"]
+        forged = client.post("/console/achievements/new/checklist", data=partial)
+        assert forged.status_code == 403
+        assert "csrf_failed" in forged.text
+    assert _count(api_platform, org.slug) == 1

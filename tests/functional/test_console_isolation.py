@@ -34,6 +34,9 @@ MATRIX: Final[dict[tuple[str, str], Callable[[World], list[tuple[str, Form]]]]] 
         )
         for action in ("save", "publish", "archive", "check")
     ],
+    ("POST", "/console/achievements/{achievement_id}/checklist"): lambda w: [
+        (f"/console/achievements/{w.draft}/checklist", {"name": "Taken", "ects": "5"})
+    ],
     ("POST", "/console/issue"): lambda w: [
         ("/console/issue", {"achievement_id": w.achievement, "recipient": "z@x.org"})
     ],
@@ -73,6 +76,8 @@ OWN_ONLY: Final = {
     ("POST", "/login"): "signs in: no organisation yet (test_console_sign_in.py)",
     ("POST", "/logout"): "ends the caller's own session",
     ("POST", "/console/achievements/new"): "creates in the signed-in organisation",
+    ("POST", "/console/achievements/new/checklist"): "computes the EU checklist of the posted "
+    "fields against the signed-in organisation's profile; stores nothing",
     ("POST", "/console/pathways/new"): "creates in the signed-in organisation; a foreign "
     "achievement in its tree is refused by PathwayService (test_api_pathways.py)",
     ("POST", "/console/staff"): "adds a member to the signed-in organisation",

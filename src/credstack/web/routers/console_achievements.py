@@ -1,8 +1,10 @@
 """``/console/achievements``: list, create and edit achievements with the EU quality checklist.
 
 The checklist is ``model.quality`` run on the form's values as they would be saved, beside the
-form; the "Check" button recomputes it without saving. Saving goes through
-``AchievementService`` (issuer or above), which checks the OB 3.0 model and schema.
+form; the "Check quality" button recomputes it without saving, and ``static/console.js`` posts
+the form to ``.../checklist`` as the user types, which answers the same checklist as JSON
+(``checklist_json``). Saving goes through ``AchievementService`` (issuer or above), which
+checks the OB 3.0 model and schema.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from credstack.api.deps import ServicesDep, SessionDep
 from credstack.api.problems import status_for
@@ -74,6 +76,22 @@ def create_achievement(
     return done(f"/console/achievements/{view.record.id}", notice)
 
 
+@router.post("/new/checklist")
+def new_checklist(staff: CheckedStaffDep, services: ServicesDep, form: PostedForm) -> Response:
+    """The checklist of the new-achievement form's values, as JSON; nothing is stored."""
+    return _live_checklist(staff, services, form, base={}, keep=None)
+
+
+@router.post("/{achievement_id}/checklist")
+def checklist(
+    achievement_id: uuid.UUID, staff: CheckedStaffDep, services: ServicesDep, form: PostedForm
+) -> Response:
+    """The checklist of the edit form's values over the stored achievement, as JSON."""
+    view = services.achievements.get(achievement_id, organization=staff.slug)
+    keep = AchievementForm.from_document(view.document)
+    return _live_checklist(staff, services, form, base=view.document, keep=keep)
+
+
 @router.get("/{achievement_id}", response_class=HTMLResponse)
 def achievement(
     request: Request, achievement_id: uuid.UUID, staff: StaffDep, services: ServicesDep
@@ -114,6 +132,36 @@ def update_achievement(
         view = services.achievements.get(achievement_id, organization=staff.slug)
         return _refused(request, staff, services, exc, posted, eu=eu, view=view)
     return done(f"/console/achievements/{achievement_id}", "achievement_saved")
+
+
+def _live_checklist(
+    staff: Staff,
+    services: Services,
+    form: PostedForm,
+    *,
+    base: dict[str, Any],
+    keep: AchievementForm | None,
+) -> Response:
+    """The JSON of ``checklist_json``; a value that is not one answers 422 with its code."""
+    org = services.organizations.read(staff.actor, staff.slug)
+    try:
+        document = _posted(form, keep).to_document(base)
+    except Error as exc:
+        return JSONResponse({"code": exc.code, "message": exc.message}, status_code=status_for(exc))
+    return JSONResponse(checklist_json(assess_eu_2022(document, issuer_profile(org))))
+
+
+def checklist_json(report: QualityReport) -> dict[str, Any]:
+    """What the page's script needs to redraw the checklist: each element, and the summary."""
+    return {"met": report.met, "summary": summary(report), "elements": report.to_dict()["elements"]}
+
+
+def summary(report: QualityReport) -> str:
+    """The sentence above the checklist (the page and the script show the same one)."""
+    if report.met:
+        return "Every mandatory element is there."
+    count = len(report.missing)
+    return f"{count} mandatory element{'s' if count != 1 else ''} missing."
 
 
 def _filled(form: PostedForm, keep: AchievementForm | None = None) -> AchievementForm:
@@ -188,6 +236,7 @@ def _editor(
         view=view,
         eu=eu,
         checklist=checklist,
+        summary=summary(checklist),
         checked=checked is not None,
         error=error,
         skills=skills.SKILLS,

@@ -34,3 +34,49 @@ if (bar) {
   };
   window.setTimeout(poll, 1000);
 }
+
+// EU quality checklist: while the user types, post the form (without its image) to the
+// form's checklist URL, at most once per pause, and redraw the list from the answer.
+// The "Check quality" button does the same with a page load, for browsers without scripts.
+const checked = document.querySelector("form[data-checklist]");
+const checklist = document.querySelector(".checklist");
+const summary = document.getElementById("checklist-summary");
+if (checked && checklist && summary) {
+  let timer = 0;
+  let pending = null;
+  const redraw = (answer) => {
+    for (const element of answer.elements) {
+      const item = checklist.querySelector(`li[data-element="${CSS.escape(element.id)}"]`);
+      if (!item) continue;
+      item.className = element.met ? "met" : "missing";
+      item.querySelector(".state").textContent = element.met ? "met" : "missing";
+      item.querySelector(".note").textContent = element.note;
+    }
+    summary.textContent = answer.summary;
+  };
+  const refresh = () => {
+    if (pending) pending.abort();
+    pending = new AbortController();
+    const data = new FormData(checked);
+    data.delete("image_file");
+    fetch(checked.dataset.checklist, {
+      method: "POST",
+      body: data,
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+      signal: pending.signal,
+    })
+      .then((answer) => answer.json().then((body) => ({ ok: answer.ok, body })))
+      .then(({ ok, body }) => {
+        if (ok) redraw(body);
+        else if (body.code) summary.textContent = `${body.message} (error code ${body.code})`;
+      })
+      .catch(() => {}); // aborted by a newer keystroke, or offline: the button still works
+  };
+  const later = () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(refresh, 300);
+  };
+  checked.addEventListener("input", later);
+  checked.addEventListener("change", later);
+}
