@@ -60,6 +60,10 @@ MATRIX: Final[dict[tuple[str, str], Callable[[World], list[tuple[str, Form]]]]] 
             {"name": "Taken", "achievement_id": w.achievement, "requirements": "{}"},
         ),
     ],
+    ("POST", "/console/pathways/{pathway_id}/awards/{award_id}"): lambda w: [
+        (f"/console/pathways/{w.review_pathway}/awards/{w.review_award}", {"decision": decision})
+        for decision in ("keep", "revoke")
+    ],
     ("POST", "/console/staff/{user_id}"): lambda w: [
         (f"/console/staff/{w.member}", {"change": "role", "role": "assessor"}),
         (f"/console/staff/{w.member}", {"change": "remove"}),

@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 from credstack.bootstrap import Platform
+from credstack.services.credentials import IssueRequest
+from credstack.services.pathways import PathwayInput
 from tests.functional.conftest import OPERATOR
 from tests.functional.console import browser, csrf, make_member, published, sign_in
 
@@ -110,3 +112,127 @@ def test_an_assessor_reads_but_may_not_save(api_platform: Platform, make_org: An
         assert refused.status_code == 403
         assert "role_too_weak" in refused.text
     assert _pathways(api_platform, org.slug) == []
+
+
+def _flagged_world(platform: Platform, slug: str) -> tuple[str, list[str]]:
+    """A review-policy pathway with two learners' awards, both flagged: their component
+    credentials are revoked. Returns the pathway's id and the stacked credentials' ids."""
+    unit = published(platform, slug, "Unit")
+    certificate = published(platform, slug, "Certificate")
+    with platform.unit_of_work() as services:
+        record = services.pathways.create(
+            OPERATOR,
+            slug,
+            PathwayInput(
+                name="Reviewed path",
+                achievement_id=certificate,
+                requirements={"type": "achievement", "achievement": _public_id(platform, unit)},
+                revocation_policy="review",
+            ),
+        )
+        components = [
+            services.credentials.issue(
+                OPERATOR, slug, IssueRequest(recipient=learner, achievement_id=unit)
+            )
+            for learner in ("ada@example.org", "bob@example.org")
+        ]
+        stacked = [
+            str(a.credential_id) for a in services.pathways.awards(OPERATOR, slug, record.id)
+        ]
+        for component in components:
+            services.credentials.revoke(OPERATOR, slug, component.id, "issued in error")
+    return str(record.id), stacked
+
+
+def _awards(platform: Platform, slug: str, pathway: str) -> dict[str, tuple[str, str | None]]:
+    with platform.unit_of_work() as services:
+        return {
+            a.learner: (a.status, a.note) for a in services.pathways.awards(OPERATOR, slug, pathway)
+        }
+
+
+def test_awards_are_listed_and_flagged_ones_kept_or_revoked(
+    api_platform: Platform, make_org: Any
+) -> None:
+    org = make_org()
+    pathway, stacked = _flagged_world(api_platform, org.slug)
+    member = make_member(api_platform, org.slug, "issuer")
+    path = f"/console/pathways/{pathway}"
+    with browser(api_platform) as client:
+        sign_in(client, member)
+        page = client.get(path)
+        assert page.status_code == 200
+        awards = page.text.split('id="award-list"')[1].split("</table>")[0]
+        assert "ada@example.org" in awards
+        assert "bob@example.org" in awards
+        assert f'href="/console/credentials/{stacked[0]}"' in awards
+        flagged = page.text.split('id="flagged-awards"')[1].split("</table>")[0]
+        assert flagged.count('name="decision" value="keep"') == 2
+        with api_platform.unit_of_work() as services:
+            ada, bob = sorted(
+                services.pathways.awards(OPERATOR, org.slug, pathway), key=lambda a: a.learner
+            )
+        token = csrf(page)
+        wrong = client.post(
+            f"{path}/awards/{ada.id}", data={"decision": "maybe", "csrf_token": token}
+        )
+        assert wrong.status_code == 400
+        assert "invalid_decision" in wrong.text
+        kept = client.post(
+            f"{path}/awards/{ada.id}",
+            data={
+                "decision": "keep",
+                "note": "Replaced by an equivalent unit.",
+                "csrf_token": token,
+            },
+            follow_redirects=False,
+        )
+        assert kept.status_code == 303
+        assert "The award was kept" in client.get(kept.headers["location"]).text
+        revoked = client.post(
+            f"{path}/awards/{bob.id}",
+            data={"decision": "revoke", "note": "Component withdrawn.", "csrf_token": token},
+            follow_redirects=False,
+        )
+        assert revoked.status_code == 303
+        again = client.post(
+            f"{path}/awards/{ada.id}", data={"decision": "revoke", "csrf_token": token}
+        )
+        assert again.status_code == 409
+        assert "award_not_in_review" in again.text
+        only_revoked = client.get(f"{path}?awards=revoked")
+        listed = only_revoked.text.split('id="award-list"')[1].split("</table>")[0]
+        assert "bob@example.org" in listed
+        assert "ada@example.org" not in listed
+        assert "No award is waiting for review." in only_revoked.text
+    after = _awards(api_platform, org.slug, pathway)
+    assert after["ada@example.org"] == ("awarded", "Replaced by an equivalent unit.")
+    assert after["bob@example.org"][0] == "revoked"
+    with api_platform.unit_of_work() as services:
+        assert services.credentials.get(stacked[0]).status == "active"
+        revoked_credential = services.credentials.get(stacked[1])
+        assert (revoked_credential.status, revoked_credential.reason) == (
+            "revoked",
+            "Component withdrawn.",
+        )
+
+
+def test_an_assessor_sees_awards_but_may_not_resolve(api_platform: Platform, make_org: Any) -> None:
+    org = make_org()
+    pathway, _ = _flagged_world(api_platform, org.slug)
+    member = make_member(api_platform, org.slug, "assessor")
+    before = _awards(api_platform, org.slug, pathway)
+    with api_platform.unit_of_work() as services:
+        award = services.pathways.awards(OPERATOR, org.slug, pathway)[0]
+    with browser(api_platform) as client:
+        sign_in(client, member)
+        page = client.get(f"/console/pathways/{pathway}")
+        assert "ada@example.org" in page.text
+        assert 'value="keep"' not in page.text
+        refused = client.post(
+            f"/console/pathways/{pathway}/awards/{award.id}",
+            data={"decision": "keep", "csrf_token": csrf(page)},
+        )
+        assert refused.status_code == 403
+        assert "role_too_weak" in refused.text
+    assert _awards(api_platform, org.slug, pathway) == before

@@ -41,6 +41,8 @@ NOTICES: Final = {
     "reviewed": "Your review was recorded.",
     "pathway_saved": "The pathway was saved.",
     "pathway_archived": "The pathway was archived.",
+    "award_kept": "The award was kept; it counts as awarded again.",
+    "award_revoked": "The award's credential was revoked.",
     "member_added": "The member was added.",
     "role_changed": "The role was changed.",
     "member_removed": "The member was removed.",

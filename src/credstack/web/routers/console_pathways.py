@@ -1,16 +1,19 @@
 """``/console/pathways``: the pathways editor. The requirement tree is edited as its JSON form
 (docs/pathways.md) or built from a list of components and how many are needed; beside it, a
 picture of the tree as nested lists. ``PathwayService`` checks and saves it (cycles, issuers,
-achievements); "Show the tree" only reads it (``pathways.parse_requirements``).
+achievements); "Show the tree" only reads it (``pathways.parse_requirements``). Below the
+editor, the pathway's awards (filtered by status, a page at a time) and the ones flagged for
+review, each with a keep-or-revoke form (``PathwayService.resolve``, issuer or above).
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from credstack.api.deps import ServicesDep, SessionDep
@@ -19,11 +22,12 @@ from credstack.errors import Error, InvalidInput
 from credstack.pathways import parse_requirements, requirements_to_json
 from credstack.services import Services
 from credstack.services.pathways import PathwayInput
-from credstack.store.pathways import REVOCATION_POLICIES, PathwayRecord
+from credstack.store.pathways import AWARD_STATUSES, REVOCATION_POLICIES, PathwayRecord
 from credstack.web.console_pages import PostedForm, done, page, text_fields
 from credstack.web.staff import CheckedStaffDep, Staff, StaffDep
 
 router = APIRouter(prefix="/console/pathways", tags=["pages"], include_in_schema=False)
+AWARDS_PAGE: Final = 50
 
 
 @router.get("", response_class=HTMLResponse)
@@ -59,10 +63,50 @@ def create_pathway(
 
 @router.get("/{pathway_id}", response_class=HTMLResponse)
 def pathway(
-    request: Request, pathway_id: uuid.UUID, staff: StaffDep, services: ServicesDep
+    request: Request,
+    pathway_id: uuid.UUID,
+    staff: StaffDep,
+    services: ServicesDep,
+    awards: Annotated[str, Query(max_length=16)] = "",
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:
     record = services.pathways.get(staff.actor, staff.slug, pathway_id)
-    return _editor(request, staff, services, _stored(record), record=record)
+    listing = _Awards(awards if awards in AWARD_STATUSES else "", offset)
+    return _editor(request, staff, services, _stored(record), record=record, listing=listing)
+
+
+@router.post("/{pathway_id}/awards/{award_id}", response_class=HTMLResponse)
+def resolve_award(
+    request: Request,
+    pathway_id: uuid.UUID,
+    award_id: uuid.UUID,
+    staff: CheckedStaffDep,
+    services: ServicesDep,
+    session: SessionDep,
+    form: PostedForm,
+) -> Response:
+    """Keep a flagged award, or revoke its stacked credential (with the note as the reason)."""
+    record = services.pathways.get(staff.actor, staff.slug, pathway_id)
+    values = text_fields(form)
+    decision = values.get("decision", "")
+    try:
+        if decision not in ("keep", "revoke"):
+            raise InvalidInput("Choose to keep or to revoke the award.", code="invalid_decision")
+        services.pathways.resolve(
+            staff.actor,
+            staff.slug,
+            pathway_id,
+            award_id,
+            keep=decision == "keep",
+            note=values.get("note", "").strip() or None,
+        )
+    except Error as exc:
+        session.rollback()
+        record = services.pathways.get(staff.actor, staff.slug, pathway_id)
+        return _editor(request, staff, services, _stored(record), record=record, error=exc)
+    return done(
+        f"/console/pathways/{pathway_id}", f"award_{'kept' if decision == 'keep' else 'revoked'}"
+    )
 
 
 @router.post("/{pathway_id}", response_class=HTMLResponse)
@@ -153,6 +197,14 @@ def _stored(record: PathwayRecord) -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class _Awards:
+    """Which awards the page lists: a status (empty: any) and where the page starts."""
+
+    status: str = ""
+    offset: int = 0
+
+
 def _editor(
     request: Request,
     staff: Staff,
@@ -162,10 +214,25 @@ def _editor(
     record: PathwayRecord | None,
     tree: dict[str, Any] | None = None,
     error: Error | None = None,
+    listing: _Awards | None = None,
 ) -> HTMLResponse:
     achievements = services.achievements.list(staff.slug, limit=500)
     if tree is None and record is not None:
         tree = record.requirements
+    listing = listing or _Awards()
+    awards, flagged = [], []
+    if record is not None:
+        awards = services.pathways.awards(
+            staff.actor,
+            staff.slug,
+            record.id,
+            status=listing.status or None,
+            offset=listing.offset,
+            limit=AWARDS_PAGE + 1,
+        )
+        flagged = services.pathways.awards(
+            staff.actor, staff.slug, record.id, status="review", limit=200
+        )
     return page(
         request,
         staff,
@@ -178,4 +245,10 @@ def _editor(
         achievements=achievements,
         names={a.public_id: a.name for a in achievements},
         policies=REVOCATION_POLICIES,
+        awards=awards[:AWARDS_PAGE],
+        more_awards=len(awards) > AWARDS_PAGE,
+        listing=listing,
+        award_statuses=AWARD_STATUSES,
+        awards_page=AWARDS_PAGE,
+        flagged=flagged,
     )
