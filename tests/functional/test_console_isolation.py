@@ -85,6 +85,7 @@ OWN_ONLY: Final = {
     ("POST", "/console/pathways/new"): "creates in the signed-in organisation; a foreign "
     "achievement in its tree is refused by PathwayService (test_api_pathways.py)",
     ("POST", "/console/staff"): "adds a member to the signed-in organisation",
+    ("POST", "/console/profile"): "edits the signed-in organisation's own profile",
     ("POST", "/console/tokens"): "creates a token of the signed-in organisation",
 }
 

@@ -13,6 +13,7 @@ from credstack.web.routers import (
     console_credentials,
     console_home,
     console_pathways,
+    console_profile,
     sign_in,
 )
 from credstack.web.staff import install_error_pages
@@ -26,6 +27,7 @@ ROUTERS = (
     console_assessments,
     console_pathways,
     console_admin,
+    console_profile,
 )
 
 

@@ -24,6 +24,7 @@ CONSOLE_LINKS: Final = (
     ("/console/assessments", "Assessments"),
     ("/console/pathways", "Pathways"),
     ("/console/staff", "Staff"),
+    ("/console/profile", "Profile"),
     ("/console/keys", "Keys"),
     ("/console/tokens", "API tokens"),
 )
@@ -49,6 +50,7 @@ NOTICES: Final = {
     "key_rotated": "A new signing key is active; credentials signed before still verify.",
     "key_retired": "The key was retired.",
     "token_revoked": "The token was revoked.",
+    "profile_saved": "The profile was saved; credentials issued from now on carry it.",
 }
 
 
