@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from credstack.errors import Error
+from credstack.cli.context import operator_services, refuse
 
 if TYPE_CHECKING:
-    from credstack.services import Services
+    pass
 
 org_app = typer.Typer(help="Manage organisations (issuers).", no_args_is_help=True)
 user_app = typer.Typer(help="Manage users and their roles.", no_args_is_help=True)
@@ -40,40 +38,7 @@ class DidMethodName(StrEnum):
     key = "key"
 
 
-def _refuse(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(1)
-
-
-@contextmanager
-def _operator_session() -> Iterator[Services]:
-    """Services in one committed transaction, with ``credstack.errors`` turned into exit 1."""
-    try:
-        from pydantic import ValidationError
-
-        from credstack.bootstrap import build
-        from credstack.config import Settings
-    except ImportError as exc:  # the [server] extra is not installed
-        raise _refuse(
-            f"this command needs the server stack: pip install 'credstack[server]' ({exc.name})"
-        ) from exc
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"CREDSTACK_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
-            for e in exc.errors()
-        )
-        raise _refuse(f"invalid settings: {problems}") from exc
-    try:
-        platform = build(settings, migrate=True)
-        try:
-            with platform.unit_of_work() as services:
-                yield services
-        finally:
-            platform.close()
-    except Error as exc:
-        raise _refuse(f"{exc.message} [{exc.code}]") from exc
+_refuse = refuse  # the name the commands below use
 
 
 # The Profile options that ``org create`` and ``org update`` share; on update an empty value
@@ -131,7 +96,7 @@ def org_create(
         "accreditation": accreditation,
         "accreditation_url": accreditation_url,
     }
-    with _operator_session() as services:
+    with operator_services() as services:
         organization = services.organizations.create(
             Actor.operator("cli"),
             slug=slug,
@@ -180,7 +145,7 @@ def org_update(
     if not changes:
         typer.echo("error: give at least one field to change, e.g. --url URL", err=True)
         raise typer.Exit(2)
-    with _operator_session() as services:
+    with operator_services() as services:
         organization = services.organizations.update(Actor.operator("cli"), slug, changes)
         profile = public_profile(organization)
     typer.echo(json.dumps(profile, indent=2, ensure_ascii=False))
@@ -211,7 +176,7 @@ def user_create(
             typer.echo("error: --password-stdin read no password", err=True)
             raise typer.Exit(2)
     generated: str | None
-    with _operator_session() as services:
+    with operator_services() as services:
         if org is None or role is None:
             user, generated = services.users.create_learner(
                 Actor.operator("cli"), email=email, password=password
@@ -241,7 +206,7 @@ def token_create(
     """Create an API token and print it; it is shown this once only."""
     from credstack.services.actors import Actor
 
-    with _operator_session() as services:
+    with operator_services() as services:
         created = services.tokens.create(
             Actor.operator("cli"), organization=org, role=role.value, name=name
         )
@@ -253,7 +218,7 @@ def token_list(org: Annotated[str, typer.Option("--org", help="The organisation'
     """List an organisation's tokens: id, prefix, role, name, state."""
     from credstack.services.actors import Actor
 
-    with _operator_session() as services:
+    with operator_services() as services:
         tokens = services.tokens.list(Actor.operator("cli"), organization=org)
         rows = [
             (
@@ -277,7 +242,7 @@ def token_revoke(
     """Revoke an API token; requests with it are refused from now on."""
     from credstack.services.actors import Actor
 
-    with _operator_session() as services:
+    with operator_services() as services:
         revoked = services.tokens.revoke(Actor.operator("cli"), organization=org, token=token)
     typer.echo(f"revoked {revoked.id}")
 
@@ -305,7 +270,7 @@ def achievement_create(
         raw = file.read_bytes()
     except OSError as exc:
         raise _refuse(f"cannot read {file}: {exc.strerror}") from exc
-    with _operator_session() as services:
+    with operator_services() as services:
         view = services.achievements.create(
             Actor.operator("cli"),
             organization=org,
@@ -323,7 +288,7 @@ def achievement_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
     """List an organisation's achievements: id, status, version, profile, name."""
-    with _operator_session() as services:
+    with operator_services() as services:
         rows = [
             {
                 "id": r.public_id,
@@ -346,7 +311,7 @@ def achievement_show(
     achievement: Annotated[str, typer.Argument(help="The achievement's id or public URL.")],
 ) -> None:
     """Print an achievement's JSON and, under a quality profile, which elements it meets."""
-    with _operator_session() as services:
+    with operator_services() as services:
         view = services.achievements.get(achievement)
         text, quality = view.text, view.quality
         header = f"# {view.record.status}, version {view.version}"
@@ -374,7 +339,7 @@ def credentials_list(
     """List an organisation's credentials, oldest first: id, status, recipient, issued, name."""
     from credstack.services.actors import Actor
 
-    with _operator_session() as services:
+    with operator_services() as services:
         rows = [
             {
                 "id": r.credential_id,

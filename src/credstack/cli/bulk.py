@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from credstack.errors import Error, InvalidBulkFile
+from credstack.cli.context import open_platform, refuse
+from credstack.errors import InvalidBulkFile
 
 if TYPE_CHECKING:
     from credstack.bootstrap import Platform
@@ -27,35 +26,7 @@ app = typer.Typer(help="Issue credentials in bulk from a CSV or JSON file.", no_
 POLL_SECONDS = 0.5
 
 
-def _refuse(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(1)
-
-
-@contextmanager
-def open_platform() -> Iterator[Platform]:
-    """The platform from the environment's settings, migrated; errors become exit 1."""
-    try:
-        from pydantic import ValidationError
-
-        from credstack.bootstrap import build
-        from credstack.config import Settings
-    except ImportError as exc:  # the [server] extra is not installed
-        raise _refuse(f"this command needs pip install 'credstack[server]' ({exc.name})") from exc
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        raise _refuse(f"invalid settings: {exc.errors()[0]['msg']}") from exc
-    try:
-        platform = build(settings, migrate=True)
-    except Error as exc:
-        raise _refuse(f"{exc.message} [{exc.code}]") from exc
-    try:
-        yield platform
-    except Error as exc:
-        raise _refuse(f"{exc.message} [{exc.code}]") from exc
-    finally:
-        platform.close()
+_refuse = refuse  # the name the commands below use
 
 
 @app.command("issue")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from credstack.cli.admin import _operator_session
+from credstack.cli.context import operator_services
 
 
 def demo() -> None:
@@ -14,7 +14,7 @@ def demo() -> None:
     from credstack.services.actors import Actor
     from credstack.services.demo import seed
 
-    with _operator_session() as services:
+    with operator_services() as services:
         seeded = seed(services, Actor.operator("demo"))
     base_url = Settings().base_url
     if seeded.created:

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from credstack.cli.admin import _operator_session as operator_session
+from credstack.cli.context import operator_services
 
 app = typer.Typer(
     help="The transparency ledger: checkpoints, audit, witnessing.", no_args_is_help=True
@@ -30,7 +30,7 @@ def checkpoint(
     from credstack.services.actors import Actor
 
     while True:
-        with operator_session() as services:
+        with operator_services() as services:
             services.ledger.checkpoint(Actor.operator())
             typer.echo(services.ledger.latest_note(), nl=False)
         if every <= 0:
@@ -45,7 +45,7 @@ def audit(
     """Recompute the tree from the database and check every checkpoint against it."""
     from credstack.services.actors import Actor
 
-    with operator_session() as services:
+    with operator_services() as services:
         report = services.ledger.audit(Actor.operator())
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
@@ -67,7 +67,7 @@ def backfill() -> None:
     existed (migration 0009); each says it was backfilled. Running it again appends nothing."""
     from credstack.services.actors import Actor
 
-    with operator_session() as services:
+    with operator_services() as services:
         report = services.ledger.backfill(Actor.operator())
     if report.leaves:
         typer.echo(
@@ -81,7 +81,7 @@ def backfill() -> None:
 @app.command("keys")
 def keys() -> None:
     """Print the log's verifier key and this server's witness key, to give to others."""
-    with operator_session() as services:
+    with operator_services() as services:
         typer.echo(f"log      {services.ledger.log_key.vkey}")
         typer.echo(f"witness  {services.witness.cosigner().verifier.vkey}")
 
@@ -95,6 +95,6 @@ def witness(
     from credstack.adapters.ledger_client import HttpLogClient
     from credstack.services.actors import Actor
 
-    with operator_session() as services:
+    with operator_services() as services:
         checkpoint, _ = services.witness.witness(Actor.operator(), HttpLogClient(log_url))
     typer.echo(f"cosigned {checkpoint.origin} at size {checkpoint.size}")

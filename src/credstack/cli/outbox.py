@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from credstack.cli.admin import _operator_session as operator_session
+from credstack.cli.context import operator_services
 
 app = typer.Typer(help="Read the mail outbox.", no_args_is_help=True)
 
@@ -37,7 +37,7 @@ def outbox_list(
     """List messages, newest first: id, status, tries, created, recipient, subject, error."""
     from credstack.services.actors import Actor
 
-    with operator_session() as services:
+    with operator_services() as services:
         rows = [
             {
                 "id": str(m.id),
@@ -70,7 +70,7 @@ def outbox_show(message_id: Annotated[str, typer.Argument(help="The message's id
     """Print one message: its headers, state, and body (kept only for the outbox transport)."""
     from credstack.services.actors import Actor
 
-    with operator_session() as services:
+    with operator_services() as services:
         m = services.mail.message(Actor.operator("cli"), message_id)
         lines = [
             f"Id: {m.id}",

@@ -14,8 +14,7 @@ from typing import Annotated
 
 import typer
 
-from credstack.cli.admin import _operator_session as operator_session
-from credstack.cli.admin import _refuse as refuse
+from credstack.cli.context import operator_services, refuse
 
 app = typer.Typer(help="Comprehensive Learner Records (CLR 2.0).", no_args_is_help=True)
 
@@ -43,7 +42,7 @@ def export(
     """Export the learner's valid credentials from ORG as a signed ClrCredential."""
     from credstack.services.actors import Actor
 
-    with operator_session() as services:
+    with operator_services() as services:
         signed = services.records.export_clr(
             Actor.operator(), org, learner, suite=suite.value, credentials=credential or None
         )
