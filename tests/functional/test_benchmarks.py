@@ -96,7 +96,12 @@ def test_the_scale_benchmark_fills_and_measures_a_small_sqlite_database(tmp_path
         "admin list, first page",
         "admin list, last page",
         "admin list, last page by cursor",
+        "wallet list, first page",
+        "wallet list, later page",
+        "wallet credential",
+        "wallet transcript",
         "revocation",
+        "revocation, one status list",
     ]
     for name in names:
         assert any(line.startswith(name) for line in run.stdout.splitlines()), run.stdout
