@@ -12,6 +12,7 @@ from sqlalchemy import text
 from credstack.bootstrap import Platform
 from credstack.services.actors import Actor
 from credstack.services.credentials import IssueRequest
+from credstack.status import Bitstring
 
 OPERATOR = Actor.operator("test")
 THREADS = 8
@@ -64,3 +65,96 @@ def test_first_credentials_of_a_new_organisation_issued_at_once(
     assert len(rows) == THREADS
     assert len({list_id for list_id, _ in rows}) == 1
     assert len({index for _, index in rows}) == THREADS
+
+
+def test_status_changes_of_one_list_at_once_lose_no_bit(postgres_platform: Platform) -> None:
+    """Threads revoke, suspend and unsuspend credentials of one status list while another
+    issues into it: every bit ends as its credential's status says, the list's revision
+    counts every flip, and each change has its ledger leaf."""
+    platform = postgres_platform
+    with platform.unit_of_work() as services:
+        services.organizations.create(OPERATOR, slug="busy", name="Busy Academy")
+    ids: dict[str, list[str]] = {"revocation": [], "suspension": []}
+    for purpose, number in (("revocation", THREADS * 3), ("suspension", THREADS)):
+        for n in range(number):
+            with platform.unit_of_work() as services:
+                record = services.credentials.issue(
+                    OPERATOR,
+                    "busy",
+                    IssueRequest(
+                        recipient=f"{purpose}-{n}@example.com",
+                        achievement=BADGE,
+                        status_purpose=purpose,
+                    ),
+                )
+                ids[purpose].append(str(record.id))
+    start = threading.Barrier(THREADS + 2)
+    failures: list[BaseException] = []
+
+    def revoke(worker: int) -> None:
+        start.wait()
+        try:
+            for credential in ids["revocation"][worker::THREADS]:
+                with platform.unit_of_work() as services:
+                    services.credentials.revoke(OPERATOR, "busy", credential, "race")
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread below
+            failures.append(exc)
+
+    def suspend() -> None:
+        # Each suspension credential suspended, and every other one unsuspended again.
+        start.wait()
+        try:
+            for n, credential in enumerate(ids["suspension"]):
+                with platform.unit_of_work() as services:
+                    services.credentials.suspend(OPERATOR, "busy", credential)
+                if n % 2:
+                    with platform.unit_of_work() as services:
+                        services.credentials.unsuspend(OPERATOR, "busy", credential)
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread below
+            failures.append(exc)
+
+    def issue() -> None:
+        start.wait()
+        try:
+            for n in range(THREADS):
+                with platform.unit_of_work() as services:
+                    services.credentials.issue(
+                        OPERATOR,
+                        "busy",
+                        IssueRequest(recipient=f"late-{n}@example.com", achievement=BADGE),
+                    )
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=revoke, args=(n,)) for n in range(THREADS)]
+    threads += [threading.Thread(target=suspend), threading.Thread(target=issue)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [], [f"{f!r} {f.__cause__!r}" for f in failures]
+    flips = THREADS * 3 + THREADS + THREADS // 2
+    with platform.unit_of_work() as services:
+        lists = {}
+        for credential in ids["revocation"] + ids["suspension"]:
+            record = services.credentials.get(credential)
+            if record.status_list_id not in lists:
+                lists[record.status_list_id] = services.credentials.status_list_credential(
+                    "busy", record.status_list_id
+                )
+            document = lists[record.status_list_id]
+            bits = Bitstring.decode(document["credentialSubject"]["encodedList"])
+            assert bits.get(record.status_index) == (record.status != "active"), record.status
+        revisions = sum(services.credentials.status_list_version("busy", i) for i in lists)
+        assert revisions == flips
+        assert services.ledger.audit(OPERATOR).ok
+    with platform.engine.connect() as connection:
+        changes = connection.execute(
+            text("SELECT kind, count(*) FROM ledger_leaves WHERE kind <> 'credential.issued' "
+                 "GROUP BY kind")
+        ).all()  # fmt: skip
+    assert dict(changes) == {
+        "credential.revoked": THREADS * 3,
+        "credential.suspended": THREADS,
+        "credential.unsuspended": THREADS // 2,
+    }

@@ -146,6 +146,9 @@ class CredentialService:
         self._queue = queue
         self._credentials = CredentialRepository(session)
         self._listeners: builtins.list[CredentialListener] = []
+        # Status changes waiting for their bits and leaves while listeners run (``_changed``).
+        self._pending: builtins.list[tuple[IssuedCredentialRecord, str, bool]] = []
+        self._changing = False
 
     def subscribe(self, listener: CredentialListener) -> None:
         """Have ``listener`` told of each issue and status change, in the same transaction."""
@@ -438,10 +441,9 @@ class CredentialService:
         record = self._owned(actor, slug, credential_id)
         if record.status == "revoked":
             return record
-        self._flip(record, value=True)
         record.status = "revoked"
         record.revoked_at = datetime.now(UTC)
-        return self._changed(actor, record, "credential.revoked", reason)
+        return self._changed(actor, record, "credential.revoked", reason, bit=True)
 
     def suspend(
         self, actor: Actor, slug: str, credential_id: uuid.UUID | str, reason: str | None = None
@@ -452,9 +454,8 @@ class CredentialService:
         _require_suspendable(record)
         if record.status == "suspended":
             return record
-        self._flip(record, value=True)
         record.status = "suspended"
-        return self._changed(actor, record, "credential.suspended", reason)
+        return self._changed(actor, record, "credential.suspended", reason, bit=True)
 
     def unsuspend(
         self, actor: Actor, slug: str, credential_id: uuid.UUID | str, reason: str | None = None
@@ -468,9 +469,8 @@ class CredentialService:
         _require_suspendable(record)
         if record.status == "active":
             return record
-        self._flip(record, value=False)
         record.status = "active"
-        return self._changed(actor, record, "credential.unsuspended", reason)
+        return self._changed(actor, record, "credential.unsuspended", reason, bit=False)
 
     def update_status(
         self, actor: Actor, slug: str, credential_id: str, purpose: str, *, status: bool
@@ -646,32 +646,74 @@ class CredentialService:
         self._session.flush()
         return status_list
 
-    def _flip(self, record: IssuedCredentialRecord, *, value: bool) -> None:
-        status_list = self._credentials.status_list_for_update(record.status_list_id)
-        if status_list is None:  # pragma: no cover - a foreign key
-            raise NotFound("The credential's status list is gone.", code="status_list_not_found")
-        bits = _bits(status_list)
-        bits.set(record.status_index, value)
-        status_list.bits = bits.encode().encode("ascii")
-        status_list.updated_at = datetime.now(UTC)
-        status_list.revision += 1
-        self._queue.enqueue("publish_status_list", list_id=str(status_list.id))
-
     def _changed(
-        self, actor: Actor, record: IssuedCredentialRecord, action: str, reason: str | None
+        self,
+        actor: Actor,
+        record: IssuedCredentialRecord,
+        action: str,
+        reason: str | None,
+        *,
+        bit: bool,
     ) -> IssuedCredentialRecord:
+        """Record a status change: the credential's row, the audit entry and the listeners
+        first, then the status list's bit and the ledger leaf, last.
+
+        The list's row lock is held from the flip to the commit, and every change of the list
+        waits for it; so it is taken as late as possible, after the work that does not need
+        it (a listener may revoke a pathway's stacked credential in turn: those changes wait in
+        ``_pending`` and are applied with this one). Locks are then taken in one order in every
+        transaction: the credentials' rows, the lists' rows (by id), the ledger's head.
+        """
         record.reason = reason.strip()[:2000] if reason else None
         self._session.flush()
         self._audit.record(
             actor, record.organization_id, action, record.credential_id, {"reason": record.reason}
         )
-        for listener in self._listeners:
-            listener.status_changed(record, action)
-        if self._ledger is not None:  # last, as in _sign_and_store
-            org = self._session.get(Organization, record.organization_id)
-            issuer = org.issuer_did if org is not None else ""
-            self._ledger.record(action, record.credential_id, record.text, issuer)
+        outer = not self._changing
+        self._changing = True
+        try:
+            for listener in self._listeners:
+                listener.status_changed(record, action)
+            self._pending.append((record, action, bit))
+        except BaseException:
+            self._pending = []
+            raise
+        finally:
+            if outer:
+                self._changing = False
+        if outer:
+            pending, self._pending = self._pending, []
+            self._apply(pending)
         return record
+
+    def _apply(self, changes: builtins.list[tuple[IssuedCredentialRecord, str, bool]]) -> None:
+        """Set the changes' bits, one locked read and write per list, then append their leaves
+        (in the order they happened: a stacked credential revoked by a listener first)."""
+        by_list: dict[uuid.UUID, builtins.list[tuple[IssuedCredentialRecord, str, bool]]] = {}
+        for change in changes:
+            by_list.setdefault(change[0].status_list_id, []).append(change)
+        for list_id in sorted(by_list, key=str):
+            status_list = self._credentials.status_list_for_update(list_id)
+            if status_list is None:  # pragma: no cover - a foreign key
+                raise NotFound(
+                    "The credential's status list is gone.", code="status_list_not_found"
+                )
+            bits = _bits(status_list)
+            for record, _, value in by_list[list_id]:
+                bits.set(record.status_index, value)
+            status_list.bits = bits.encode().encode("ascii")
+            status_list.updated_at = datetime.now(UTC)
+            status_list.revision += len(by_list[list_id])
+            self._queue.enqueue("publish_status_list", list_id=str(status_list.id))
+        if self._ledger is not None:  # last, as in _sign_and_store
+            entries = []
+            for record, action, _ in changes:
+                org = self._session.get(Organization, record.organization_id)
+                issuer = org.issuer_did if org is not None else ""
+                entries.append((action, record.credential_id, record.text, issuer))
+            self._ledger.record_many(entries)
+        else:
+            self._session.flush()
 
     def _owned(
         self, actor: Actor, slug: str, credential_id: uuid.UUID | str
