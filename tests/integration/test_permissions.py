@@ -13,6 +13,7 @@ import pytest
 from credstack.errors import Forbidden
 from credstack.services import Services
 from credstack.services.actors import ROLES, Actor, Role
+from credstack.services.audit import AuditQuery
 
 OPERATOR = Actor.operator("test")
 
@@ -65,6 +66,7 @@ ACTIONS: dict[str, tuple[Attempt, Role | None]] = {
         lambda s, a: s.audit.entries(a, s.organizations.get("acme").id),
         "admin",
     ),
+    "read audit events": (lambda s, a: s.audit.events(a, "acme", AuditQuery()), "admin"),
 }
 RANK = {role: len(ROLES) - index for index, role in enumerate(ROLES)}
 

@@ -22,6 +22,7 @@ from credstack.api.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
 from credstack.api.routers import (
     achievements,
     assessment,
+    audit,
     bulk,
     contexts,
     credential_files,
@@ -121,6 +122,7 @@ def create_app(
         webhooks,
         records,
         learner_records,
+        audit,
     ):
         app.include_router(router.router)
     install_pages(app)

@@ -9,6 +9,7 @@ from credstack.web.routers import (
     console_achievements,
     console_admin,
     console_assessments,
+    console_audit,
     console_bulk,
     console_credentials,
     console_home,
@@ -28,6 +29,7 @@ ROUTERS = (
     console_pathways,
     console_admin,
     console_profile,
+    console_audit,
 )
 
 

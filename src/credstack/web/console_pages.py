@@ -27,6 +27,7 @@ CONSOLE_LINKS: Final = (
     ("/console/profile", "Profile"),
     ("/console/keys", "Keys"),
     ("/console/tokens", "API tokens"),
+    ("/console/audit", "Audit log"),
 )
 NOTICES: Final = {
     "switched": "You now act in this organisation.",
