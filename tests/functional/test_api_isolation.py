@@ -85,6 +85,16 @@ EXEMPT: Final[dict[tuple[str, str], str]] = {
     ("POST", "/wallet/address"): "wallet page: the emailed one-time token is the credential",
     ("POST", "/wallet/share"): "wallet page: the session cookie's own learner's credential",
     ("POST", "/wallet/import"): "wallet page: into the session cookie's own learner's wallet",
+    ("POST", "/wallet/evidence"): (
+        "wallet page: the cookie's own learner's evidence (test_web_wallet_evidence.py)"
+    ),
+    ("POST", "/wallet/links/{share_id}/revoke"): (
+        "wallet page: the cookie's own learner's share; another's is not found "
+        "(test_web_wallet_links.py)"
+    ),
+    ("POST", "/wallet/record/clr"): (
+        "wallet page: the cookie's own record only (test_web_wallet_record.py)"
+    ),
     ("POST", "/ledger/cosignatures"): (
         "the server's transparency log, no organisation; a cosignature is kept only when it "
         "verifies with the key of a witness in CREDSTACK_LEDGER_WITNESSES (test_api_ledger.py)"

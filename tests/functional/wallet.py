@@ -12,6 +12,7 @@ from credstack.services.actors import Actor
 
 OPERATOR = Actor.operator("test")
 _LINK = re.compile(r"https?://\S+[?&]token=([A-Za-z0-9_-]+)")
+_FORM_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def fresh_email(name: str = "learner") -> str:
@@ -46,3 +47,26 @@ def sign_in(client: TestClient, platform: Platform, address: str) -> str:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def page_token(text: str) -> str:
+    """The CSRF token of the first form of a wallet page."""
+    found = _FORM_TOKEN.search(text)
+    assert found is not None, text
+    return found.group(1)
+
+
+def sign_in_page(client: TestClient, platform: Platform, address: str) -> None:
+    """Sign ``address`` in through the wallet pages (the form, the mailed link, the button);
+    the session cookie stays in ``client``."""
+    form = client.get("/wallet")
+    sent = client.post("/wallet/link", data={"email": address, "csrf_token": page_token(form.text)})
+    assert sent.status_code == 200, sent.text
+    token = last_token(platform, address)
+    opened = client.get(f"/wallet/sign-in/complete?token={token}")
+    done = client.post(
+        "/wallet/session",
+        data={"token": token, "csrf_token": page_token(opened.text)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text

@@ -16,18 +16,20 @@ import builtins
 import hashlib
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
-from credstack.errors import Conflict, InvalidInput, NotFound
+from credstack.errors import Conflict, Forbidden, InvalidInput, NotFound
 from credstack.issue import credential_subject
 from credstack.pathways import (
     AchievementRule,
     Held,
+    Outcome,
     Pathway,
     Progress,
     Requirement,
@@ -36,7 +38,7 @@ from credstack.pathways import (
     parse_requirements,
     requirements_to_json,
 )
-from credstack.pathways.rules import required_achievements, walk
+from credstack.pathways.rules import WorkloadRule, required_achievements, walk
 from credstack.services.achievements import AchievementService
 from credstack.services.actors import Actor, authorize, authorize_member
 from credstack.services.audit import AuditTrail
@@ -80,6 +82,25 @@ class LearnerProgress:
     learner: str
     progress: Progress
     award: PathwayAward | None
+
+
+@dataclass(frozen=True)
+class PathwayStep:
+    """One requirement that is not a group, as a learner reads it: a name, and whether it is met."""
+
+    name: str
+    done: bool
+    achievement: str | None = None
+
+
+@dataclass(frozen=True)
+class FollowedPathway:
+    """A pathway as the learner's wallet shows it: whose it is, what it awards, how far along."""
+
+    found: LearnerProgress
+    organization: str
+    awards_name: str
+    steps: tuple[PathwayStep, ...]
 
 
 class PathwayService:
@@ -179,6 +200,63 @@ class PathwayService:
         key, _ = learner_key(learner)
         progress = evaluate(self._pathway(org, record), self._held(key), datetime.now(UTC))
         return LearnerProgress(record, key, progress, self._pathways.award(record.id, key))
+
+    def followed(self, actor: Actor, addresses: Sequence[str]) -> builtins.list[FollowedPathway]:
+        """A signed-in learner's progress along each active pathway that counts an issuer of a
+        credential they hold (issued here to one of their confirmed ``addresses``, or imported),
+        and whose stacked achievement is published; oldest pathway first.
+
+        Awards are made per address (the components must name one learner), so each pathway is
+        shown for the address that is furthest along it: an award first, then the percentage.
+        """
+        if actor.kind != "learner":
+            raise Forbidden(
+                "Only a signed-in learner follows their pathways.", code="not_a_learner"
+            )
+        now = datetime.now(UTC)
+        best: dict[uuid.UUID, LearnerProgress] = {}
+        for address in addresses:
+            key, _ = learner_key(address)
+            held = [h for _, h in self._components(key, now).values()]
+            for issuer in sorted({h.issuer for h in held}):
+                for record in self._pathways.counting(issuer):
+                    org = self._org_by_id(record.organization_id)
+                    found = LearnerProgress(
+                        record,
+                        key,
+                        evaluate(self._pathway(org, record), held, now),
+                        self._pathways.award(record.id, key),
+                    )
+                    if record.id not in best or _rank(found) > _rank(best[record.id]):
+                        best[record.id] = found
+        followed = []
+        for found in sorted(best.values(), key=lambda f: (f.pathway.created_at, f.pathway.id)):
+            stacked = self._achievements.get(found.pathway.achievement_id)
+            if stacked.record.status != "published":
+                continue
+            org = self._org_by_id(found.pathway.organization_id)
+            steps = tuple(self._steps(found.progress.root))
+            followed.append(FollowedPathway(found, org.name, stacked.record.name, steps))
+        return followed
+
+    def _steps(self, outcome: Outcome) -> Iterator[PathwayStep]:
+        node = outcome.requirement
+        if isinstance(node, AchievementRule):
+            yield PathwayStep(self._name(node.achievement), outcome.met, node.achievement)
+        elif isinstance(node, WorkloadRule):
+            total = f"{(outcome.total or Decimal(0)).normalize():f}"
+            name = f"{node.minimum.normalize():f} {node.unit} in all ({total} so far)"
+            yield PathwayStep(name, outcome.met)
+        else:
+            for child in outcome.children:
+                yield from self._steps(child)
+
+    def _name(self, achievement_id: str) -> str:
+        try:
+            view = self._achievements.get(achievement_id)
+        except NotFound:
+            return achievement_id
+        return view.record.name if view.record.public_id == achievement_id else achievement_id
 
     def award(
         self, actor: Actor, slug: str, pathway_id: uuid.UUID | str, learner: str
@@ -523,6 +601,11 @@ def _recipient(record: IssuedCredentialRecord) -> tuple[str, str]:
         return record.recipient_email.lower(), record.recipient_email
     did = record.recipient_did or ""
     return did, did
+
+
+def _rank(found: LearnerProgress) -> tuple[bool, int]:
+    award = found.award
+    return (award is not None and award.status == "awarded", found.progress.percent)
 
 
 def _split(key: str) -> tuple[str | None, str | None]:

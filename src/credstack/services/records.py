@@ -46,6 +46,7 @@ from credstack.services.organizations import OrganizationService, SigningKind
 from credstack.services.profiles import issuer_profile
 from credstack.store.credentials import IssuedCredentialRecord
 from credstack.store.models import Organization, User
+from credstack.store.organizations import OrganizationRepository
 from credstack.store.records import RecordRepository
 
 _KIND: Final[dict[str, SigningKind]] = {"ecdsa-rdfc-2019": "p256"}
@@ -87,6 +88,7 @@ class RecordService:
         self._organizations = organizations
         self._audit = audit
         self._records = RecordRepository(session)
+        self._organization_rows = OrganizationRepository(session)
 
     # The organisation's view: staff with the issuer role or above.
 
@@ -127,6 +129,13 @@ class RecordService:
 
     def learner_skills(self, user: User, emails: Iterable[str] = ()) -> SkillsProfile:
         return skills_profile(self.learner_items(user, emails), datetime.now(UTC))
+
+    def learner_signers(self, user: User, emails: Iterable[str] = ()) -> list[Organization]:
+        """The organisations that can sign the learner's CLR (those that issued them a
+        credential here), by name."""
+        ids = {r.organization_id for r in self._records.issued_to(Learner.of(user, emails).emails)}
+        found = [self._organization_rows.by_id(i) for i in ids]
+        return sorted((o for o in found if o is not None), key=lambda o: (o.name, o.slug))
 
     def learner_clr(
         self,

@@ -12,10 +12,17 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from credstack.web.routers import home, verifier, wallet_pages
+from credstack.web.routers import (
+    home,
+    verifier,
+    wallet_evidence,
+    wallet_links,
+    wallet_pages,
+    wallet_record,
+)
 from credstack.web.static_files import STATIC_DIR, CachedStaticFiles
 
-ROUTERS = (home, verifier, wallet_pages)
+ROUTERS = (home, verifier, wallet_pages, wallet_evidence, wallet_links, wallet_record)
 
 
 def install(app: FastAPI) -> None:

@@ -1,5 +1,5 @@
-"""The signed-in learner's own record: ``/wallet/transcript``, ``/wallet/skills`` and
-``/wallet/clr`` (``wallet_records`` lists the credentials themselves).
+"""The signed-in learner's own record: ``/wallet/transcript``, ``/wallet/skills``,
+``/wallet/clr`` and ``/wallet/pathways`` (``wallet_records`` lists the credentials themselves).
 
 Each takes a wallet session (``LearnerDep``) and reads only that learner's credentials: those
 issued here to any of their confirmed email addresses, and those their wallet holds
@@ -8,12 +8,15 @@ issued here to any of their confirmed email addresses, and those their wallet ho
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 from credstack.api.deps import LearnerDep, ServicesDep
+from credstack.services.pathways import FollowedPathway
 
 router = APIRouter(prefix="/wallet", tags=["wallet"])
 
@@ -66,3 +69,68 @@ def export_clr(
         credentials=body.credentials,
     )
     return Response(signed.text, media_type=signed.media_type)
+
+
+class _Camel(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class PathwayStepPublic(_Camel):
+    name: str = Field(description="The achievement's name, or the workload asked for.")
+    done: bool
+    achievement: str | None = Field(description="The achievement's id, for an achievement step.")
+
+
+class PathwayAwardPublic(_Camel):
+    status: str = Field(description="awarded, revoked, or review (flagged for the issuer).")
+    credential: uuid.UUID | None = Field(description="The stacked credential's uuid here.")
+    created_at: AwareDatetime
+
+
+class WalletPathwayPublic(_Camel):
+    id: uuid.UUID
+    name: str
+    description: str | None
+    organization: str = Field(description="The name of the organisation that awards it.")
+    achievement: str = Field(description="The stacked achievement's id.")
+    achievement_name: str
+    learner: str = Field(description="The address (or DID) the progress is counted for.")
+    met: bool
+    percent: int = Field(ge=0, le=100, description="Rounded down: 100 only when met.")
+    remaining: list[str] = Field(description="A sentence for each requirement still to meet.")
+    steps: list[PathwayStepPublic]
+    award: PathwayAwardPublic | None
+
+    @classmethod
+    def of(cls, followed: FollowedPathway) -> WalletPathwayPublic:
+        found = followed.found
+        award = found.award
+        return cls(
+            id=found.pathway.id,
+            name=found.pathway.name,
+            description=found.pathway.description,
+            organization=followed.organization,
+            achievement=found.pathway.awards,
+            achievement_name=followed.awards_name,
+            learner=found.learner,
+            met=found.progress.met,
+            percent=found.progress.percent,
+            remaining=found.progress.remaining,
+            steps=[
+                PathwayStepPublic(name=s.name, done=s.done, achievement=s.achievement)
+                for s in followed.steps
+            ],
+            award=PathwayAwardPublic(
+                status=award.status, credential=award.credential_id, created_at=award.created_at
+            )
+            if award
+            else None,
+        )
+
+
+@router.get(
+    "/pathways", summary="The learner's progress along the pathways their credentials count toward"
+)
+def pathways(learner: LearnerDep, services: ServicesDep) -> list[WalletPathwayPublic]:
+    found = services.pathways.followed(learner.actor, services.learners.addresses(learner.user))
+    return [WalletPathwayPublic.of(f) for f in found]

@@ -3,7 +3,8 @@
 The mailed link opens a page with a button instead of signing in on the GET, so a mail scanner
 that follows links does not use up the single-use token. The cookie holds the wallet session
 token (the one POST /wallet/sign-in/complete returns), HttpOnly and SameSite=Lax; every form
-carries a double-submit token. Sharing, import and the rest stay in the JSON API for now.
+carries a double-submit token. The pages that hang off the wallet (evidence, the record, share
+links) are in the ``wallet_*`` routers beside this one and use its helpers.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from sqlalchemy.orm import Session
 from credstack.api.deps import PlatformDep, ServicesDep, SessionDep, VerifierDep
 from credstack.api.problems import status_for
 from credstack.api.routers.wallet_sharing import import_fetcher
-from credstack.errors import Error, Forbidden, InvalidInput, MalformedCredential
+from credstack.errors import Error, Forbidden, InvalidInput, MalformedCredential, NotFound
 from credstack.formats.baked import extract_credential
 from credstack.formats.linkedin import add_to_profile_url, certification_for
 from credstack.formats.qr import qr_svg
 from credstack.services.imports import MAX_BYTES
 from credstack.services.learners import Learner
+from credstack.services.pathways import FollowedPathway
 from credstack.services.wallet import describe, document_of
 from credstack.web.staff import secure_cookies
 from credstack.web.templating import render
@@ -44,12 +46,12 @@ def _csrf(request: Request) -> str:
     return request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
 
 
-def _csrf_ok(request: Request, token: str | None) -> bool:
+def csrf_ok(request: Request, token: str | None) -> bool:
     cookie = request.cookies.get(CSRF_COOKIE)
     return bool(cookie and token and hmac.compare_digest(cookie.encode(), token.encode()))
 
 
-def _page(
+def render_page(
     request: Request,
     platform: PlatformDep,
     name: str,
@@ -77,7 +79,7 @@ def _refused(
     request: Request, platform: PlatformDep, session: Session, error: Error, email: str = ""
 ) -> HTMLResponse:
     session.rollback()
-    return _page(
+    return render_page(
         request,
         platform,
         "wallet/sign_in.html",
@@ -88,7 +90,7 @@ def _refused(
     )
 
 
-def _csrf_failed(request: Request, platform: PlatformDep, session: Session) -> HTMLResponse:
+def csrf_failed(request: Request, platform: PlatformDep, session: Session) -> HTMLResponse:
     error = Forbidden(
         "The form has expired or did not come from this site; reload the page and try again.",
         code="csrf_failed",
@@ -96,7 +98,7 @@ def _csrf_failed(request: Request, platform: PlatformDep, session: Session) -> H
     return _refused(request, platform, session, error)
 
 
-def _learner(request: Request, services: ServicesDep) -> Learner | None:
+def current_learner(request: Request, services: ServicesDep) -> Learner | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
@@ -114,13 +116,15 @@ def wallet(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:
     """The learner's credentials, or the sign-in form."""
-    learner = _learner(request, services)
+    learner = current_learner(request, services)
     if learner is None:
-        return _page(request, platform, "wallet/sign_in.html", email="", error=None, code=None)
-    return _home(request, platform, services, learner, offset=offset)
+        return render_page(
+            request, platform, "wallet/sign_in.html", email="", error=None, code=None
+        )
+    return show_home(request, platform, services, learner, offset=offset)
 
 
-def _home(
+def show_home(
     request: Request,
     platform: PlatformDep,
     services: ServicesDep,
@@ -132,7 +136,8 @@ def _home(
 ) -> HTMLResponse:
     page = services.wallet.credentials(learner.user, offset=offset, limit=PAGE_SIZE)
     now = datetime.now(UTC)
-    return _page(
+    pathways = services.pathways.followed(learner.actor, services.learners.addresses(learner.user))
+    return render_page(
         request,
         platform,
         "wallet/home.html",
@@ -146,7 +151,25 @@ def _home(
         error=error.message if error else None,
         code=error.code if error else None,
         notice=notice,
+        pathways=pathways,
+        assessed=assessed_steps(services, learner, pathways),
     )
+
+
+def assessed_steps(
+    services: ServicesDep, learner: Learner, pathways: list[FollowedPathway]
+) -> set[str]:
+    """The achievements still to earn on the learner's pathways that take evidence from them."""
+    assessed = set()
+    for achievement in {s.achievement for p in pathways for s in p.steps if not s.done}:
+        if achievement is None:
+            continue
+        try:
+            services.assessments.brief(learner.actor, achievement)
+        except (NotFound, Forbidden):
+            continue
+        assessed.add(achievement)
+    return assessed
 
 
 @router.post("/wallet/link", response_class=HTMLResponse)
@@ -159,13 +182,13 @@ def send_link(
     csrf_token: Token = None,
 ) -> HTMLResponse:
     """Mail a sign-in link; the same page whether the address has an account or not."""
-    if not _csrf_ok(request, csrf_token):
-        return _csrf_failed(request, platform, session)
+    if not csrf_ok(request, csrf_token):
+        return csrf_failed(request, platform, session)
     try:
         services.learners.request_sign_in(email)
     except Error as error:
         return _refused(request, platform, session, error, email)
-    return _page(request, platform, "wallet/link_sent.html", email=email.strip())
+    return render_page(request, platform, "wallet/link_sent.html", email=email.strip())
 
 
 @router.get("/wallet/sign-in/complete", response_class=HTMLResponse)
@@ -175,7 +198,7 @@ def confirm(
     token: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
     """The mailed link's target: one button that signs in (a POST)."""
-    return _page(request, platform, "wallet/confirm.html", token=token)
+    return render_page(request, platform, "wallet/confirm.html", token=token)
 
 
 @router.post("/wallet/session", response_class=HTMLResponse)
@@ -187,8 +210,8 @@ def start_session(
     token: Annotated[str, Form(max_length=200)],
     csrf_token: Token = None,
 ) -> Response:
-    if not _csrf_ok(request, csrf_token):
-        return _csrf_failed(request, platform, session)
+    if not csrf_ok(request, csrf_token):
+        return csrf_failed(request, platform, session)
     try:
         signed_in = services.learners.complete_sign_in(token)
     except Error as error:
@@ -214,9 +237,9 @@ def sign_out(
     session: SessionDep,
     csrf_token: Token = None,
 ) -> Response:
-    if not _csrf_ok(request, csrf_token):
-        return _csrf_failed(request, platform, session)
-    learner = _learner(request, services)
+    if not csrf_ok(request, csrf_token):
+        return csrf_failed(request, platform, session)
+    learner = current_learner(request, services)
     if learner is not None:
         services.learners.sign_out(learner)
     response = RedirectResponse("/wallet", status_code=303)
@@ -233,7 +256,9 @@ def confirm_address_page(
     token: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
     """The target of the link mailed to a learner's added address: one button (a POST)."""
-    return _page(request, platform, "wallet/confirm_address.html", token=token, confirmed=None)
+    return render_page(
+        request, platform, "wallet/confirm_address.html", token=token, confirmed=None
+    )
 
 
 @router.post("/wallet/address", response_class=HTMLResponse)
@@ -245,13 +270,13 @@ def confirm_address(
     token: Annotated[str, Form(max_length=200)],
     csrf_token: Token = None,
 ) -> HTMLResponse:
-    if not _csrf_ok(request, csrf_token):
-        return _csrf_failed(request, platform, session)
+    if not csrf_ok(request, csrf_token):
+        return csrf_failed(request, platform, session)
     try:
         address = services.learners.confirm_email(token)
     except Error as error:
         return _refused(request, platform, session, error)
-    return _page(
+    return render_page(
         request, platform, "wallet/confirm_address.html", token="", confirmed=address.email
     )
 
@@ -267,9 +292,9 @@ def share(
     csrf_token: Token = None,
 ) -> Response:
     """A public link to one credential, with its QR code and an add-to-LinkedIn link."""
-    if not _csrf_ok(request, csrf_token):
-        return _csrf_failed(request, platform, session)
-    learner = _learner(request, services)
+    if not csrf_ok(request, csrf_token):
+        return csrf_failed(request, platform, session)
+    learner = current_learner(request, services)
     if learner is None:
         return RedirectResponse("/wallet", status_code=303)
     expires = datetime.now(UTC) + timedelta(days=days) if days else None
@@ -278,7 +303,7 @@ def share(
         created = services.shares.create(learner.id, [entry.id], expires_at=expires)
     except Error as error:
         session.rollback()
-        return _home(request, platform, services, learner, error=error)
+        return show_home(request, platform, services, learner, error=error)
     base = platform.settings.base_url
     link = f"{base}/shares/{created.token}"
     document = document_of(entry.text, entry.media_type)
@@ -287,7 +312,7 @@ def share(
     except MalformedCredential:
         linkedin = None
     qr = base64.b64encode(qr_svg(link, title="QR code of the share link")).decode()
-    return _page(
+    return render_page(
         request,
         platform,
         "wallet/shared.html",
@@ -302,7 +327,7 @@ def share(
 @router.get("/wallet/download/{credential_id}")
 def download(credential_id: str, request: Request, services: ServicesDep) -> Response:
     """One of the signed-in learner's credentials exactly as issued, as a file."""
-    learner = _learner(request, services)
+    learner = current_learner(request, services)
     if learner is None:
         return RedirectResponse("/wallet", status_code=303)
     entry = services.wallet.credential(learner.user, credential_id)
@@ -331,9 +356,9 @@ async def import_credential(
 ) -> Response:
     """Import a credential from anywhere: pasted, a file (JSON, JWT, baked image) or a URL. It
     is verified first; a refusal says why and stores nothing."""
-    if not _csrf_ok(request, csrf_token):
-        return _csrf_failed(request, platform, session)
-    learner = _learner(request, services)
+    if not csrf_ok(request, csrf_token):
+        return csrf_failed(request, platform, session)
+    learner = current_learner(request, services)
     if learner is None:
         return RedirectResponse("/wallet", status_code=303)
     uploaded = await file.read(MAX_BYTES + 1) if file is not None else b""
@@ -365,6 +390,6 @@ async def import_credential(
             )
     except Error as error:
         session.rollback()
-        return _home(request, platform, services, learner, error=error)
+        return show_home(request, platform, services, learner, error=error)
     notice = "Imported and verified." if found.created else "That credential is already here."
-    return _home(request, platform, services, learner, notice=notice)
+    return show_home(request, platform, services, learner, notice=notice)
