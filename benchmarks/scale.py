@@ -7,7 +7,8 @@
 2. Starts ``credstack serve --workers 2`` on it and measures, at a fixed offered rate, the
    latency of: the public credential as JSON (random synthetic rows), the public page with
    its live verification (the real credentials), a status list, the admin list of
-   credentials (first page and last page), the wallet API with a learner's session (their
+   credentials (first page and last page), an organisation's record of a learner known by a
+   DID, the wallet API with a learner's session (their
    list, first and a later page; one credential; their transcript), and revocation (distinct
    credentials, once each).
 3. Reports, for each, p50/p95/p99, the server's own CPU per request (what the code costs,
@@ -87,6 +88,10 @@ def scenarios(
         ],
         "admin list, last page by cursor": [
             Request(None, 200, "admin", f"{admin}?after={samples.near_end}&limit=50", "GET", auth)
+        ],
+        "organisation record, DID learner": [
+            Request(None, 200, "record", f"/orgs/{SLUG}/learners/{did}/transcript", "GET", auth)
+            for did in (f"did:example:real-{n}" for n in range(REAL))
         ],
     }
     if wallet:

@@ -96,6 +96,7 @@ def test_the_scale_benchmark_fills_and_measures_a_small_sqlite_database(tmp_path
         "admin list, first page",
         "admin list, last page",
         "admin list, last page by cursor",
+        "organisation record, DID learner",
         "wallet list, first page",
         "wallet list, later page",
         "wallet credential",

@@ -689,9 +689,14 @@ class CredentialService:
     def _apply(self, changes: builtins.list[tuple[IssuedCredentialRecord, str, bool]]) -> None:
         """Set the changes' bits, one locked read and write per list, then append their leaves
         (in the order they happened: a stacked credential revoked by a listener first)."""
-        by_list: dict[uuid.UUID, builtins.list[tuple[IssuedCredentialRecord, str, bool]]] = {}
-        for change in changes:
-            by_list.setdefault(change[0].status_list_id, []).append(change)
+        entries = []
+        for record, action, _ in changes:  # read before any list is locked
+            org = self._session.get(Organization, record.organization_id)
+            issuer = org.issuer_did if org is not None else ""
+            entries.append((action, record.credential_id, record.text, issuer))
+        by_list: dict[uuid.UUID, builtins.list[tuple[IssuedCredentialRecord, bool]]] = {}
+        for record, _, value in changes:
+            by_list.setdefault(record.status_list_id, []).append((record, value))
         for list_id in sorted(by_list, key=str):
             status_list = self._credentials.status_list_for_update(list_id)
             if status_list is None:  # pragma: no cover - a foreign key
@@ -699,18 +704,13 @@ class CredentialService:
                     "The credential's status list is gone.", code="status_list_not_found"
                 )
             bits = _bits(status_list)
-            for record, _, value in by_list[list_id]:
+            for record, value in by_list[list_id]:
                 bits.set(record.status_index, value)
             status_list.bits = bits.encode().encode("ascii")
             status_list.updated_at = datetime.now(UTC)
             status_list.revision += len(by_list[list_id])
             self._queue.enqueue("publish_status_list", list_id=str(status_list.id))
         if self._ledger is not None:  # last, as in _sign_and_store
-            entries = []
-            for record, action, _ in changes:
-                org = self._session.get(Organization, record.organization_id)
-                issuer = org.issuer_did if org is not None else ""
-                entries.append((action, record.credential_id, record.text, issuer))
             self._ledger.record_many(entries)
         else:
             self._session.flush()

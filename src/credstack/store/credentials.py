@@ -103,7 +103,8 @@ class IssuedCredentialRecord(Base):
     achievement_version: Mapped[int | None]
     name: Mapped[str] = mapped_column(String(500))
     recipient_email: Mapped[str | None] = mapped_column(String(320))
-    recipient_did: Mapped[str | None] = mapped_column(String(2048))
+    # An organisation's record of a learner finds their credentials by DID (store/records.py).
+    recipient_did: Mapped[str | None] = mapped_column(String(2048), index=True)
     # {base_url}/credentials/{id}: the credential's own id.
     credential_id: Mapped[str] = mapped_column(String(2048), unique=True)
     suite: Mapped[str] = mapped_column(String(32))

@@ -90,8 +90,9 @@ class PathwayAward(Base):
     )
     # An email address (lower case) or a DID, as the component credentials name the learner.
     learner: Mapped[str] = mapped_column(String(2048))
+    # Indexed: each revocation looks for the awards its credential is the stacked one of.
     credential_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("issued_credentials.id", ondelete="SET NULL")
+        ForeignKey("issued_credentials.id", ondelete="SET NULL"), index=True
     )
     status: Mapped[str] = mapped_column(String(16), default="awarded")
     note: Mapped[str | None] = mapped_column(Text)
