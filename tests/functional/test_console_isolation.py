@@ -37,6 +37,21 @@ MATRIX: Final[dict[tuple[str, str], Callable[[World], list[tuple[str, Form]]]]] 
     ("POST", "/console/achievements/{achievement_id}/checklist"): lambda w: [
         (f"/console/achievements/{w.draft}/checklist", {"name": "Taken", "ects": "5"})
     ],
+    ("POST", "/console/achievements/{achievement_id}/assessment"): lambda w: [
+        (
+            f"/console/achievements/{w.achievement}/assessment",
+            {
+                "prompt": "Taken.",
+                "c0_name": "C",
+                "c0_l0_name": "OK",
+                "c0_l0_points": "1",
+                "pass_threshold": "1",
+                "evidence_text": "on",
+                "action": action,
+            },
+        )
+        for action in ("save", "more")
+    ],
     ("POST", "/console/issue"): lambda w: [
         ("/console/issue", {"achievement_id": w.achievement, "recipient": "z@x.org"})
     ],

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from credstack.web.routers import (
     console_achievements,
     console_admin,
+    console_assessment_settings,
     console_assessments,
     console_audit,
     console_bulk,
@@ -23,6 +24,7 @@ ROUTERS = (
     sign_in,
     console_home,
     console_achievements,
+    console_assessment_settings,
     console_credentials,
     console_bulk,
     console_assessments,

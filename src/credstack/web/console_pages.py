@@ -41,6 +41,7 @@ NOTICES: Final = {
     "unsuspended": "The credential is active again.",
     "bulk_started": "The bulk job has started.",
     "reviewed": "Your review was recorded.",
+    "assessment_saved": "The assessment settings were saved; new submissions use them.",
     "pathway_saved": "The pathway was saved.",
     "pathway_archived": "The pathway was archived.",
     "award_kept": "The award was kept; it counts as awarded again.",
