@@ -124,8 +124,6 @@ class Platform:
         credentials = CredentialService(
             session, base_url, audit, organizations, achievements, queue, ledger
         )
-        pathways = PathwayService(session, audit, organizations, achievements, credentials)
-        credentials.subscribe(pathways)
         webhooks = WebhookService(
             session,
             self.keystore,
@@ -135,9 +133,20 @@ class Platform:
             self.webhook_policy,
             self.webhook_sender,
         )
+        pathways = PathwayService(
+            session, audit, organizations, achievements, credentials, events=webhooks
+        )
+        credentials.subscribe(pathways)
         credentials.subscribe(webhooks)
         assessments = AssessmentService(
-            session, base_url, audit, organizations, achievements, credentials, self.evidence
+            session,
+            base_url,
+            audit,
+            organizations,
+            achievements,
+            credentials,
+            self.evidence,
+            events=webhooks,
         )
         users = UserService(session, audit, self.hasher)
         mail = MailService(session, self.mailer, queue, self.mail_policy)
@@ -153,7 +162,14 @@ class Platform:
             oauth=OAuthService(session, users),
             wallet=WalletService(session),
             bulk=BulkService(
-                session, base_url, audit, organizations, achievements, credentials, queue
+                session,
+                base_url,
+                audit,
+                organizations,
+                achievements,
+                credentials,
+                queue,
+                events=webhooks,
             ),
             ledger=ledger,
             witness=WitnessService(session, self.keystore, base_url, audit, self.witnessed_logs),

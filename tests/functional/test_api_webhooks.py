@@ -19,6 +19,7 @@ import pytest
 from credstack.bootstrap import build
 from credstack.config import Settings
 from credstack.services.actors import Actor
+from credstack.services.webhooks import EVENTS
 from tests.functional.servers import running_server
 from tests.integration.databases import DATABASES, postgres_schema
 from tests.receiver import Receiver, receiving, signature_ok
@@ -159,6 +160,13 @@ def run(url: str, secrets: dict[str, str], receiver: Receiver) -> None:
     assert httpx.post(hooks, json=empty, headers=admin, timeout=30).status_code == 422
     unknown = f"{hooks}/00000000-0000-4000-8000-000000000000"
     problem(httpx.delete(unknown, headers=admin, timeout=30), 404, "webhook_not_found")
+
+    # Every event of the list can be asked for over HTTP.
+    everything = {"url": receiver.url, "events": list(EVENTS)}
+    other = httpx.post(hooks, json=everything, headers=admin, timeout=30)
+    assert other.status_code == 201, other.text
+    assert sorted(other.json()["events"]) == sorted(EVENTS)
+    assert httpx.delete(f"{hooks}/{other.json()['id']}", headers=admin, timeout=30).is_success
 
     deleted = httpx.delete(f"{hooks}/{endpoint['id']}", headers=admin, timeout=30)
     assert deleted.status_code == 204

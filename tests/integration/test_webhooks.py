@@ -12,17 +12,21 @@ import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from credstack.assessment import EvidenceItem
 from credstack.bootstrap import Platform, build
 from credstack.config import Settings
 from credstack.errors import Forbidden, InvalidInput, NotFound
 from credstack.services.actors import Actor
+from credstack.services.assessments import SettingsInput
 from credstack.services.credentials import IssueRequest
+from credstack.services.pathways import PathwayInput
 from credstack.services.webhooks import WebhookService
 from tests.integration.databases import DATABASES, postgres_schema
-from tests.receiver import receiving, signature_ok
+from tests.receiver import Received, receiving, signature_ok
 
 OPERATOR = Actor.operator("test")
 BADGE = {
@@ -67,6 +71,7 @@ def platform(
             allow_private_network=True,
             webhook_retry_seconds=0.5,
             webhook_max_attempts=3,
+            evidence_dir=tmp_path_factory.mktemp("evidence"),
         )
         return build(settings, migrate=True)
 
@@ -254,3 +259,175 @@ def test_a_delivery_whose_attempt_was_not_recorded_is_queued_again(
         assert len(receiver.received) == 1
     with platform.unit_of_work() as services:
         assert services.webhooks.retry_later(str(ping.id)) is False  # delivered
+
+
+# The events of bulk jobs, pathways and assessments: each written in the transaction of its
+# change, sent by the task, received (signed) by the real local server.
+
+
+def received_events(secret: str, requests: list[Received]) -> list[dict[str, Any]]:
+    assert all(signature_ok(secret, r) for r in requests)
+    return [json.loads(r.body) for r in requests]
+
+
+def published(platform: Platform, slug: str, name: str) -> tuple[str, str]:
+    """A published achievement: its uuid and public id."""
+    with platform.unit_of_work() as services:
+        view = services.achievements.create(
+            OPERATOR, organization=slug, achievement={**BADGE, "name": name}, publish=True
+        )
+    return str(view.record.id), view.record.public_id
+
+
+def test_a_finished_bulk_job_is_announced_once_with_its_counts(
+    platform: Platform, queue: Recorded
+) -> None:
+    slug = organisation(platform)
+    achievement, _ = published(platform, slug, "Bulk")
+    rows = "recipient,name\na@example.com,A\nnot-an-address,B\nc@example.com,C\n"
+    with receiving(204) as receiver:
+        with platform.unit_of_work() as services:
+            created = services.webhooks.create(OPERATOR, slug, receiver.url, ["bulk.completed"])
+        with platform.unit_of_work() as services:
+            job = services.bulk.create(
+                OPERATOR, slug, achievement, rows.encode(), "cohort.csv", skip_invalid=True
+            ).job
+        queue.run_all(platform)
+        # A copy of the job's task that runs after it finished announces nothing more.
+        platform.run_task("run_bulk_job", {"job_id": str(job.id)})
+        queue.run_all(platform)
+        (event,) = received_events(created.secret, receiver.received)
+    assert event["type"] == "bulk.completed"
+    assert event["data"] == {
+        "job": str(job.id),
+        "achievementId": achievement,
+        "total": 3,
+        "issued": 2,
+        "failed": 0,
+        "invalid": 1,
+    }
+
+
+def test_a_pathway_award_is_announced(platform: Platform, queue: Recorded) -> None:
+    slug = organisation(platform)
+    _, unit = published(platform, slug, "Unit")
+    stacked_id, stacked = published(platform, slug, "Certificate")
+    with receiving(204) as receiver:
+        with platform.unit_of_work() as services:
+            created = services.webhooks.create(OPERATOR, slug, receiver.url, ["pathway.awarded"])
+            pathway = services.pathways.create(
+                OPERATOR,
+                slug,
+                PathwayInput(
+                    name="Path",
+                    achievement_id=stacked,
+                    requirements={"type": "achievement", "achievement": unit},
+                ),
+            )
+        with platform.unit_of_work() as services:
+            services.credentials.issue(
+                OPERATOR, slug, IssueRequest(recipient="Learner@Example.com", achievement_id=unit)
+            )
+        queue.run_all(platform)
+        (event,) = received_events(created.secret, receiver.received)
+    with platform.unit_of_work() as services:
+        (award,) = services.pathways.awards(OPERATOR, slug, pathway.id)
+        credential = services.credentials.get(str(award.credential_id))
+    assert credential.achievement_id is not None
+    assert str(credential.achievement_id) == stacked_id
+    assert event["type"] == "pathway.awarded"
+    assert event["data"] == {
+        "pathway": str(pathway.id),
+        "award": str(award.id),
+        "learner": "learner@example.com",
+        "credential": credential.credential_id,
+        "id": str(credential.id),
+    }
+
+
+def test_assessment_decisions_are_announced_without_the_evidence(
+    platform: Platform, queue: Recorded
+) -> None:
+    slug = organisation(platform)
+    achievement, _ = published(platform, slug, "Essay")
+    rubric = {
+        "passThreshold": 1,
+        "criteria": [
+            {
+                "id": "argument",
+                "name": "Argument",
+                "levels": [
+                    {"id": "weak", "name": "Weak", "points": 0},
+                    {"id": "sound", "name": "Sound", "points": 1},
+                ],
+            }
+        ],
+    }
+    secret_text = "My essay, which only the assessors read."
+    with receiving(204) as receiver:
+        with platform.unit_of_work() as services:
+            created = services.webhooks.create(OPERATOR, slug, receiver.url, ["assessment.decided"])
+            services.assessments.configure(
+                OPERATOR,
+                slug,
+                achievement,
+                SettingsInput("Write.", rubric, {}, 1),
+            )
+        outcomes = []
+        for level in ("weak", "sound"):
+            with platform.unit_of_work() as services:
+                submission = services.assessments.submit(
+                    OPERATOR,
+                    slug,
+                    achievement,
+                    "essayist@example.com",
+                    [EvidenceItem("text", text=secret_text)],
+                ).submission
+            with platform.unit_of_work() as services:
+                decided = services.assessments.review(
+                    OPERATOR, slug, submission.id, {"argument": level}
+                ).submission
+            outcomes.append(decided)
+        queue.run_all(platform)
+        failed, passed = received_events(created.secret, receiver.received)
+        assert all(secret_text.encode() not in r.body for r in receiver.received)
+    with platform.unit_of_work() as services:
+        credential = services.credentials.get(str(outcomes[1].credential_id))
+    assert failed["type"] == passed["type"] == "assessment.decided"
+    assert failed["data"] == {
+        "submission": str(outcomes[0].id),
+        "achievementId": achievement,
+        "outcome": "failed",
+        "credential": None,
+    }
+    assert passed["data"] == {
+        "submission": str(outcomes[1].id),
+        "achievementId": achievement,
+        "outcome": "passed",
+        "credential": credential.credential_id,
+    }
+
+
+def test_the_new_events_are_offered_and_a_rolled_back_change_announces_nothing(
+    platform: Platform, queue: Recorded
+) -> None:
+    slug = organisation(platform)
+    with receiving(204) as receiver:
+        with platform.unit_of_work() as services:
+            services.webhooks.create(
+                OPERATOR,
+                slug,
+                receiver.url,
+                ["bulk.completed", "pathway.awarded", "assessment.decided"],
+            )
+            org_id = services.organizations.get(slug).id
+
+        def failing_change() -> None:
+            with platform.unit_of_work() as services:
+                services.webhooks.publish(org_id, "bulk.completed", {"job": "x"})
+                raise RuntimeError("the change failed")
+
+        with pytest.raises(RuntimeError):
+            failing_change()
+        assert queue.run_all(platform) == []
+        assert receiver.received == []

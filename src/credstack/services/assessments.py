@@ -44,7 +44,7 @@ from credstack.services.credentials import CredentialService, IssueRequest
 from credstack.services.held import digest_of
 from credstack.services.organizations import OrganizationService
 from credstack.services.pathways import learner_key
-from credstack.services.ports import EvidenceStore
+from credstack.services.ports import NO_EVENTS, EventPublisher, EvidenceStore
 from credstack.services.validation import page, uuid_or_none
 from credstack.store.assessment import (
     AssessmentRepository,
@@ -89,8 +89,10 @@ class AssessmentService:
         achievements: AchievementService,
         credentials: CredentialService,
         evidence: EvidenceStore,
+        events: EventPublisher = NO_EVENTS,
     ) -> None:
         self._session = session
+        self._events = events
         self._base_url = base_url.rstrip("/")
         self._audit = audit
         self._organizations = organizations
@@ -400,13 +402,31 @@ class AssessmentService:
             ),
         )
         submission.credential_id = record.id
-        self._decide(actor, org, submission, "passed")
+        self._decide(actor, org, submission, "passed", record)
 
-    def _decide(self, actor: Actor, org: Organization, submission: Submission, status: str) -> None:
+    def _decide(
+        self,
+        actor: Actor,
+        org: Organization,
+        submission: Submission,
+        status: str,
+        credential: IssuedCredentialRecord | None = None,
+    ) -> None:
         submission.status = status
         submission.decided_at = datetime.now(UTC)
         self._session.flush()
         self._audit.record(actor, org.id, f"assessment.{status}", str(submission.id))
+        # What an integrator needs to follow up, never the evidence itself.
+        self._events.publish(
+            org.id,
+            "assessment.decided",
+            {
+                "submission": str(submission.id),
+                "achievementId": str(submission.achievement_id),
+                "outcome": status,
+                "credential": credential.credential_id if credential is not None else None,
+            },
+        )
 
     def _evidence_refs(
         self, org: Organization, submission: Submission

@@ -8,6 +8,7 @@ issued through ``CredentialService.issue_batch``, the per-credential path of sin
 indexes (the one status-list update of the batch), then ``issue_next_batch`` claims queued rows,
 issues them and marks them in one transaction: a worker killed mid-batch leaves its rows queued
 (its transaction never commits), and the idempotency keys make a re-run issue none twice.
+The transaction that finishes a job announces ``bulk.completed`` with its counts (webhooks).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from credstack.services.actors import Actor, Role, authorize, check_role
 from credstack.services.audit import AuditTrail
 from credstack.services.credentials import CredentialService, IssueRequest, Slot
 from credstack.services.organizations import OrganizationService
-from credstack.services.ports import NO_QUEUE, TaskQueue
+from credstack.services.ports import NO_EVENTS, NO_QUEUE, EventPublisher, TaskQueue
 from credstack.store.bulk import BulkJobRecord, BulkJobRepository, BulkJobRowRecord
 from credstack.store.models import Organization
 
@@ -63,8 +64,10 @@ class BulkService:
         achievements: AchievementService,
         credentials: CredentialService,
         queue: TaskQueue = NO_QUEUE,
+        events: EventPublisher = NO_EVENTS,
     ) -> None:
         self._session = session
+        self._events = events
         self._base_url = base_url.rstrip("/")
         self._audit = audit
         self._organizations = organizations
@@ -247,8 +250,21 @@ class BulkService:
         rows = self._jobs.claim(job.id, limit) if job.status == "running" else []
         if rows:
             self._issue(job, org, rows, slots)
-        if len(rows) < limit:
-            self._jobs.finish(job.id, datetime.now(UTC))
+        if len(rows) < limit and self._jobs.finish(job.id, datetime.now(UTC)):
+            # Only the transaction that finished the job announces it: exactly one event.
+            counts = self._jobs.counts(job.id)
+            self._events.publish(
+                org.id,
+                "bulk.completed",
+                {
+                    "job": str(job.id),
+                    "achievementId": str(job.achievement_id),
+                    "total": job.total,
+                    "issued": counts["issued"],
+                    "failed": counts["failed"],
+                    "invalid": counts["invalid"],
+                },
+            )
         return len(rows)
 
     def _issue(

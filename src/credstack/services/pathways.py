@@ -45,6 +45,7 @@ from credstack.services.audit import AuditTrail
 from credstack.services.credentials import CredentialService, IssueRequest
 from credstack.services.held import held_of, held_of_import
 from credstack.services.organizations import OrganizationService
+from credstack.services.ports import NO_EVENTS, EventPublisher
 from credstack.services.validation import page, uuid_or_none
 from credstack.store.credentials import IssuedCredentialRecord
 from credstack.store.holdings import HoldingsRepository
@@ -111,8 +112,10 @@ class PathwayService:
         organizations: OrganizationService,
         achievements: AchievementService,
         credentials: CredentialService,
+        events: EventPublisher = NO_EVENTS,
     ) -> None:
         self._session = session
+        self._events = events
         self._audit = audit
         self._organizations = organizations
         self._achievements = achievements
@@ -445,6 +448,17 @@ class PathwayService:
             "pathway.awarded",
             str(award.id),
             {"pathway": str(pathway.id), "credential": credential.credential_id},
+        )
+        self._events.publish(
+            org.id,
+            "pathway.awarded",
+            {
+                "pathway": str(pathway.id),
+                "award": str(award.id),
+                "learner": key,
+                "credential": credential.credential_id,
+                "id": str(credential.id),
+            },
         )
 
     def _pathway(self, org: Organization, record: PathwayRecord) -> Pathway:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Final, Protocol
 
@@ -44,6 +45,26 @@ class CredentialListener(Protocol):
     def issued(self, record: IssuedCredentialRecord) -> None: ...
 
     def status_changed(self, record: IssuedCredentialRecord, action: str) -> None: ...
+
+
+class EventPublisher(Protocol):
+    """Announces an event of an organisation to the webhook endpoints that asked for it, in the
+    caller's transaction (``services.webhooks.WebhookService``): a change that rolls back
+    announces nothing. ``data`` is the event's JSON object."""
+
+    def publish(
+        self, organization_id: uuid.UUID, event: str, data: Mapping[str, object]
+    ) -> None: ...
+
+
+class _NoEvents:
+    """For services made without a platform (tests of one service): events are dropped."""
+
+    def publish(self, organization_id: uuid.UUID, event: str, data: Mapping[str, object]) -> None:
+        return None
+
+
+NO_EVENTS: Final[EventPublisher] = _NoEvents()
 
 
 class EvidenceStore(Protocol):

@@ -22,6 +22,7 @@ import ipaddress
 import json
 import secrets
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -43,6 +44,9 @@ EVENTS: Final = (
     "credential.revoked",
     "credential.suspended",
     "credential.reinstated",
+    "bulk.completed",
+    "pathway.awarded",
+    "assessment.decided",
 )
 PING: Final = "webhook.ping"
 # The ledger's and the audit log's names for status changes, as the webhook events name them.
@@ -193,21 +197,26 @@ class WebhookService:
             self._announce(record, event)
 
     def _announce(self, record: IssuedCredentialRecord, event: str) -> None:
-        endpoints = self._endpoints.get(record.organization_id)
-        if endpoints is None:
-            endpoints = self._webhooks.endpoints(record.organization_id)
-            self._endpoints[record.organization_id] = endpoints
-        wanted = [e for e in endpoints if event in e.events]
-        if not wanted:
-            return
         data = {
             "credential": record.credential_id,
             "id": str(record.id),
             "achievementId": str(record.achievement_id) if record.achievement_id else None,
             "status": record.status,
         }
-        for endpoint in wanted:
-            self._deliver_later(endpoint, event, data)
+        self.publish(record.organization_id, event, data)
+
+    # The EventPublisher port: bulk jobs, pathways and assessments announce through it.
+
+    def publish(self, organization_id: uuid.UUID, event: str, data: Mapping[str, object]) -> None:
+        """One delivery per endpoint of the organisation that asked for ``event``, written in
+        the caller's transaction; each is sent by a task once it commits."""
+        endpoints = self._endpoints.get(organization_id)
+        if endpoints is None:
+            endpoints = self._webhooks.endpoints(organization_id)
+            self._endpoints[organization_id] = endpoints
+        for endpoint in endpoints:
+            if event in endpoint.events:
+                self._deliver_later(endpoint, event, dict(data))
 
     def _deliver_later(
         self, endpoint: WebhookEndpoint, event: str, data: dict[str, Any]

@@ -17,8 +17,15 @@ from pydantic.alias_generators import to_camel
 from credstack.api.deps import CurrentActor, ServicesDep
 
 router = APIRouter(prefix="/orgs/{slug}/webhooks", tags=["webhooks"])
+# services.webhooks.EVENTS, spelled out for the OpenAPI document.
 Event = Literal[
-    "credential.issued", "credential.revoked", "credential.suspended", "credential.reinstated"
+    "credential.issued",
+    "credential.revoked",
+    "credential.suspended",
+    "credential.reinstated",
+    "bulk.completed",
+    "pathway.awarded",
+    "assessment.decided",
 ]
 
 
