@@ -175,3 +175,62 @@ def test_console_fits_a_phone(page: Page, platform: Platform, server: Server) ->
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the console scrolls sideways on a phone: {width}px wide"
     assert server.base_url.startswith("http://127.0.0.1")
+
+
+def test_owner_sets_assessment_edits_profile_and_reads_the_audit_log(
+    page: Page, platform: Platform
+) -> None:
+    slug, email = staff(platform, "owner")
+    with platform.unit_of_work() as services:
+        view = services.achievements.create(
+            OPERATOR,
+            organization=slug,
+            achievement={
+                "type": ["Achievement"],
+                "name": "Essay writing",
+                "description": "Writes an essay.",
+                "criteria": {"narrative": "Assessed essay."},
+            },
+            publish=True,
+        )
+    sign_in(page, email, f"/console/achievements/{view.record.id}")
+    page.get_by_role("link", name="Assessment settings").click()
+    expect(page.locator("#not-assessed")).to_be_visible()
+    labelled(page)
+    page.get_by_label("The task").fill("Write 1000 words on a topic of your choice.")
+    page.locator("#c0_name").fill("Argument")
+    page.get_by_label("Criterion 1, level 1: name").fill("Weak")
+    page.get_by_label("Criterion 1, level 1: points").fill("0")
+    page.get_by_label("Criterion 1, level 2: name").fill("Strong")
+    page.get_by_label("Criterion 1, level 2: points").fill("lots")
+    page.get_by_label("Pass mark").fill("2")
+    page.get_by_role("button", name="Save the assessment").click()
+    expect(page.get_by_role("alert")).to_contain_text("Criterion 1, level 2's points")
+    expect(page.get_by_role("alert")).to_contain_text("invalid_rubric")
+    page.get_by_label("Criterion 1, level 2: points").fill("3")
+    page.get_by_role("button", name="Save the assessment").click()
+    expect(page.get_by_role("status")).to_contain_text("The assessment settings were saved")
+    expect(page.locator("#c0_l1_id")).to_have_value("strong")
+
+    page.get_by_role("navigation", name="Console").get_by_role("link", name="Profile").click()
+    labelled(page)
+    # The browser checks the email field's form itself; the country is the server's to check.
+    page.get_by_label("Email address").fill("badges@academy.example")
+    page.get_by_label("Country").fill("XX")
+    page.get_by_role("button", name="Save the profile").click()
+    expect(page.locator("#country-error")).to_contain_text("invalid_country")
+    expect(page.get_by_label("Country")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Email address")).to_have_value("badges@academy.example")
+    page.get_by_label("Country").fill("IE")
+    page.get_by_role("button", name="Save the profile").click()
+    expect(page.get_by_role("status")).to_contain_text("The profile was saved")
+
+    page.get_by_role("navigation", name="Console").get_by_role("link", name="Audit log").click()
+    labelled(page)
+    events = page.locator("#audit-events tbody tr")
+    expect(events.first).to_contain_text("organization.updated")
+    expect(events.first).to_contain_text(email)
+    page.get_by_label("Action").fill("assessment")
+    page.get_by_role("button", name="Find").click()
+    expect(events).to_have_count(1)
+    expect(events.first).to_contain_text("assessment.configured")
