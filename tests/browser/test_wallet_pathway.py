@@ -59,12 +59,12 @@ class Api:
         return str(created.headers["location"])
 
 
-def _shot(page: Page, name: str) -> None:
+def shot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"wallet-pathway-{name}.png"), full_page=True)
 
 
-def _fits(page: Page) -> None:
+def fits(page: Page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page scrolls sideways on a phone: {width}px wide"
 
@@ -116,8 +116,8 @@ def test_a_pathway_completes_after_evidence_is_passed(
     expect(pathway.locator(".steps.done")).to_contain_text("Data cleaning")
     expect(pathway.locator(".steps.left")).to_contain_text("Analysis essay")
     expect(pathway).not_to_contain_text("Completed")
-    _fits(page)
-    _shot(page, "1-partial")
+    fits(page)
+    shot(page, "1-partial")
 
     # They submit the essay from the pathway's step.
     pathway.get_by_role("link", name="Submit evidence").click()
@@ -131,8 +131,8 @@ def test_a_pathway_completes_after_evidence_is_passed(
     page.get_by_role("button", name="Submit").click()
     expect(page.get_by_role("status").first).to_contain_text("Submitted.")
     expect(page.get_by_text("Your attempt 1 is being assessed.")).to_be_visible()
-    _fits(page)
-    _shot(page, "2-submitted")
+    fits(page)
+    shot(page, "2-submitted")
 
     # An assessor passes it in the console.
     assert page.context.browser is not None
@@ -160,8 +160,8 @@ def test_a_pathway_completes_after_evidence_is_passed(
     expect(pathway.locator(".status")).to_have_text("Completed")
     card = page.locator(".card:not(.pathway)").filter(has_text="Data analyst certificate")
     expect(card.locator(".status")).to_have_text("Active")
-    _fits(page)
-    _shot(page, "3-complete")
+    fits(page)
+    shot(page, "3-complete")
     pathway.get_by_role("link", name="Your Data analyst certificate credential").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Data analyst certificate")
     expect(page.locator("#credential-status")).to_have_text("Active")

@@ -13,6 +13,7 @@ from credstack.bootstrap import Platform
 from tests.functional.conftest import token_for
 from tests.functional.console import browser
 from tests.functional.test_api_pathways import achievement, bearer
+from tests.functional.test_api_wallet_emails import add_and_confirm
 from tests.functional.wallet import fresh_email, sign_in, sign_in_page
 
 
@@ -118,3 +119,56 @@ def test_progress_json_and_bars_halfway_then_complete(
     assert archived.status_code == 200, archived.text
     listed = client.get("/wallet/pathways", headers=bearer(sign_in(client, api_platform, learner)))
     assert listed.json() == []
+
+
+def test_addresses_and_other_organisations_pathways(
+    client: TestClient, api_platform: Platform, make_org: Any
+) -> None:
+    org, partner, unrelated = make_org(), make_org(), make_org()
+    secret = token_for(api_platform, org.slug)
+    partner_secret = token_for(api_platform, partner.slug)
+    pathway, a, b, _ = _pathway(client, org.slug, secret)
+    _pathway(client, unrelated.slug, token_for(api_platform, unrelated.slug))
+    # The partner's pathway counts the first organisation's unit A (a trusted issuer).
+    capstone = achievement(client, partner.slug, partner_secret, "Capstone")
+    joint = achievement(client, partner.slug, partner_secret, "Joint diploma")
+    body = {
+        "name": "Joint pathway",
+        "achievementId": joint,
+        "trustedIssuers": [org.issuer_did],
+        "requirements": {
+            "type": "allOf",
+            "requirements": [
+                {"type": "achievement", "achievement": a, "issuer": org.issuer_did},
+                {"type": "achievement", "achievement": capstone},
+            ],
+        },
+    }
+    created = client.post(
+        f"/orgs/{partner.slug}/pathways", json=body, headers=bearer(partner_secret)
+    )
+    assert created.status_code == 201, created.text
+
+    home, work = fresh_email("home"), fresh_email("work")
+    _issue(client, org.slug, secret, a, home)
+    _issue(client, org.slug, secret, a, work)
+    _issue(client, org.slug, secret, b, work)
+    session = sign_in(client, api_platform, home)
+    listed = client.get("/wallet/pathways", headers=bearer(session)).json()
+    assert [(p["id"], p["learner"], p["percent"]) for p in listed] == [
+        (pathway, home, 50),
+        (created.json()["id"], home, 50),
+    ]
+    assert listed[1]["organization"] == f"Org {partner.slug}"
+    assert listed[1]["steps"] == [
+        {"name": "Unit A", "done": True, "achievement": a},
+        {"name": "Capstone", "done": False, "achievement": capstone},
+    ]
+
+    # Once the work address is confirmed, the pathway shows for the address furthest along.
+    add_and_confirm(client, api_platform, session, work)
+    listed = client.get("/wallet/pathways", headers=bearer(session)).json()
+    assert [(p["learner"], p["percent"], p["award"] is not None) for p in listed] == [
+        (work, 100, True),
+        (home, 50, False),
+    ]
