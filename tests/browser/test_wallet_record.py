@@ -63,7 +63,9 @@ def test_record_clr_download_and_share_links(
         "button", name="Share"
     ).click()
     link = page.get_by_label("Share link").input_value()
-    page.goto("/wallet/links")
+    # The copy button is the script's: hidden without it, shown with it.
+    expect(page.get_by_role("button", name="Copy the link")).to_be_visible()
+    page.get_by_role("link", name="All your share links").click()
     share = page.locator(".share")
     expect(share).to_have_count(1)
     expect(share.locator(".status")).to_have_text("Active")
