@@ -80,6 +80,12 @@ def test_submit_fail_resubmit_pass_and_the_pathway_completes(
         assert wrong.status_code == 400, wrong.text
         assert 'role="alert"' in wrong.text
         assert "Your submissions (0)" in wrong.text
+        nothing = page.post(
+            "/wallet/evidence",
+            data={"achievement": essay_id, "narrative": " ", "csrf_token": token},
+        )
+        assert nothing.status_code == 400, nothing.text
+        assert "no_evidence" in nothing.text
         forged = page.post(
             "/wallet/evidence",
             data={"achievement": essay_id, "narrative": "x", "csrf_token": "forged"},
@@ -110,7 +116,16 @@ def test_submit_fail_resubmit_pass_and_the_pathway_completes(
         assert "0 points" in after.text
         assert "Submit again (attempt 2)" in after.text
 
-        second = submit()
+        second = page.post(
+            "/wallet/evidence",
+            data={
+                "achievement": essay_id,
+                "url": "https://example.org/my-essay",
+                "csrf_token": token,
+            },
+            files={"file": ("essay-2.pdf", PDF, "application/pdf")},
+        )
+        assert "Link: https://example.org/my-essay" in second.text
         assert second.status_code == 200, second.text
         newest = _SUBMISSION.findall(second.text)[0]
         passed = client.post(
