@@ -63,9 +63,10 @@ bench: $(STAMP)
 bench-http: $(STAMP)
 	$(BIN)/python -m benchmarks.http $(if $(DATABASE_URL),--database-url $(DATABASE_URL))
 
-# A million credentials (synthetic rows by bulk SQL) on PostgreSQL, and the latencies at that size.
+# A million credentials (synthetic rows by bulk SQL) on PostgreSQL, and the latencies at that size;
+# ARGS="--credentials 100000" for a smaller run (python -m benchmarks.scale --help).
 bench-scale: $(STAMP)
-	$(BIN)/python -m benchmarks.scale $(if $(DATABASE_URL),--database-url $(DATABASE_URL))
+	$(BIN)/python -m benchmarks.scale $(if $(DATABASE_URL),--database-url $(DATABASE_URL)) $(ARGS)
 
 clean:
 	rm -rf $(VENV) test-output .pytest_cache .mypy_cache .ruff_cache .hypothesis $(JS)/node_modules
