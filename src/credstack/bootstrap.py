@@ -31,10 +31,10 @@ from credstack.adapters.mail import OutboxMailer, SmtpMailer
 from credstack.adapters.webhook_sender import HttpWebhookSender
 from credstack.config import Settings
 from credstack.errors import StorageError
-from credstack.jobs.clock import LedgerClock
+from credstack.jobs.clock import Clock, Duty
 from credstack.jobs.inprocess import InProcessDispatcher
 from credstack.jobs.queue import AfterCommitQueue, Dispatch
-from credstack.jobs.tasks import run_task
+from credstack.jobs.tasks import checkpoint_ledger, requeue_due, run_task
 from credstack.ledger.note import COSIGNATURE, ED25519, NoteVerifier
 from credstack.services import Services
 from credstack.services.achievements import AchievementService
@@ -83,7 +83,7 @@ class Platform:
     witnessed_logs: tuple[NoteVerifier, ...] = field(init=False, repr=False)
     mailer: Mailer = field(init=False, repr=False)
     mail_policy: RetryPolicy = field(init=False, repr=False)
-    _clock: LedgerClock | None = field(default=None, init=False, repr=False)
+    _clock: Clock | None = field(default=None, init=False, repr=False)
     webhook_policy: WebhookPolicy = field(init=False, repr=False)
     webhook_sender: HttpWebhookSender = field(init=False, repr=False)
 
@@ -209,12 +209,30 @@ class Platform:
                 session.rollback()
                 raise
 
-    def start_ledger_clock(self) -> None:
-        """Sign ledger checkpoints when due from a thread of this process (``credstack serve``
-        and ``credstack worker`` do; ``close`` stops it)."""
+    def start_clock(self) -> None:
+        """Periodic work in a thread of this process (``credstack serve`` and ``credstack
+        worker`` start it; ``close`` stops it): ledger checkpoints when due, and the webhook
+        attempts and email tries whose retry is due (``jobs.clock``)."""
         if self._clock is None:
-            self._clock = LedgerClock(self.unit_of_work, self.settings.ledger_checkpoint_seconds)
+            self._clock = Clock(self.clock_duties())
             self._clock.start()
+
+    def clock_duties(self) -> list[Duty]:
+        settings = self.settings
+        period = settings.ledger_checkpoint_seconds
+        return [
+            Duty(
+                "ledger checkpoint",
+                period / 4,
+                lambda: checkpoint_ledger(self.unit_of_work, str(period)),
+            ),
+            Duty(
+                "due retries",
+                settings.retry_sweep_seconds,
+                lambda: requeue_due(self.unit_of_work),
+                at_start=True,
+            ),
+        ]
 
     def close(self) -> None:
         if self._clock is not None:

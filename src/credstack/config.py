@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     # one after twice the wait before, and how many attempts in all before a delivery fails.
     webhook_retry_seconds: float = Field(default=30.0, gt=0)
     webhook_max_attempts: int = Field(default=6, ge=1, le=20)
+    # How often each server and worker looks for webhook attempts and email tries whose retry
+    # is due (the database keeps them, so a restart loses none; docs/operations.md).
+    retry_sweep_seconds: float = Field(default=10.0, gt=0)
 
     @field_validator("base_url")
     @classmethod

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
 
 from credstack.bootstrap import build
 from credstack.config import Settings
@@ -171,3 +172,56 @@ def run(url: str, secrets: dict[str, str], receiver: Receiver) -> None:
     deleted = httpx.delete(f"{hooks}/{endpoint['id']}", headers=admin, timeout=30)
     assert deleted.status_code == 204
     assert httpx.get(hooks, headers=admin, timeout=30).json() == []
+
+
+def test_a_pending_retry_survives_a_restart_of_the_server(tmp_path: Path) -> None:
+    """SQLite: the retry's wait used to be a timer of the server process. Stop the server
+    between a failed attempt and its retry, start it again: the retry goes out, once."""
+    database_url = f"sqlite:///{tmp_path / 'hooks.db'}"
+    settings = {
+        **SETTINGS,
+        "CREDSTACK_WEBHOOK_RETRY_SECONDS": "6",
+        "CREDSTACK_RETRY_SWEEP_SECONDS": "0.5",
+    }
+    with receiving(500, 204) as receiver:
+        with running_server(tmp_path, database_url=database_url, settings=settings) as (url, env):
+            secrets = tokens(env)
+            admin = {"Authorization": f"Bearer {secrets['admin']}"}
+            created = httpx.post(
+                f"{url}/orgs/acme/webhooks",
+                json={"url": receiver.url, "events": ["credential.issued"]},
+                headers=admin,
+                timeout=30,
+            )
+            assert created.status_code == 201, created.text
+            issued = httpx.post(
+                f"{url}/orgs/acme/credentials",
+                json={"recipient": "learner@example.com", "achievement": BADGE},
+                headers={"Authorization": f"Bearer {secrets['issuer']}"},
+                timeout=30,
+            )
+            assert issued.status_code == 201, issued.text
+            wait_until(lambda: len(receiver.received) == 1, "the first attempt (refused)")
+        # Stopped before the retry was due (else this test would prove nothing).
+        assert len(receiver.received) == 1
+        engine = create_engine(database_url)
+        try:
+            with engine.connect() as connection:
+                status, attempts, due = connection.execute(
+                    text("SELECT status, attempts, next_attempt_at FROM webhook_deliveries")
+                ).one()
+        finally:
+            engine.dispose()
+        assert (status, attempts) == ("pending", 1)
+        assert due is not None
+        with running_server(tmp_path, database_url=database_url, settings=settings) as (url, _):
+            wait_until(lambda: len(receiver.received) == 2, "the retry, after the restart", 90)
+            endpoint = created.json()["id"]
+            deliveries = httpx.get(
+                f"{url}/orgs/acme/webhooks/{endpoint}/deliveries", headers=admin, timeout=30
+            ).json()
+            time.sleep(1.5)  # a few more looks of the clock: nothing is sent again
+        assert [(d["status"], d["attempts"]) for d in deliveries] == [("delivered", 2)]
+        assert len(receiver.received) == 2
+        first, second = receiver.received
+        assert first.headers["webhook-id"] == second.headers["webhook-id"]

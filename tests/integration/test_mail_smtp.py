@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
@@ -114,6 +115,20 @@ def run_queue(platform: Platform, message_id: uuid.UUID, tries: int) -> MailMess
             time.sleep(0.05)
     else:
         for _ in range(tries):
+            # A worker takes the job that waits (procrastinate keeps one waiting per message),
+            # and runs a retry once its backoff is over; a try before that is a no-op.
+            with platform.engine.begin() as connection:
+                connection.execute(
+                    text(
+                        "DELETE FROM procrastinate_jobs WHERE status = 'todo' "
+                        "AND task_name = 'send_mail' AND args->>'message_id' = :id "
+                        "AND scheduled_at IS NULL"
+                    ),
+                    {"id": str(message_id)},
+                )
+            due = message(platform, message_id).next_attempt_at
+            if due is not None:
+                time.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()))
             platform.run_task("send_mail", {"message_id": str(message_id)})
     return message(platform, message_id)
 
@@ -245,5 +260,54 @@ def test_a_worker_starting_again_requeues_what_was_lost(
         done = run_queue(platform, lost, tries=1)
         assert done.status == "sent"
         assert ["lost@example.org"] in [e.rcpt_tos for e in handler.received]
+    finally:
+        platform.close()
+
+
+class Dropped:
+    """A dispatcher whose tasks never run: a process that died with its queue."""
+
+    def __init__(self) -> None:
+        self.tasks: list[tuple[str, dict[str, str]]] = []
+
+    def __call__(self, task: str, arguments: dict[str, str], delay: float = 0.0) -> None:
+        self.tasks.append((task, arguments))
+
+
+def test_a_retry_lost_with_its_process_is_found_when_due(
+    database_url: str, tmp_path: Path, inbox: tuple[Inbox, int]
+) -> None:
+    handler, port = inbox
+    handler.answers.append("451 4.3.0 Try again later")
+    platform = smtp_platform(database_url, tmp_path, port)
+    dropped = Dropped()
+    platform.dispatch = dropped
+    try:
+        message_id = send(platform, "ada@example.org")
+        platform.run_task("send_mail", {"message_id": str(message_id)})  # fails: 451
+        assert handler.tries == 1
+        first = message(platform, message_id)
+        assert first.status == "queued"
+        assert first.next_attempt_at is not None
+        dropped.tasks.clear()
+        with platform.sessions() as session, session.begin():
+            row = session.get(MailMessage, message_id)
+            assert row is not None
+            row.next_attempt_at = datetime.now(UTC) + timedelta(hours=1)
+        with platform.unit_of_work() as services:
+            assert services.mail.requeue_due() == 0
+        platform.run_task("send_mail", {"message_id": str(message_id)})  # ahead of its time
+        assert handler.tries == 1
+        with platform.sessions() as session, session.begin():
+            row = session.get(MailMessage, message_id)
+            assert row is not None
+            row.next_attempt_at = datetime.now(UTC) - timedelta(seconds=1)
+        with platform.unit_of_work() as services:
+            assert services.mail.requeue_due() == 1
+        assert dropped.tasks == [("send_mail", {"message_id": str(message_id)})]
+        platform.run_task(*dropped.tasks[0])
+        done = message(platform, message_id)
+        assert (done.status, done.attempts, done.next_attempt_at) == ("sent", 2, None)
+        assert handler.tries == 2
     finally:
         platform.close()

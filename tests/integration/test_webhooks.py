@@ -9,8 +9,10 @@ each task through ``Platform.run_task``, as the in-process queue and a worker do
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from credstack.services.assessments import SettingsInput
 from credstack.services.credentials import IssueRequest
 from credstack.services.pathways import PathwayInput
 from credstack.services.webhooks import WebhookService
+from credstack.store.webhooks import WebhookDelivery
 from tests.integration.databases import DATABASES, postgres_schema
 from tests.receiver import Received, receiving, signature_ok
 
@@ -42,16 +45,21 @@ class Recorded:
 
     def __init__(self) -> None:
         self.tasks: list[tuple[float, str, dict[str, str]]] = []
+        self._asked: list[float] = []
 
     def __call__(self, task: str, arguments: dict[str, str], delay: float = 0.0) -> None:
         self.tasks.append((delay, task, arguments))
+        self._asked.append(time.monotonic())
 
     def run_all(self, platform: Platform) -> list[float]:
-        """Run the queued tasks (and those they queue) in order; the delays of the webhook
-        deliveries among them."""
+        """Run the queued tasks (and those they queue) in order, each once its delay is over
+        (an attempt ahead of its time does nothing); the delays of the webhook deliveries."""
         delays = []
         while self.tasks:
             delay, task, arguments = self.tasks.pop(0)
+            wait = self._asked.pop(0) + delay - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
             if task == "deliver_webhook":
                 delays.append(delay)
             platform.run_task(task, arguments)
@@ -252,6 +260,7 @@ def test_a_delivery_whose_attempt_was_not_recorded_is_queued_again(
             endpoint = str(created.endpoint.id)
             ping = services.webhooks.ping(OPERATOR, slug, endpoint)
         queue.tasks.clear()
+        queue._asked.clear()
         with platform.unit_of_work() as services:
             assert services.webhooks.retry_later(str(ping.id)) is True
         assert [(d, t) for d, t, _ in queue.tasks] == [(0.5, "deliver_webhook")]
@@ -431,3 +440,54 @@ def test_the_new_events_are_offered_and_a_rolled_back_change_announces_nothing(
             failing_change()
         assert queue.run_all(platform) == []
         assert receiver.received == []
+
+
+def set_next_attempt(platform: Platform, delivery_id: uuid.UUID, at: datetime) -> None:
+    with platform.sessions() as session, session.begin():
+        row = session.get(WebhookDelivery, delivery_id)
+        assert row is not None
+        row.next_attempt_at = at
+
+
+def test_a_retry_whose_task_was_lost_is_found_when_due_and_sent_once(
+    platform: Platform, queue: Recorded
+) -> None:
+    """What a restart does on SQLite (the retry's timer is gone): the row keeps the retry, and
+    the clock's look for due attempts (``requeue_due``) finds it; copies of the task, early or
+    late, send nothing more."""
+    slug = organisation(platform)
+    with receiving(500, 204) as receiver:
+        with platform.unit_of_work() as services:
+            created = services.webhooks.create(OPERATOR, slug, receiver.url, ["credential.issued"])
+            ping = services.webhooks.ping(OPERATOR, slug, str(created.endpoint.id))
+        _, task, arguments = queue.tasks.pop(0)
+        queue._asked.pop(0)
+        platform.run_task(task, arguments)  # the first attempt fails
+        assert len(receiver.received) == 1
+        queue.tasks.clear()  # the retry's own task is lost
+        queue._asked.clear()
+        set_next_attempt(platform, ping.id, datetime.now(UTC) + timedelta(hours=1))
+        assert str(ping.id) not in due_ones(platform, queue)
+        platform.run_task("deliver_webhook", arguments)  # a copy ahead of its time
+        assert len(receiver.received) == 1
+        set_next_attempt(platform, ping.id, datetime.now(UTC) - timedelta(seconds=1))
+        assert str(ping.id) in due_ones(platform, queue)
+        platform.run_task("deliver_webhook", arguments)  # the due one, which the clock asked for
+        platform.run_task("deliver_webhook", arguments)  # a late copy
+        assert len(receiver.received) == 2
+    with platform.unit_of_work() as services:
+        (delivery,) = services.webhooks.deliveries(OPERATOR, slug, str(created.endpoint.id))
+        assert (delivery.status, delivery.attempts) == ("delivered", 2)
+    assert str(ping.id) not in due_ones(platform, queue)
+
+
+def due_ones(platform: Platform, queue: Recorded) -> list[str]:
+    """The deliveries the clock's look enqueues now (other tests' leftovers included)."""
+    queue.tasks.clear()
+    queue._asked.clear()
+    with platform.unit_of_work() as services:
+        services.webhooks.requeue_due()
+    found = [a["delivery_id"] for _, t, a in queue.tasks if t == "deliver_webhook"]
+    queue.tasks.clear()
+    queue._asked.clear()
+    return found

@@ -78,7 +78,7 @@ def create_app(
         if owned:
             # A server signs ledger checkpoints when due (docs/ledger.md); a platform handed in
             # (tests, an embedding) is left as it was given.
-            running.start_ledger_clock()
+            running.start_clock()
         app.state.platform = running
         app.state.verifier = Verifier(running)
         try:

@@ -183,7 +183,7 @@ def worker(
             "enqueued again",
             err=True,
         )
-        platform.start_ledger_clock()
+        platform.start_clock()
         run_worker(
             worker_app(platform.settings.database_url, platform.run_task),
             concurrency=concurrency,

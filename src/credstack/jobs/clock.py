@@ -1,35 +1,50 @@
-"""The ledger clock: signs a transparency-ledger checkpoint when one is due.
+"""The clock of each ``credstack serve`` and ``credstack worker``: periodic work, in a daemon
+thread, each duty at its own period.
 
-Each ``credstack serve`` and ``credstack worker`` process runs one, in a daemon thread. It asks
-every quarter period; the service signs only if the log grew and the latest checkpoint is a
-whole period old, under a lock in the database, so any number of processes together sign at
-most one checkpoint per period (docs/ledger.md, "Checkpoints").
+- Ledger checkpoints: asked every quarter period; the service signs only if the log grew and
+  the latest checkpoint is a whole period old, under a lock in the database, so any number of
+  processes together sign at most one checkpoint per period (docs/ledger.md, "Checkpoints").
+- Due retries: webhook attempts and email tries whose time has come are enqueued again, once
+  at start and then every ``retry_sweep_seconds``; the database, not a timer, keeps a retry,
+  so a restart loses none (docs/operations.md). The queues keep one waiting copy per row and
+  an attempt that is not due does nothing, so asking often sends nothing twice.
+
+A duty that fails (a busy database, a lost connection) is logged and tried at its next time.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from credstack.errors import Error
-from credstack.jobs.tasks import UnitOfWork, checkpoint_ledger
 
 _log = logging.getLogger(__name__)
 MIN_TICK = 0.25
 
 
-class LedgerClock:
-    def __init__(self, unit_of_work: UnitOfWork, every_seconds: float) -> None:
-        self._unit_of_work = unit_of_work
-        self._every = every_seconds
+@dataclass(frozen=True)
+class Duty:
+    """Work the clock runs every ``every`` seconds (first at start, with ``at_start``)."""
+
+    name: str
+    every: float
+    run: Callable[[], object]
+    at_start: bool = False
+
+
+class Clock:
+    def __init__(self, duties: Sequence[Duty]) -> None:
+        self._duties = [d for d in duties if d.every > 0]
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        if self._thread is None and self._every > 0:
-            self._thread = threading.Thread(
-                target=self._run, name="credstack-ledger-clock", daemon=True
-            )
+        if self._thread is None and self._duties:
+            self._thread = threading.Thread(target=self._run, name="credstack-clock", daemon=True)
             self._thread.start()
 
     def stop(self) -> None:
@@ -39,12 +54,20 @@ class LedgerClock:
             self._thread = None
 
     def _run(self) -> None:
-        tick = max(self._every / 4, MIN_TICK)
-        while not self._stop.wait(tick):
-            try:
-                checkpoint_ledger(self._unit_of_work, str(self._every))
-            except Error as exc:
-                # A busy database or a lost connection: the next tick tries again.
-                _log.warning("ledger checkpoint failed: %s [%s]", exc.message, exc.code)
-            except Exception:  # noqa: BLE001  # a bug: logged with its traceback; the clock goes on
-                _log.exception("ledger checkpoint failed")
+        now = time.monotonic()
+        due = [now if d.at_start else now + max(d.every, MIN_TICK) for d in self._duties]
+        while not self._stop.wait(max(0.0, min(due) - time.monotonic())):
+            for index, duty in enumerate(self._duties):
+                if due[index] <= time.monotonic():
+                    _run_one(duty)
+                    due[index] = time.monotonic() + max(duty.every, MIN_TICK)
+
+
+def _run_one(duty: Duty) -> None:
+    try:
+        duty.run()
+    except Error as exc:
+        # A busy database or a lost connection: the next time tries again.
+        _log.warning("%s failed: %s [%s]", duty.name, exc.message, exc.code)
+    except Exception:  # noqa: BLE001  # a bug: logged with its traceback; the clock goes on
+        _log.exception("%s failed", duty.name)

@@ -5,7 +5,9 @@ asks for a task runs it, in one background thread, in the order asked. Nothing s
 process: a bulk job whose process died is finished by ``credstack bulk resume``. Short tasks
 (``INLINE``: re-signing a status list) run at once in the thread that committed, so they never
 race the requests that follow for SQLite's one write lock. A task asked for later (a retry
-after a backoff) waits in a timer thread, then joins the queue.
+after a backoff) waits in a timer thread, then joins the queue; the timer dies with the
+process, but the row keeps when its retry is due and the server's clock asks for it again
+(``jobs.clock``). A delivery or message already waiting in the queue is not queued twice.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import threading
 from collections.abc import Callable, Mapping
 
 from credstack.errors import Error
+from credstack.jobs.queue import waiting_key
 
 _log = logging.getLogger(__name__)
 INLINE = frozenset({"publish_status_list"})
@@ -28,6 +31,7 @@ class InProcessDispatcher:
         self._tasks: queue.Queue[tuple[str, dict[str, str]]] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._waiting: set[str] = set()
 
     def __call__(self, task: str, arguments: dict[str, str], delay: float = 0.0) -> None:
         if delay > 0:
@@ -39,8 +43,13 @@ class InProcessDispatcher:
         if task in INLINE:
             self._run_one(task, arguments)
             return
-        self._tasks.put((task, arguments))
+        key = waiting_key(task, arguments)
         with self._lock:
+            if key is not None:
+                if key in self._waiting:
+                    return
+                self._waiting.add(key)
+            self._tasks.put((task, arguments))
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._work, name="credstack-tasks", daemon=True
@@ -54,6 +63,10 @@ class InProcessDispatcher:
     def _work(self) -> None:
         while True:
             task, arguments = self._tasks.get()
+            key = waiting_key(task, arguments)
+            if key is not None:
+                with self._lock:
+                    self._waiting.discard(key)
             try:
                 self._run_one(task, arguments)
             finally:

@@ -17,6 +17,7 @@ import procrastinate
 from sqlalchemy.engine import make_url
 
 from credstack.jobs.inprocess import Runner
+from credstack.jobs.queue import waiting_key
 
 QUEUE: Final = "credstack"
 # Five tries, waiting 2, 4, 8, 16 seconds between them: a database restart or a deadlock passes.
@@ -44,12 +45,18 @@ class ProcrastinateDispatcher:
         if not self._open:
             self._app.open()
             self._open = True
+        options: dict[str, Any] = {"queue": QUEUE}
         if delay > 0:
             # Whole seconds, rounded up: procrastinate's scheduling grain.
-            later = {"seconds": max(1, math.ceil(delay))}
-            self._app.configure_task(task, queue=QUEUE, schedule_in=later).defer(**arguments)
-        else:
-            self._app.configure_task(task, queue=QUEUE).defer(**arguments)
+            options["schedule_in"] = {"seconds": max(1, math.ceil(delay))}
+        key = waiting_key(task, arguments)
+        if key is not None:
+            # procrastinate refuses a second job with this lock while one waits ("todo").
+            options["queueing_lock"] = key
+        try:
+            self._app.configure_task(task, **options).defer(**arguments)
+        except procrastinate.exceptions.AlreadyEnqueued:
+            _log.debug("task %s already waits in the queue", key)
 
     def close(self) -> None:
         if self._open:

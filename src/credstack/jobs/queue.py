@@ -7,10 +7,22 @@ all; so the queue holds tasks until SQLAlchemy's ``after_commit`` and drops them
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Mapping
+from typing import Any, Final, Protocol
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+# Tasks of one row each (a delivery, a message): the clock may ask for one that is already
+# waiting in the queue, so a dispatcher keeps at most one waiting copy per row.
+ONE_WAITING: Final = frozenset({"deliver_webhook", "send_mail"})
+
+
+def waiting_key(task: str, arguments: Mapping[str, str]) -> str | None:
+    """The key that at most one waiting copy of the task holds; None for other tasks."""
+    if task not in ONE_WAITING:
+        return None
+    return task + ":" + ",".join(f"{k}={v}" for k, v in sorted(arguments.items()))
 
 
 class Dispatch(Protocol):

@@ -111,6 +111,13 @@ def send_mail(unit_of_work: UnitOfWork, message_id: str) -> None:
             return
 
 
+def requeue_due(unit_of_work: UnitOfWork) -> int:
+    """Enqueue every webhook attempt and email try that is due (the clock of each server and
+    worker asks); how many."""
+    with unit_of_work() as services:
+        return services.webhooks.requeue_due() + services.mail.requeue_due()
+
+
 def deliver_webhook(unit_of_work: UnitOfWork, delivery_id: str) -> None:
     """One attempt of a webhook delivery; a failed one schedules its own retry. If the database
     refuses to record the attempt (SQLite busy), it is tried again later: delivery is at least

@@ -5,7 +5,10 @@ With no SMTP server configured the outbox is the delivery: a message is kept the
 in the transaction that wrote it. A delivery that fails for a reason that may pass (the server
 is down, answers 4xx) is tried again after an exponential backoff: ``retry_seconds``, then
 twice that, and so on, up to ``max_attempts`` tries in all; a permanent refusal, or the last
-try, marks the message failed.
+try, marks the message failed. The message row keeps when its next try is due
+(``next_attempt_at``): the task queue is asked for the retry, and each server's and worker's
+clock asks again for every due one (``requeue_due``), so a restart loses no retry; a try that
+is not due yet (a second copy of the task) does nothing.
 Once an SMTP server has a message (or it failed for good) its body is emptied: a sign-in link
 is a secret. Messages kept in the outbox (no SMTP configured) keep their body: the outbox is
 their delivery.
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from sqlalchemy.orm import Session
@@ -27,6 +30,8 @@ from credstack.services.ports import Mailer, TaskQueue
 from credstack.store.mail import MAIL_STATUSES, MailMessage, MailRepository
 
 SEND_TASK: Final = "send_mail"
+# Due tries enqueued per look of the clock; the rest are found by the next one.
+DUE_BATCH: Final = 500
 _log = logging.getLogger(__name__)
 
 
@@ -66,6 +71,7 @@ class MailService:
                 purpose=purpose,
                 status="queued",
                 attempts=0,
+                next_attempt_at=datetime.now(UTC) if self._mailer.remote else None,
             )
         )
         self._session.flush()
@@ -82,6 +88,9 @@ class MailService:
         message = self._rows.lock(key) if key is not None else None
         if message is None or message.status != "queued" or message.body is None:
             return message
+        due = message.next_attempt_at
+        if due is not None and due > datetime.now(UTC):
+            return message  # a copy of the task ahead of its time: the due one will try
         self._attempt(message, message.body)
         return message
 
@@ -97,6 +106,7 @@ class MailService:
                 _log.warning("mail %s failed for good: %s", message.id, exc.message)
             else:
                 delay = self._policy.delay(message.attempts)
+                message.next_attempt_at = datetime.now(UTC) + timedelta(seconds=delay)
                 self._queue.enqueue_in(delay, SEND_TASK, message_id=str(message.id))
                 _log.info(
                     "mail %s: try %d failed; again in %ss", message.id, message.attempts, delay
@@ -104,6 +114,16 @@ class MailService:
         else:
             self._finish(message, "sent")
         self._session.flush()
+
+    def requeue_due(self) -> int:
+        """Enqueue the queued messages whose next try is due (the clock of each server and
+        worker asks; a retry's own task died with a restarted process); how many."""
+        if not self._mailer.remote:
+            return 0
+        due = self._rows.due_ids(datetime.now(UTC), DUE_BATCH)
+        for message_id in due:
+            self._queue.enqueue(SEND_TASK, message_id=str(message_id))
+        return len(due)
 
     def requeue(self) -> int:
         """Enqueue every message still queued again (``credstack worker`` starting after a
@@ -146,6 +166,7 @@ class MailService:
     def _finish(self, message: MailMessage, status: str) -> None:
         message.status = status
         message.finished_at = datetime.now(UTC)
+        message.next_attempt_at = None
         if self._mailer.transport != "outbox":
             message.body = None
 

@@ -9,7 +9,9 @@ task that runs once it commits. A delivery is signed as Standard Webhooks 1.0 as
 (``webhook-id``, ``webhook-timestamp``, ``webhook-signature: v1,<base64 HMAC-SHA256 of
 "id.timestamp.body">``), sent through the guarded HTTP sender, and tried again after
 ``retry_seconds``, twice that, four times that... until it is delivered (a 2xx answer) or has
-failed ``max_attempts`` times (status ``failed``).
+failed ``max_attempts`` times (status ``failed``). The delivery row keeps when its next attempt
+is due: each server's and worker's clock enqueues the due ones (``requeue_due``), so a restart
+loses no retry, and an attempt that is not due (a second copy of the task) sends nothing.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ _STATUS_EVENTS: Final = {
     "credential.unsuspended": "credential.reinstated",
 }
 MAX_ENDPOINTS: Final = 20
+# Due attempts enqueued per look of the clock; the rest are found by the next one.
+DUE_BATCH: Final = 500
 MAX_PAGE: Final = 200
 
 
@@ -245,6 +249,11 @@ class WebhookService:
         delivery = self._webhooks.delivery(_uuid(delivery_id, "webhook_delivery"), lock=True)
         if delivery is None or delivery.status != "pending":
             return None
+        due = delivery.next_attempt_at
+        if due is not None and due > datetime.now(UTC):
+            # A copy of the task ahead of its time (the clock's and the retry's own, or one
+            # that waited for the row lock while another attempt ran): the due one sends.
+            return None
         endpoint = self._webhooks.endpoint(delivery.endpoint_id)
         assert endpoint is not None  # a foreign key, deleted with it
         secret = self._vault.unseal_secret(
@@ -285,6 +294,14 @@ class WebhookService:
                 self._queue.enqueue_in(wait, "deliver_webhook", delivery_id=str(delivery.id))
         self._session.flush()
         return delivery
+
+    def requeue_due(self) -> int:
+        """Enqueue the pending deliveries whose next attempt is due (the clock of each server
+        and worker asks; a retry's own task died with a restarted process); how many."""
+        due = self._webhooks.due(datetime.now(UTC), DUE_BATCH)
+        for delivery_id in due:
+            self._queue.enqueue("deliver_webhook", delivery_id=str(delivery_id))
+        return len(due)
 
     def retry_later(self, delivery_id: str) -> bool:
         """Enqueue a pending delivery again after the first retry wait (its attempt could not

@@ -24,6 +24,8 @@ class MailMessage(Base):
     __table_args__ = (
         CheckConstraint(_one_of("status", MAIL_STATUSES), name="status"),
         Index(None, "created_at", "id"),
+        # The clock's look for retries that are due.
+        Index(None, "status", "next_attempt_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -37,6 +39,9 @@ class MailMessage(Base):
     # Where it went: "smtp" or "outbox".
     transport: Mapped[str | None] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(default=0)
+    # When the next try of a queued message is due (None: being handed over, or finished);
+    # the database keeps the retry, so a restart loses none (docs/operations.md).
+    next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=_now)
     finished_at: Mapped[datetime | None]
@@ -59,6 +64,17 @@ class MailRepository:
         return self._session.scalars(
             select(MailMessage).where(MailMessage.id == message_id).with_for_update()
         ).one_or_none()
+
+    def due_ids(self, now: datetime, limit: int) -> list[uuid.UUID]:
+        """Queued messages whose next try is due, oldest first."""
+        return list(
+            self._session.scalars(
+                select(MailMessage.id)
+                .where(MailMessage.status == "queued", MailMessage.next_attempt_at <= now)
+                .order_by(MailMessage.next_attempt_at)
+                .limit(limit)
+            )
+        )
 
     def queued_ids(self) -> list[uuid.UUID]:
         return list(

@@ -48,6 +48,8 @@ class WebhookDelivery(Base):
     __table_args__ = (
         CheckConstraint(_one_of("status", DELIVERY_STATUSES), name="status"),
         Index(None, "endpoint_id", "created_at"),
+        # The clock's look for attempts that are due.
+        Index(None, "status", "next_attempt_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -103,6 +105,17 @@ class WebhookRepository:
             # One attempt at a time: a retried task and a late one never both send.
             query = query.with_for_update()
         return self._session.scalars(query).one_or_none()
+
+    def due(self, now: datetime, limit: int) -> list[uuid.UUID]:
+        """Pending deliveries whose next attempt is due, oldest first."""
+        return list(
+            self._session.scalars(
+                select(WebhookDelivery.id)
+                .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
+                .order_by(WebhookDelivery.next_attempt_at)
+                .limit(limit)
+            )
+        )
 
     def deliveries(
         self, endpoint_id: uuid.UUID, *, offset: int, limit: int
