@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from credstack.bootstrap import Platform
 from tests.functional.conftest import OPERATOR, issue_for, token_for
@@ -53,3 +54,37 @@ def test_a_key_rotated_in_verifies_at_once(
     assert after != before
     assert verified(client, after) == (True, set())
     assert verified(client, before) == (True, set())
+
+
+def test_a_verification_seen_before_asks_the_database_one_question(
+    client: TestClient, api_platform: Platform, make_org: Any
+) -> None:
+    """Once a credential's DID document, status list, ledger leaf, proof and the ledger's head
+    are remembered, verifying it again reads only its status list's version."""
+    org = make_org()
+    issued = client.post(
+        f"/orgs/{org.slug}/credentials",
+        json={"recipient": "did:example:learner", "achievement": {"name": "Teamwork",
+              "description": "d", "criteria": {"narrative": "n"}, "type": ["Achievement"]}},
+        headers={"Authorization": f"Bearer {token_for(api_platform, org.slug)}"},
+    )  # fmt: skip
+    assert issued.status_code == 201, issued.text
+    text = issued.text
+    with api_platform.unit_of_work() as services:
+        services.ledger.checkpoint(OPERATOR)
+    report = client.post("/verify", content=text).json()
+    (ledger,) = [c for c in report["checks"] if c["name"] == "ledger"]
+    assert (report["valid"], ledger["outcome"]) == (True, "passed")
+    statements: list[str] = []
+
+    def seen(*args: Any) -> None:
+        if args[2] != "BEGIN":  # the transaction SQLite starts (store/db.py)
+            statements.append(args[2])
+
+    event.listen(api_platform.engine, "before_cursor_execute", seen)
+    try:
+        assert verified(client, text) == (True, set())
+    finally:
+        event.remove(api_platform.engine, "before_cursor_execute", seen)
+    assert len(statements) == 1, statements
+    assert "status_lists" in statements[0]

@@ -12,35 +12,51 @@ Verification is the hot path of a busy server, so each worker process remembers:
   looked up again at once;
 - its signed status lists, checked against the list's last change (one small query) on every
   use, so a revocation shows in the next verification; at most ``LIST_SECONDS`` old;
-- status lists it has verified, by content (``VerifiedLists``).
+- status lists it has verified, by content (``VerifiedLists``);
+- its credentials' ledger leaves and proofs, and the ledger's head for ``LEDGER_SECONDS``
+  (``LocalLedger``).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from credstack.adapters.http_fetcher import HttpDocumentFetcher
 from credstack.bootstrap import Platform
-from credstack.errors import Error, InvalidInput, MalformedCredential, NotFound, ResolutionError
+from credstack.errors import (
+    Error,
+    InvalidInput,
+    MalformedCredential,
+    NotFound,
+    ResolutionError,
+    VerificationFailed,
+)
+from credstack.ledger import InclusionEvidence
+from credstack.ledger.checkpoint import WITNESSES_MISSING
 from credstack.model.parse import parse_json
 from credstack.proofs.did_web import did_web_document_url
 from credstack.proofs.resolver import DocumentFetcher, KeyResolver, VerificationMethod
+from credstack.services.ledger import LedgerHead
 from credstack.services.organizations import did_web_for_organization
-from credstack.verify import VerificationReport, check, verify
+from credstack.verify import VerificationReport, check
 from credstack.verify.checks import types_of
 from credstack.verify.ledger import LedgerLookup
 from credstack.verify.list_cache import VerifiedLists
 from credstack.verify.status import CheckedList
 
 Verifiable = str | bytes | Mapping[str, Any]
+K = TypeVar("K")
+V = TypeVar("V")
 _DID_JSON = "/did.json"
 
 
 DID_DOCUMENT_SECONDS: Final = 10.0
 LIST_SECONDS: Final = 30.0
+LEDGER_SECONDS: Final = 5.0
+REMEMBERED: Final = 50_000
 
 
 class LocalDidFetcher:
@@ -133,17 +149,68 @@ class LocalDidFetcher:
 
 class LocalLedger:
     """A ``LedgerSource``: our own credentials' ledger evidence, read from the database (like
-    their status lists); credentials of other servers get no ``ledger`` check."""
+    their status lists); credentials of other servers get no ``ledger`` check.
+
+    Leaves and proofs never change, so they are remembered (up to ``REMEMBERED`` of each);
+    the head (the latest checkpoint and its cosignatures) for ``LEDGER_SECONDS``, or until a
+    leaf it does not cover is looked up. The verifier still checks every part each time.
+    """
 
     def __init__(self, platform: Platform) -> None:
         self._platform = platform
         self._prefix = platform.settings.base_url.rstrip("/") + "/credentials/"
+        self._head: tuple[float, LedgerHead] | None = None
+        self._leaves: dict[str, tuple[int, bytes]] = {}
+        self._proofs: dict[tuple[int, int], list[bytes]] = {}
 
     def lookup(self, credential_id: str) -> LedgerLookup | None:
         if not credential_id.startswith(self._prefix):
             return None
+        leaf = self._leaves.get(credential_id)
+        if leaf is None:
+            with self._platform.unit_of_work() as services:
+                leaf = services.ledger.issuance_leaf(credential_id)
+            if leaf is None:  # not remembered: it may be appended yet
+                return None
+            _remember(self._leaves, credential_id, leaf)
+        index, data = leaf
+        head = self._current_head(covering=index)
+        if index >= head.size:
+            return LedgerLookup(head.trust, None, index)
+        proof = self._proofs.get((index, head.size))
+        if proof is None:
+            with self._platform.unit_of_work() as services:
+                proof = services.ledger.proof(index, head.size)
+            _remember(self._proofs, (index, head.size), proof)
+        return LedgerLookup(head.trust, InclusionEvidence(index, data, proof, head.note), index)
+
+    def forget_head(self) -> bool:
+        """Drop the remembered head; True if there was one."""
+        remembered, self._head = self._head, None
+        return remembered is not None
+
+    def _current_head(self, covering: int) -> LedgerHead:
+        """The remembered head, unless it is old or does not cover leaf ``covering`` (a
+        checkpoint may have been signed since: those leaves are the last minute's few)."""
+        remembered = self._head
+        if (
+            remembered is not None
+            and time.monotonic() - remembered[0] < LEDGER_SECONDS
+            and covering < remembered[1].size
+        ):
+            return remembered[1]
         with self._platform.unit_of_work() as services:
-            return services.ledger.lookup(credential_id)
+            head = services.ledger.head()
+        self._head = (time.monotonic(), head)
+        return head
+
+
+def _remember(cache: dict[K, V], key: K, value: V) -> None:
+    """Keep at most ``REMEMBERED`` entries: when full, forget the oldest half."""
+    if len(cache) >= REMEMBERED:
+        for old in list(cache)[: REMEMBERED // 2]:
+            del cache[old]
+    cache[key] = value
 
 
 class _Resolver(KeyResolver):
@@ -176,6 +243,20 @@ class Verifier:
         self._lists: VerifiedLists[CheckedList] = VerifiedLists()
 
     def check(self, input_: Verifiable) -> VerificationReport:
+        report = self._check(input_)
+        # A cosignature added since the ledger's head was remembered: look again, once.
+        if _lacks_witnesses(report) and self._ledger.forget_head():
+            report = self._check(input_)
+        return report
+
+    def verify(self, input_: Verifiable) -> VerificationReport:
+        """Like ``check``; raises ``VerificationFailed`` (carrying the report) unless valid."""
+        report = self.check(input_)
+        if not report.valid:
+            raise VerificationFailed(report)
+        return report
+
+    def _check(self, input_: Verifiable) -> VerificationReport:
         # A resolver per verification: its document cache lives as long as one request.
         return check(
             input_,
@@ -185,15 +266,11 @@ class Verifier:
             ledger=self._ledger,
         )
 
-    def verify(self, input_: Verifiable) -> VerificationReport:
-        """Like ``check``; raises ``VerificationFailed`` (carrying the report) unless valid."""
-        return verify(
-            input_,
-            resolver=_Resolver(self._fetcher),
-            status_fetcher=self._fetcher,
-            verified_lists=self._lists,
-            ledger=self._ledger,
-        )
+
+def _lacks_witnesses(report: VerificationReport) -> bool:
+    return any(c.name == "ledger" and c.code == WITNESSES_MISSING for c in report.failures) or any(
+        _lacks_witnesses(child) for child in report.children
+    )
 
 
 def unwrap_credential(raw: bytes) -> Verifiable:

@@ -39,6 +39,7 @@ from credstack.ledger.note import (
 
 SPEC: Final = "https://c2sp.org/tlog-checkpoint"
 COSIGNATURE_SPEC: Final = "https://c2sp.org/tlog-cosignature"
+WITNESSES_MISSING: Final = "witnesses_missing"  # the error code, which verifiers look for
 _MAX_TIME: Final = 2**63 - 1
 
 
@@ -156,7 +157,7 @@ def require_witnesses(note: Note, witnesses: Iterable[NoteVerifier], required: i
         raise LedgerError(
             f"The checkpoint has {len(names)} of the {required} witness cosignatures the "
             "policy requires.",
-            code="witnesses_missing",
+            code=WITNESSES_MISSING,
         )
     return names
 

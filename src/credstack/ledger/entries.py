@@ -27,6 +27,7 @@ from typing import Any, Final
 import rfc8785
 
 from credstack.errors import LedgerError
+from credstack.model.jcs import canonicalize
 
 KINDS: Final = (
     "credential.issued",
@@ -59,7 +60,7 @@ class Entry:
                 code="invalid_entry",
             )
         names = _FIELDS if self.backfill is None else _BACKFILLED
-        return bytes(rfc8785.dumps({name: getattr(self, name) for name in names}))
+        return canonicalize({name: getattr(self, name) for name in names})
 
     @classmethod
     def decode(cls, data: bytes) -> Entry:
@@ -96,7 +97,7 @@ def credential_digest(credential: str | Mapping[str, Any]) -> str:
         except ValueError as exc:
             raise LedgerError("The credential is not JSON.", code="invalid_entry") from exc
     try:
-        canonical = rfc8785.dumps(credential)
+        canonical = canonicalize(credential)
     except (rfc8785.CanonicalizationError, TypeError) as exc:
         raise LedgerError(
             "The credential cannot be put in canonical JSON (RFC 8785).", code="invalid_entry"

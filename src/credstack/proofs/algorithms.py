@@ -26,7 +26,7 @@ from credstack.errors import (
     UnsupportedCryptosuite,
 )
 from credstack.jsonld import canonicalize
-from credstack.proofs import jcs as json_canonicalization
+from credstack.model import jcs as json_canonicalization
 from credstack.proofs.keys import KeyKind, PrivateKey, PublicKey
 from credstack.proofs.multibase import base58btc_decode, encode_multibase
 

@@ -32,10 +32,10 @@ from credstack.errors import (
     ResolutionError,
     UnsupportedCryptosuite,
 )
+from credstack.model.plain_json import copy as copy_json
 from credstack.proofs.algorithms import malformed_proof, parse_datetime
 from credstack.proofs.did_key import check_did_key_method
 from credstack.proofs.keys import PrivateKey
-from credstack.proofs.plain_json import copy as copy_json
 from credstack.proofs.resolver import KeyResolver, VerificationMethod
 from credstack.proofs.suite import Cryptosuite, get_suite, suite_for_proof
 

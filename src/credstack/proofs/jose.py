@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from credstack.errors import InvalidInput, InvalidJwt, ResolutionError
-from credstack.proofs import plain_json
+from credstack.model import plain_json
 from credstack.proofs.algorithms import parse_datetime
 from credstack.proofs.did_key import check_did_key_method
 from credstack.proofs.keys import PrivateKey

@@ -56,6 +56,16 @@ from credstack.store.ledger import LedgerCheckpoint, LedgerCosignature, LedgerKe
 from credstack.verify.ledger import LedgerLookup
 
 
+@dataclass(frozen=True)
+class LedgerHead:
+    """What a verifier checks inclusion proofs against: the trusted keys, and the latest
+    signed checkpoint's size and note (with its cosignatures)."""
+
+    trust: LedgerTrust
+    size: int
+    note: str
+
+
 def ledger_origin(base_url: str, suffix: str = "ledger") -> str:
     """The log's origin and key name: the schema-less base URL, then ``/ledger``.
 
@@ -356,25 +366,43 @@ class LedgerService:
 
     def lookup(self, credential_id: str) -> LedgerLookup | None:
         """For the verifier: the issuance leaf of one of our credentials, proven if signed."""
-        leaves = [
-            leaf
-            for leaf in self._ledger.leaves_of(credential_id)
-            if leaf.kind == "credential.issued"
-        ]
-        if not leaves:
+        leaf = self.issuance_leaf(credential_id)
+        if leaf is None:
             return None
-        leaf = leaves[0]
-        latest = self._ledger.latest_checkpoint()
-        if latest is None or leaf.idx >= latest.tree_size:
-            return LedgerLookup(self.trust(), None, leaf.idx)
-        nodes = self._ledger.nodes(nodes_for_inclusion(leaf.idx, latest.tree_size))
-        evidence = InclusionEvidence(
-            leaf.idx,
-            leaf.data,
-            inclusion_proof(leaf.idx, latest.tree_size, nodes),
-            self._with_cosignatures(latest),
+        head = self.head()
+        if leaf[0] >= head.size:
+            return LedgerLookup(head.trust, None, leaf[0])
+        evidence = InclusionEvidence(leaf[0], leaf[1], self.proof(leaf[0], head.size), head.note)
+        return LedgerLookup(head.trust, evidence, leaf[0])
+
+    # The parts of ``lookup``, for a verifier that remembers them (api.verification): a leaf
+    # and a proof never change; the head changes only when a checkpoint is signed or cosigned.
+
+    def issuance_leaf(self, credential_id: str) -> tuple[int, bytes] | None:
+        """(index, data) of the credential's issuance leaf, if it has one."""
+        for leaf in self._ledger.leaves_of(credential_id):
+            if leaf.kind == "credential.issued":
+                return leaf.idx, leaf.data
+        return None
+
+    def head(self) -> LedgerHead:
+        """Whom to trust, and the latest checkpoint with its cosignatures (size 0 before the
+        first). The log key is read, not unsealed: verifying needs only its public half."""
+        stored = self._ledger.key("log")
+        log = (
+            NoteVerifier(stored.name, stored.public_key)
+            if stored is not None
+            else self.signer().verifier
         )
-        return LedgerLookup(self.trust(), evidence, leaf.idx)
+        trust = LedgerTrust(log, self.policy.witnesses, self.policy.required_witnesses)
+        latest = self._ledger.latest_checkpoint()
+        if latest is None:
+            return LedgerHead(trust, 0, "")
+        return LedgerHead(trust, latest.tree_size, self._with_cosignatures(latest))
+
+    def proof(self, index: int, size: int) -> list[bytes]:
+        """The inclusion proof of leaf ``index`` in the tree of ``size`` leaves."""
+        return inclusion_proof(index, size, self._ledger.nodes(nodes_for_inclusion(index, size)))
 
     def backfill(self, actor: Actor) -> BackfillReport:
         """Append the leaves that credentials issued (and changed) before the ledger existed

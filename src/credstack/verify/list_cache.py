@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from threading import Lock
 from typing import Any, Generic, TypeVar
 
-from credstack.proofs.plain_json import dumps
+from credstack.model.plain_json import dumps
 
 Checked = TypeVar("Checked")
 

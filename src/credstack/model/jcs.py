@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 import rfc8785
 
-from credstack.proofs.plain_json import is_plain
+from credstack.model.plain_json import is_plain
 
 
 def canonicalize(value: Any) -> bytes:

@@ -17,7 +17,7 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from credstack.proofs import jcs, plain_json
+from credstack.model import jcs, plain_json
 from credstack.proofs.multibase import base58btc_decode, base58btc_encode
 
 # Keys and text from all of Unicode (lone surrogates included), with the
