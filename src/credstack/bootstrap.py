@@ -15,7 +15,7 @@ then work through ``Platform.unit_of_work``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -56,6 +56,7 @@ from credstack.services.ports import NO_QUEUE, EvidenceStore, Mailer, TaskQueue
 from credstack.services.records import RecordService
 from credstack.services.shares import ShareService
 from credstack.services.staff_sessions import StaffSessionService
+from credstack.services.status_lists import StatusListReads
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
 from credstack.services.wallet import WalletService
@@ -112,77 +113,105 @@ class Platform:
         self.webhook_sender = HttpWebhookSender(allow_private=settings.allow_private_network)
 
     def services(self, session: Session) -> Services:
-        """The services bound to ``session``; whoever made the session commits it."""
-        audit = AuditTrail(session)
+        """The services bound to ``session``, each made on first use; whoever made the
+        session commits it."""
+        made_queue: list[TaskQueue] = []
+
+        def queue() -> TaskQueue:
+            if not made_queue:
+                made_queue.append(
+                    AfterCommitQueue(session, self.dispatch)
+                    if self.dispatch is not None
+                    else NO_QUEUE
+                )
+            return made_queue[0]
+
+        def make(services: Services, name: str) -> object:
+            return self._service(services, name, session, queue)
+
+        return Services(make)
+
+    def _service(
+        self, s: Services, name: str, session: Session, queue: Callable[[], TaskQueue]
+    ) -> object:
         base_url = self.settings.base_url
-        queue: TaskQueue = (
-            AfterCommitQueue(session, self.dispatch) if self.dispatch is not None else NO_QUEUE
-        )
-        organizations = OrganizationService(session, self.keystore, base_url, audit)
-        achievements = AchievementService(session, base_url, audit)
-        ledger = LedgerService(session, self.keystore, base_url, audit, self.ledger_policy)
-        credentials = CredentialService(
-            session, base_url, audit, organizations, achievements, queue, ledger
-        )
-        webhooks = WebhookService(
-            session,
-            self.keystore,
-            audit,
-            organizations,
-            queue,
-            self.webhook_policy,
-            self.webhook_sender,
-        )
-        pathways = PathwayService(
-            session, audit, organizations, achievements, credentials, events=webhooks
-        )
-        credentials.subscribe(pathways)
-        credentials.subscribe(webhooks)
-        assessments = AssessmentService(
-            session,
-            base_url,
-            audit,
-            organizations,
-            achievements,
-            credentials,
-            self.evidence,
-            events=webhooks,
-        )
-        users = UserService(session, audit, self.hasher)
-        mail = MailService(session, self.mailer, queue, self.mail_policy)
-        return Services(
-            organizations=organizations,
-            users=users,
-            tokens=TokenService(session, audit),
-            audit=audit,
-            achievements=achievements,
-            credentials=credentials,
-            pathways=pathways,
-            assessments=assessments,
-            oauth=OAuthService(session, users),
-            wallet=WalletService(session),
-            bulk=BulkService(
-                session,
-                base_url,
-                audit,
-                organizations,
-                achievements,
-                credentials,
-                queue,
-                events=webhooks,
-            ),
-            ledger=ledger,
-            witness=WitnessService(session, self.keystore, base_url, audit, self.witnessed_logs),
-            imports=ImportService(session, audit, pathways),
-            shares=ShareService(session, audit),
-            exports=ExportService(session, audit),
-            mail=mail,
-            learners=LearnerService(session, audit, mail, base_url),
-            staff_sessions=StaffSessionService(session, users, audit),
-            dashboard=DashboardService(session, organizations),
-            webhooks=webhooks,
-            records=RecordService(session, organizations, audit),
-        )
+        match name:
+            case "audit":
+                return AuditTrail(session)
+            case "organizations":
+                return OrganizationService(session, self.keystore, base_url, s.audit)
+            case "achievements":
+                return AchievementService(session, base_url, s.audit)
+            case "ledger":
+                return LedgerService(session, self.keystore, base_url, s.audit, self.ledger_policy)
+            case "credentials" | "pathways" | "webhooks":
+                # Pathways and webhooks hear of every issuance and status change.
+                credentials = CredentialService(
+                    session, base_url, s.audit, s.organizations, s.achievements, queue(), s.ledger
+                )
+                webhooks = WebhookService(
+                    session,
+                    self.keystore,
+                    s.audit,
+                    s.organizations,
+                    queue(),
+                    self.webhook_policy,
+                    self.webhook_sender,
+                )
+                pathways = PathwayService(
+                    session, s.audit, s.organizations, s.achievements, credentials, events=webhooks
+                )
+                credentials.subscribe(pathways)
+                credentials.subscribe(webhooks)
+                s.credentials, s.pathways, s.webhooks = credentials, pathways, webhooks
+                return getattr(s, name)
+            case "assessments":
+                return AssessmentService(
+                    session,
+                    base_url,
+                    s.audit,
+                    s.organizations,
+                    s.achievements,
+                    s.credentials,
+                    self.evidence,
+                    events=s.webhooks,
+                )
+            case "users":
+                return UserService(session, s.audit, self.hasher)
+            case "mail":
+                return MailService(session, self.mailer, queue(), self.mail_policy)
+            case "tokens":
+                return TokenService(session, s.audit)
+            case "oauth":
+                return OAuthService(session, s.users)
+            case "wallet":
+                return WalletService(session)
+            case "bulk":
+                return BulkService(
+                    session, base_url, s.audit, s.organizations, s.achievements, s.credentials,
+                    queue(), events=s.webhooks,
+                )  # fmt: skip
+            case "witness":
+                return WitnessService(
+                    session, self.keystore, base_url, s.audit, self.witnessed_logs
+                )
+            case "imports":
+                return ImportService(session, s.audit, s.pathways)
+            case "shares":
+                return ShareService(session, s.audit)
+            case "exports":
+                return ExportService(session, s.audit)
+            case "learners":
+                return LearnerService(session, s.audit, s.mail, base_url)
+            case "staff_sessions":
+                return StaffSessionService(session, s.users, s.audit)
+            case "dashboard":
+                return DashboardService(session, s.organizations)
+            case "records":
+                return RecordService(session, s.organizations, s.audit)
+            case "status_lists":
+                return StatusListReads(session)
+        raise AttributeError(name)  # pragma: no cover - Services asks only for its own names
 
     def run_task(self, task: str, arguments: Mapping[str, str]) -> None:
         """Run one task here and now (the in-process queue and ``credstack worker`` do)."""

@@ -32,11 +32,13 @@ def running_server(
     database_url: str | None = None,
     base_url: str | None = None,
     settings: Mapping[str, str] | None = None,
+    output: list[str] | None = None,
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """``credstack serve`` on a free port of 127.0.0.1, on a SQLite file in ``tmp_path`` (or
     ``database_url``), with ``settings`` (``CREDSTACK_*``) added to its environment; yields the
     URL it listens on and the environment it was given, and stops it afterwards.
-    ``base_url`` is the public URL it names itself by (its own address if not given)."""
+    ``base_url`` is the public URL it names itself by (its own address if not given); what it
+    printed is appended to ``output`` once it has stopped."""
     port = free_port()
     listening = f"{scheme}://127.0.0.1:{port}"
     env = {
@@ -76,4 +78,6 @@ def running_server(
             process.kill()
             process.wait()
         if process.stdout:
+            if output is not None:
+                output.append(process.stdout.read().decode(errors="replace"))
             process.stdout.close()

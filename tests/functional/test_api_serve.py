@@ -55,6 +55,15 @@ def test_serve_migrates_and_verifies_its_own_credentials(
     assert document["id"] == report["issuer"]
 
 
+@pytest.mark.parametrize("flag", ["--access-log", "--no-access-log"])
+def test_the_access_log_can_be_turned_off(tmp_path: Path, flag: str) -> None:
+    printed: list[str] = []
+    with running_server(tmp_path, flag, output=printed) as (base_url, _env):
+        assert httpx.get(f"{base_url}/health?probe=access-log", timeout=5).status_code == 200
+    logged = "GET /health?probe=access-log" in printed[0]
+    assert logged == (flag == "--access-log"), printed[0]
+
+
 def test_tls_needs_both_the_certificate_and_the_key(tmp_path: Path) -> None:
     cert = tmp_path / "cert.pem"
     cert.write_text("not used")

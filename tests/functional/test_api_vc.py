@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from credstack.api.schemas import VerificationResultPublic
 from credstack.bootstrap import Platform
 from tests.functional.conftest import issue_for
 
@@ -26,6 +27,10 @@ def test_valid_credential_is_200_with_the_result(
     assert "proof" in result["checks"]
     assert result["errors"] == []
     assert result["report"]["issuer"] == org.issuer_did
+    # Written without the response model (the hot path), the answer is still exactly it.
+    public = VerificationResultPublic.model_validate(result)
+    assert public.model_dump(mode="json", by_alias=True) == result
+    assert response.headers["content-type"] == "application/json"
 
 
 def test_jwt_credential_verifies(client: TestClient, api_platform: Platform, make_org: Any) -> None:

@@ -22,7 +22,9 @@ from credstack.services.actors import Actor
 from credstack.services.learners import Learner
 
 
-def get_platform(request: Request) -> Platform:
+# Dependencies that only read are coroutines: FastAPI runs a plain function dependency in a
+# worker thread, and that hand-off costs more than the work.
+async def get_platform(request: Request) -> Platform:
     platform: Platform = request.app.state.platform
     return platform
 
@@ -30,7 +32,7 @@ def get_platform(request: Request) -> Platform:
 PlatformDep = Annotated[Platform, Depends(get_platform)]
 
 
-def get_verifier(request: Request) -> Verifier:
+async def get_verifier(request: Request) -> Verifier:
     verifier: Verifier = request.app.state.verifier
     return verifier
 
@@ -56,7 +58,7 @@ def get_session(platform: PlatformDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def get_services(platform: PlatformDep, session: SessionDep) -> Services:
+async def get_services(platform: PlatformDep, session: SessionDep) -> Services:
     return platform.services(session)
 
 
@@ -87,7 +89,7 @@ _wallet_bearer = HTTPBearer(
 )
 
 
-def learner_token(
+async def learner_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_wallet_bearer)],
 ) -> str | None:
     """The wallet session token of the request: the bearer header for now; the web pages'

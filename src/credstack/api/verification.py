@@ -106,7 +106,7 @@ class LocalDidFetcher:
     def _status_list(self, url: str, slug: str, list_id: str) -> Mapping[str, Any]:
         remembered = self._lists.get(url)
         with self._platform.unit_of_work() as services:
-            version = services.credentials.status_list_version(slug, list_id)
+            version = services.status_lists.version(slug, list_id)
             if (
                 remembered is not None
                 and remembered[1] == version
@@ -153,7 +153,8 @@ class LocalLedger:
 
     Leaves and proofs never change, so they are remembered (up to ``REMEMBERED`` of each);
     the head (the latest checkpoint and its cosignatures) for ``LEDGER_SECONDS``, or until a
-    leaf it does not cover is looked up. The verifier still checks every part each time.
+    checkpoint covering a leaf it does not cover is signed. The verifier still checks every
+    part each time.
     """
 
     def __init__(self, platform: Platform) -> None:
@@ -190,15 +191,17 @@ class LocalLedger:
         return remembered is not None
 
     def _current_head(self, covering: int) -> LedgerHead:
-        """The remembered head, unless it is old or does not cover leaf ``covering`` (a
-        checkpoint may have been signed since: those leaves are the last minute's few)."""
+        """The remembered head while it is young, and covers leaf ``covering`` or no newer
+        checkpoint has been signed (leaves of the last minute are not covered yet: each of
+        their verifications asks for the signed size, one small query)."""
         remembered = self._head
-        if (
-            remembered is not None
-            and time.monotonic() - remembered[0] < LEDGER_SECONDS
-            and covering < remembered[1].size
-        ):
-            return remembered[1]
+        if remembered is not None and time.monotonic() - remembered[0] < LEDGER_SECONDS:
+            head = remembered[1]
+            if covering < head.size:
+                return head
+            with self._platform.unit_of_work() as services:
+                if services.ledger.latest_size() == head.size:
+                    return head
         with self._platform.unit_of_work() as services:
             head = services.ledger.head()
         self._head = (time.monotonic(), head)

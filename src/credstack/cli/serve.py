@@ -26,6 +26,13 @@ def serve(
     tls_key: Annotated[
         Path | None, typer.Option("--tls-key", exists=True, dir_okay=False, help="PEM file.")
     ] = None,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="Log every request (on by default; a proxy in front often logs them already).",
+        ),
+    ] = True,
 ) -> None:
     """Serve the API (OpenAPI docs at /docs); migrates the database on start."""
     if (tls_cert is None) != (tls_key is None):
@@ -45,4 +52,5 @@ def serve(
         ssl_certfile=str(tls_cert) if tls_cert else None,
         ssl_keyfile=str(tls_key) if tls_key else None,
         proxy_headers=False,
+        access_log=access_log,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from credstack.errors import LedgerError
 from credstack.ledger.checkpoint import Checkpoint, open_checkpoint, require_witnesses
@@ -56,8 +57,7 @@ class CheckedInclusion:
 
 def check_inclusion(evidence: InclusionEvidence, trust: LedgerTrust) -> CheckedInclusion:
     """The entry, once the checkpoint's signatures and the inclusion proof verify."""
-    checkpoint, note = open_checkpoint(evidence.checkpoint, trust.log)
-    names = require_witnesses(note, trust.witnesses, trust.required_witnesses)
+    checkpoint, names = _open(evidence.checkpoint, trust)
     verify_inclusion(
         evidence.index,
         checkpoint.size,
@@ -65,4 +65,13 @@ def check_inclusion(evidence: InclusionEvidence, trust: LedgerTrust) -> CheckedI
         evidence.proof,
         checkpoint.root_hash,
     )
-    return CheckedInclusion(Entry.decode(evidence.leaf), checkpoint, names)
+    return CheckedInclusion(Entry.decode(evidence.leaf), checkpoint, list(names))
+
+
+@lru_cache(maxsize=64)
+def _open(text: str, trust: LedgerTrust) -> tuple[Checkpoint, tuple[str, ...]]:
+    """The checkpoint and its cosigners' names, once its signatures verify. Remembered: a
+    busy verifier sees the same few checkpoints for every credential, and the answer
+    depends only on the text and whom it trusts (failures are not remembered)."""
+    checkpoint, note = open_checkpoint(text, trust.log)
+    return checkpoint, tuple(require_witnesses(note, trust.witnesses, trust.required_witnesses))

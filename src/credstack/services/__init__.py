@@ -5,7 +5,8 @@ Services ``flush()`` and never commit; ``bootstrap.Platform.unit_of_work`` commi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import Any, Final
 
 from credstack.services.achievements import AchievementService
 from credstack.services.assessments import AssessmentService
@@ -24,6 +25,7 @@ from credstack.services.pathways import PathwayService
 from credstack.services.records import RecordService
 from credstack.services.shares import ShareService
 from credstack.services.staff_sessions import StaffSessionService
+from credstack.services.status_lists import StatusListReads
 from credstack.services.tokens import TokenService
 from credstack.services.users import UserService
 from credstack.services.wallet import WalletService
@@ -31,9 +33,13 @@ from credstack.services.webhooks import WebhookService
 from credstack.services.witness import WitnessService
 
 
-@dataclass(frozen=True)
 class Services:
-    """The services bound to one session (one unit of work)."""
+    """The services bound to one session (one unit of work), each made when first used: a
+    request that needs one service (a verification reads one row) does not build twenty.
+
+    ``make(services, name)`` builds the service called ``name``; it may set others on
+    ``services`` too (services that subscribe to each other are made together).
+    """
 
     organizations: OrganizationService
     users: UserService
@@ -57,3 +63,17 @@ class Services:
     dashboard: DashboardService
     webhooks: WebhookService
     records: RecordService
+    status_lists: StatusListReads
+
+    def __init__(self, make: Callable[[Services, str], object]) -> None:
+        self._make = make
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for what is not set yet: after the first use a service is an attribute.
+        if name not in _NAMES:
+            raise AttributeError(name)
+        made = self._make(self, name)
+        return self.__dict__.setdefault(name, made)
+
+
+_NAMES: Final = frozenset(Services.__annotations__)

@@ -489,15 +489,6 @@ class CredentialService:
             raise Conflict("A revocation cannot be undone.", code="credential_revoked")
         return self.revoke(actor, slug, record.id) if status else record
 
-    def status_list_version(self, slug: str, list_id: uuid.UUID | str) -> int:
-        """The list's revision, which counts changes of its bits (public, like the list);
-        ``NotFound`` if there is no such list."""
-        key = _uuid(list_id)
-        version = self._credentials.list_version(slug, key) if key is not None else None
-        if version is None:
-            raise NotFound(f"{slug!r} has no status list {list_id}.", code="status_list_not_found")
-        return version
-
     def status_list_credential(self, slug: str, list_id: uuid.UUID | str) -> dict[str, Any]:
         """The signed ``BitstringStatusListCredential`` (public), as a JSON object."""
         parsed: dict[str, Any] = json.loads(self.published_status_list(slug, list_id).text)

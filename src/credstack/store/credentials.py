@@ -158,9 +158,12 @@ class CredentialRepository:
     def list_version(self, slug: str, list_id: uuid.UUID) -> int | None:
         """The revision of the organisation's list (it counts changes of its bits): one small
         query, for caches of the signed list to check they are current."""
-        return self._session.scalars(
-            _LIST_VERSION, {"list_id": list_id, "slug": slug}
-        ).one_or_none()
+        # Core, not the ORM: a column, and asked on every verification.
+        return (
+            self._session.connection()
+            .execute(_LIST_VERSION, {"list_id": list_id, "slug": slug})
+            .scalar_one_or_none()
+        )
 
     def by_client_credential_id(
         self, organization_id: uuid.UUID, name: str
