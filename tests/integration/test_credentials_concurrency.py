@@ -12,6 +12,7 @@ from sqlalchemy import text
 from credstack.bootstrap import Platform
 from credstack.services.actors import Actor
 from credstack.services.credentials import IssueRequest
+from credstack.services.pathways import PathwayInput
 from credstack.status import Bitstring
 
 OPERATOR = Actor.operator("test")
@@ -158,3 +159,100 @@ def test_status_changes_of_one_list_at_once_lose_no_bit(postgres_platform: Platf
         "credential.suspended": THREADS,
         "credential.unsuspended": THREADS // 2,
     }
+
+
+def test_cascading_revocations_at_once_neither_deadlock_nor_lose_a_bit(
+    postgres_platform: Platform,
+) -> None:
+    """Revoking a partner's component revokes the stacked credential it earned here, in the
+    same transaction (a listener's revocation, applied with the first one): two status lists,
+    the partner's and ours. Threads do that for several learners at once while others revoke
+    plain credentials of the partner's list and issue: no deadlock, every bit as it should be."""
+    platform = postgres_platform
+    with platform.unit_of_work() as services:
+        services.organizations.create(OPERATOR, slug="stack", name="Stack Academy")
+        partner = services.organizations.create(OPERATOR, slug="unit", name="Unit College")
+
+        def publish(slug: str, name: str) -> str:
+            view = services.achievements.create(
+                OPERATOR, organization=slug, achievement={**BADGE, "name": name}, publish=True
+            )
+            return str(view.record.public_id)
+
+        unit, cert = publish("unit", "Unit"), publish("stack", "Certificate")
+        services.pathways.create(
+            OPERATOR,
+            "stack",
+            PathwayInput(
+                name="cert",
+                achievement_id=cert,
+                requirements={
+                    "type": "allOf",
+                    "requirements": [
+                        {"type": "achievement", "achievement": unit, "issuer": partner.issuer_did}
+                    ],
+                },
+                trusted_issuers=[partner.issuer_did],
+            ),
+        )
+    components: list[str] = []
+    plain: list[str] = []
+    for n in range(THREADS):
+        with platform.unit_of_work() as services:
+            for target, achievement in ((components, unit), (plain, None)):
+                record = services.credentials.issue(
+                    OPERATOR,
+                    "unit",
+                    IssueRequest(
+                        recipient=f"learner-{n}@example.com",
+                        achievement_id=achievement,
+                        achievement=None if achievement else BADGE,
+                    ),
+                )
+                target.append(str(record.id))
+    start = threading.Barrier(2 * THREADS + 1)
+    failures: list[BaseException] = []
+
+    def revoke(credential: str) -> None:
+        start.wait()
+        try:
+            with platform.unit_of_work() as services:
+                services.credentials.revoke(OPERATOR, "unit", credential, "race")
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread below
+            failures.append(exc)
+
+    def issue() -> None:
+        start.wait()
+        try:
+            for n in range(THREADS):
+                with platform.unit_of_work() as services:
+                    services.credentials.issue(
+                        OPERATOR,
+                        "stack",
+                        IssueRequest(recipient=f"late-{n}@example.com", achievement=BADGE),
+                    )
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=revoke, args=(c,)) for c in components + plain]
+    threads.append(threading.Thread(target=issue))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [], [f"{f!r} {f.__cause__!r}" for f in failures]
+    with platform.engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT o.slug, c.status_list_id, c.status_index, c.status "
+                "FROM issued_credentials c JOIN organizations o ON o.id = c.organization_id"
+            )
+        ).all()
+    revoked = [slug for slug, _, _, status in rows if status == "revoked"]
+    assert (revoked.count("unit"), revoked.count("stack")) == (2 * THREADS, THREADS)
+    with platform.unit_of_work() as services:
+        for slug, list_id, index, status in rows:
+            document = services.credentials.status_list_credential(slug, list_id)
+            bits = Bitstring.decode(document["credentialSubject"]["encodedList"])
+            assert bits.get(index) == (status == "revoked")
+        assert services.ledger.audit(OPERATOR).ok
