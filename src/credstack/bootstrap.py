@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from sqlalchemy import Engine
@@ -34,7 +35,7 @@ from credstack.errors import StorageError
 from credstack.jobs.clock import Clock, Duty
 from credstack.jobs.inprocess import InProcessDispatcher
 from credstack.jobs.queue import AfterCommitQueue, Dispatch
-from credstack.jobs.tasks import checkpoint_ledger, requeue_due, run_task
+from credstack.jobs.tasks import checkpoint_ledger, purge_expired, requeue_due, run_task
 from credstack.ledger.note import COSIGNATURE, ED25519, NoteVerifier
 from credstack.services import Services
 from credstack.services.achievements import AchievementService
@@ -53,6 +54,7 @@ from credstack.services.oauth import OAuthService
 from credstack.services.organizations import OrganizationService
 from credstack.services.pathways import PathwayService
 from credstack.services.ports import NO_QUEUE, EvidenceStore, Mailer, TaskQueue
+from credstack.services.purge import PurgePolicy, PurgeService
 from credstack.services.records import RecordService
 from credstack.services.shares import ShareService
 from credstack.services.staff_sessions import StaffSessionService
@@ -211,6 +213,10 @@ class Platform:
                 return RecordService(session, s.organizations, s.audit)
             case "status_lists":
                 return StatusListReads(session)
+            case "purge":
+                return PurgeService(
+                    session, PurgePolicy(timedelta(days=self.settings.outbox_keep_days))
+                )
         raise AttributeError(name)  # pragma: no cover - Services asks only for its own names
 
     def run_task(self, task: str, arguments: Mapping[str, str]) -> None:
@@ -240,8 +246,8 @@ class Platform:
 
     def start_clock(self) -> None:
         """Periodic work in a thread of this process (``credstack serve`` and ``credstack
-        worker`` start it; ``close`` stops it): ledger checkpoints when due, and the webhook
-        attempts and email tries whose retry is due (``jobs.clock``)."""
+        worker`` start it; ``close`` stops it): ledger checkpoints when due, the webhook
+        attempts and email tries whose retry is due, and the purge (``jobs.clock``)."""
         if self._clock is None:
             self._clock = Clock(self.clock_duties())
             self._clock.start()
@@ -261,6 +267,7 @@ class Platform:
                 lambda: requeue_due(self.unit_of_work),
                 at_start=True,
             ),
+            Duty("purge", settings.purge_seconds, lambda: purge_expired(self.unit_of_work)),
         ]
 
     def close(self) -> None:

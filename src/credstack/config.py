@@ -69,6 +69,11 @@ class Settings(BaseSettings):
     # How often each server and worker looks for webhook attempts and email tries whose retry
     # is due (the database keeps them, so a restart loses none; docs/operations.md).
     retry_sweep_seconds: float = Field(default=10.0, gt=0)
+    # How often each server and worker purges expired links, ended sessions and old outbox
+    # rows (0: only `credstack purge`), and how many days finished outbox messages and webhook
+    # deliveries are kept (docs/operations.md).
+    purge_seconds: float = Field(default=3600.0, ge=0)
+    outbox_keep_days: int = Field(default=30, ge=1)
 
     @field_validator("base_url")
     @classmethod

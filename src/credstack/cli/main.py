@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from credstack.adapters.http_fetcher import HttpDocumentFetcher
-from credstack.cli import admin, bake, bulk, demo, keys, ledger, outbox, records, serve
+from credstack.cli import admin, bake, bulk, demo, keys, ledger, outbox, purge, records, serve
 from credstack.cli.output import render_report
 from credstack.errors import Error
 from credstack.formats.baked import check_baked, is_image
@@ -44,6 +44,7 @@ app.command("serve")(serve.serve)
 app.command("worker")(bulk.worker)
 app.command("demo")(demo.demo)
 app.command("bake")(bake.bake)
+app.command("purge")(purge.purge)
 
 
 class SuiteName(StrEnum):

@@ -27,6 +27,7 @@ _log = logging.getLogger(__name__)
 MAX_REFUSED: Final = 5
 MAX_BATCHES: Final = 20
 LEDGER_ACTOR: Final = Actor.operator("ledger")
+PURGE_ACTOR: Final = Actor.operator("purge")
 
 
 def run_bulk_job(
@@ -116,6 +117,16 @@ def requeue_due(unit_of_work: UnitOfWork) -> int:
     worker asks); how many."""
     with unit_of_work() as services:
         return services.webhooks.requeue_due() + services.mail.requeue_due()
+
+
+def purge_expired(unit_of_work: UnitOfWork) -> dict[str, int]:
+    """Delete expired links, ended sessions and old outbox rows (the clock asks every
+    ``CREDSTACK_PURGE_SECONDS``); the counts, also logged."""
+    with unit_of_work() as services:
+        counts = services.purge.purge(PURGE_ACTOR)
+    if any(counts.values()):
+        _log.info("purged %s", ", ".join(f"{n} {kind}" for kind, n in counts.items() if n))
+    return counts
 
 
 def deliver_webhook(unit_of_work: UnitOfWork, delivery_id: str) -> None:

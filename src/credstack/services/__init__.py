@@ -22,6 +22,7 @@ from credstack.services.mail import MailService
 from credstack.services.oauth import OAuthService
 from credstack.services.organizations import OrganizationService
 from credstack.services.pathways import PathwayService
+from credstack.services.purge import PurgeService
 from credstack.services.records import RecordService
 from credstack.services.shares import ShareService
 from credstack.services.staff_sessions import StaffSessionService
@@ -64,6 +65,7 @@ class Services:
     webhooks: WebhookService
     records: RecordService
     status_lists: StatusListReads
+    purge: PurgeService
 
     def __init__(self, make: Callable[[Services, str], object]) -> None:
         self._make = make
