@@ -146,7 +146,7 @@ def test_status_changes_of_one_list_at_once_lose_no_bit(postgres_platform: Platf
             document = lists[record.status_list_id]
             bits = Bitstring.decode(document["credentialSubject"]["encodedList"])
             assert bits.get(record.status_index) == (record.status != "active"), record.status
-        revisions = sum(services.credentials.status_list_version("busy", i) for i in lists)
+        revisions = sum(services.status_lists.version("busy", i) for i in lists)
         assert revisions == flips
         assert services.ledger.audit(OPERATOR).ok
     with platform.engine.connect() as connection:
