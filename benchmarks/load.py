@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import http.client
 import itertools
+import random
 import threading
 import time
 from collections.abc import Sequence
@@ -40,6 +41,8 @@ class Outcome:
     seconds: float
     latencies: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
+    # Answers that were asked again (``retry_statuses``), by label and status.
+    retried: dict[str, int] = field(default_factory=dict)
     sent: int = 0
 
     @property
@@ -65,9 +68,13 @@ def run(
     seconds: float,
     threads: int = 48,
     timeout: float = 10.0,
+    retry_statuses: frozenset[int] = frozenset(),
+    retries: int = 0,
 ) -> Outcome:
     """Send ``requests`` in turn to ``url`` (host and default path) at ``rate`` per second for
-    ``seconds``."""
+    ``seconds``. An answer with a status of ``retry_statuses`` (503: the server asks to be
+    asked again) is asked again up to ``retries`` times, as a client should; it counts in
+    ``retried``, its latency runs from the first slot, and a last refusal is an error."""
     target = urlsplit(url)
     outcome = Outcome(offered_rate=rate, seconds=seconds)
     slots = itertools.count()
@@ -93,14 +100,23 @@ def run(
             if pause > 0:
                 time.sleep(pause)
             try:
-                connection.request(
-                    request.method,
-                    request.path or target.path,
-                    body=request.body,
-                    headers=dict(request.headers),
-                )
-                response = connection.getresponse()
-                response.read()
+                for attempt in range(retries + 1):
+                    connection.request(
+                        request.method,
+                        request.path or target.path,
+                        body=request.body,
+                        headers=dict(request.headers),
+                    )
+                    response = connection.getresponse()
+                    response.read()
+                    if response.status not in retry_statuses or attempt == retries:
+                        break
+                    with lock:
+                        kind = f"{request.label}: HTTP {response.status}"
+                        outcome.retried[kind] = outcome.retried.get(kind, 0) + 1
+                    # Full jitter, doubling to a second: writers that collided do not
+                    # collide again in step.
+                    time.sleep(random.uniform(0.0, min(1.0, 0.05 * 2**attempt)))
             except (OSError, http.client.HTTPException) as exc:
                 error(type(exc).__name__)
                 connection.close()
