@@ -711,18 +711,17 @@ class CredentialService:
     ) -> IssuedCredentialRecord:
         org = self._organizations.get(slug)
         authorize(actor, org.id, "issue")
-        # A VC-API credentialId names the credential too (within its organisation).
-        named = (
-            self._credentials.by_client_credential_id(org.id, credential_id)
-            if isinstance(credential_id, str)
-            else None
-        )
-        record = named or self.get(credential_id)
-        if record.organization_id != org.id:
+        if isinstance(credential_id, uuid.UUID):
+            found = self._credentials.get(credential_id)
+        else:
+            # A VC-API credentialId names the credential too (within its organisation), before
+            # a uuid does; both looked up in one query.
+            found = self._credentials.named_or_id(org.id, credential_id, _uuid(credential_id))
+        if found is None or found.organization_id != org.id:
             raise NotFound(
                 f"{slug!r} has no credential {credential_id}.", code="credential_not_found"
             )
-        return record
+        return found
 
 
 def _bits(status_list: StatusListRecord) -> Bitstring:

@@ -155,6 +155,24 @@ class CredentialRepository:
             )
         ).one_or_none()
 
+    def named_or_id(
+        self, organization_id: uuid.UUID, name: str, key: uuid.UUID | None
+    ) -> IssuedCredentialRecord | None:
+        """The organisation's credential whose VC-API credentialId is ``name``, else the one
+        whose id is ``key``: one query (two index probes) where a revocation made two."""
+        wanted = [IssuedCredentialRecord.client_credential_id == name]
+        if key is not None:
+            wanted.append(IssuedCredentialRecord.id == key)
+        found = list(
+            self._session.scalars(
+                select(IssuedCredentialRecord).where(
+                    IssuedCredentialRecord.organization_id == organization_id, or_(*wanted)
+                )
+            )
+        )
+        named = [r for r in found if r.client_credential_id == name]
+        return next(iter(named or found), None)
+
     def list_version(self, slug: str, list_id: uuid.UUID) -> int | None:
         """The revision of the organisation's list (it counts changes of its bits): one small
         query, for caches of the signed list to check they are current."""
