@@ -7,6 +7,7 @@ certificate made here for ``localhost``, which the fetcher is told to trust. Not
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import socket
@@ -26,12 +27,15 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from credstack.adapters.http_fetcher import HttpDocumentFetcher
+from credstack.api.verification import Verifier
+from credstack.bootstrap import Platform
 from credstack.errors import ResolutionError
 from credstack.proofs.data_integrity import add_proof, verify_proofs
 from credstack.proofs.did_web import did_web_document, did_web_for
 from credstack.proofs.jose import sign_jwt, verify_jwt
 from credstack.proofs.keys import generate_key
 from credstack.proofs.resolver import KeyResolver
+from credstack.verify import VerificationReport
 
 CREDENTIAL: dict[str, Any] = {
     "@context": [
@@ -304,3 +308,33 @@ def test_the_next_address_is_tried_when_one_refuses(
     assert fetcher.fetch_json(f"http://issuer.test:{port}/ok") == {"id": "x"}
     nobody = HttpDocumentFetcher(allow_private=True, resolve_host=lambda host, _: ["127.0.0.2"])
     assert _code(nobody, f"http://issuer.test:{port}/ok") == "fetch_failed"
+
+
+def test_the_servers_verifier_fetches_from_another_server_off_the_event_loop(
+    https_server: tuple[str, ssl.SSLContext], handler: type[_Handler], platform: Platform
+) -> None:
+    """``Verifier.check_soon`` verifies on the event loop only what this server holds; a
+    credential whose issuer lives elsewhere is verified again in a worker thread, where its
+    DID document is fetched."""
+    host, context = https_server
+    key = generate_key("ed25519")
+    did = did_web_for(host, ["issuers", "2"])
+    handler.routes["/issuers/2/did.json"] = _json(did_web_document(did, [key.public_key]))
+    credential = {**CREDENTIAL, "issuer": {"id": did, "type": ["Profile"]}}
+    signed = add_proof(
+        credential, key, cryptosuite="eddsa-jcs-2022", verification_method=f"{did}#key-1"
+    )
+    verifier = Verifier(platform, HttpDocumentFetcher(allow_private=True, verify=context))
+    loop_thread: list[threading.Thread] = []
+
+    async def verify() -> VerificationReport:
+        loop_thread.append(threading.current_thread())
+        return await verifier.check_soon(signed)
+
+    report = asyncio.run(verify())
+    (proof,) = [c for c in report.checks if c.name == "proof"]
+    assert (proof.outcome, proof.code) == ("passed", "ok"), proof
+    assert handler.hits == ["/issuers/2/did.json"]
+    # The same credential checked where fetching is allowed gives the same report.
+    assert verifier.check(signed).to_dict() == report.to_dict()
+    assert loop_thread == [threading.main_thread()]

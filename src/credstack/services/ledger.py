@@ -198,8 +198,7 @@ class LedgerService:
 
     def latest_size(self) -> int:
         """The size of the latest signed checkpoint (0 before the first)."""
-        latest = self._ledger.latest_checkpoint()
-        return latest.tree_size if latest else 0
+        return self._ledger.signed_size()
 
     # Keys.
 

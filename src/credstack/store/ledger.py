@@ -259,6 +259,16 @@ class LedgerRepository:
             select(LedgerCheckpoint).order_by(LedgerCheckpoint.tree_size.desc()).limit(1)
         ).one_or_none()
 
+    def signed_size(self) -> int:
+        """The latest checkpoint's size (0 before the first): one index lookup, through Core
+        (verifiers ask it for each credential of the last minute)."""
+        size = (
+            self._session.connection()
+            .execute(select(func.max(LedgerCheckpoint.tree_size)))
+            .scalar_one_or_none()
+        )
+        return int(size or 0)
+
     def checkpoint(self, size: int) -> LedgerCheckpoint | None:
         return self._session.get(LedgerCheckpoint, size)
 

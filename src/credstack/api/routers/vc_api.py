@@ -39,8 +39,9 @@ def request_body(field: str) -> dict[str, Any]:
     responses=NOT_VERIFIED,
     response_model=VerificationResultPublic,
 )
-def verify_credential(body: RawBody, verifier: VerifierDep) -> Response:
-    report = verifier.verify(vc_api_request(body, "verifiableCredential"))
+async def verify_credential(body: RawBody, verifier: VerifierDep) -> Response:
+    # On the event loop for our own credentials, in a thread for others (Verifier.check_soon).
+    report = await verifier.verify_soon(vc_api_request(body, "verifiableCredential"))
     return _result(report)
 
 

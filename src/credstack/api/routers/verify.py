@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+import orjson
+from fastapi import APIRouter, Depends, Request, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from credstack.api.deps import VerifierDep
@@ -67,7 +69,9 @@ VerifyInput = Annotated[bytes, Depends(verify_input)]
     summary="Verify a credential or baked badge; 200 with the report, whose `valid` is the verdict",
     openapi_extra={"requestBody": BODY},
 )
-def verify(body: VerifyInput, request: Request, verifier: VerifierDep) -> dict[str, Any]:
+async def verify(body: VerifyInput, request: Request, verifier: VerifierDep) -> Response:
     if is_image(body) or request.headers.get("content-type", "").startswith("image/"):
-        return check_baked(body, verifier.check).to_dict()
-    return verifier.check(unwrap_credential(body)).to_dict()
+        report = await run_in_threadpool(check_baked, body, verifier.check)
+    else:
+        report = await verifier.check_soon(unwrap_credential(body))
+    return Response(orjson.dumps(report.to_dict()), media_type="application/json")
