@@ -114,9 +114,10 @@ class Platform:
         )
         self.webhook_sender = HttpWebhookSender(allow_private=settings.allow_private_network)
 
-    def services(self, session: Session) -> Services:
+    def services(self, session: Session, *, client: str | None = None) -> Services:
         """The services bound to ``session``, each made on first use; whoever made the
-        session commits it."""
+        session commits it. ``client`` is the address of the client a request came from
+        (limits per address apply to it)."""
         made_queue: list[TaskQueue] = []
 
         def queue() -> TaskQueue:
@@ -129,12 +130,17 @@ class Platform:
             return made_queue[0]
 
         def make(services: Services, name: str) -> object:
-            return self._service(services, name, session, queue)
+            return self._service(services, name, session, queue, client)
 
         return Services(make)
 
     def _service(
-        self, s: Services, name: str, session: Session, queue: Callable[[], TaskQueue]
+        self,
+        s: Services,
+        name: str,
+        session: Session,
+        queue: Callable[[], TaskQueue],
+        client: str | None,
     ) -> object:
         base_url = self.settings.base_url
         match name:
@@ -204,7 +210,14 @@ class Platform:
             case "exports":
                 return ExportService(session, s.audit)
             case "learners":
-                return LearnerService(session, s.audit, s.mail, base_url)
+                return LearnerService(
+                    session,
+                    s.audit,
+                    s.mail,
+                    base_url,
+                    client=client,
+                    client_limit=self.settings.sign_in_client_limit,
+                )
             case "staff_sessions":
                 return StaffSessionService(session, s.users, s.audit)
             case "dashboard":

@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     # deliveries are kept (docs/operations.md).
     purge_seconds: float = Field(default=3600.0, ge=0)
     outbox_keep_days: int = Field(default=30, ge=1)
+    # Wallet sign-in links asked for from one client address per 15 minutes (docs/wallet.md).
+    sign_in_client_limit: int = Field(default=20, ge=1)
 
     @field_validator("base_url")
     @classmethod

@@ -44,6 +44,9 @@ def api_platform(
             secret_key=MASTER_SECRET,
             key_file=tmp_path_factory.mktemp("keys") / "unused.key",
             evidence_dir=tmp_path_factory.mktemp("evidence"),
+            # Every test client here comes from one address ("testclient"); the limit per
+            # address is tested with its own clients (test_api_wallet_sign_in_limits.py).
+            sign_in_client_limit=100_000,
         )
 
     if request.param == "sqlite":

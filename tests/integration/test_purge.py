@@ -14,7 +14,7 @@ from credstack.bootstrap import Platform, build
 from credstack.config import Settings
 from credstack.errors import Forbidden
 from credstack.services.actors import Actor
-from credstack.store.learners import LearnerLink, LearnerSession
+from credstack.store.learners import LearnerLink, LearnerSession, SignInRequest
 from credstack.store.mail import MailMessage
 from credstack.store.models import Base, User
 from credstack.store.oauth import AuthorizationCode, OAuthClient, OAuthGrant
@@ -127,6 +127,7 @@ def rows(platform: Platform) -> dict[str, list[Base]]:
             wallet(NOW + day, revoked=NOW - hour),
             staff(NOW - hour),
             SignInFailure(subject="ip:1.2.3.4", at=NOW - 2 * day),
+            SignInRequest(client="192.0.2.1", at=NOW - 2 * day),
             code(NOW - 2 * day),
             grant(NOW - hour),
             grant(NOW + day, revoked=NOW - 2 * day),
@@ -140,6 +141,7 @@ def rows(platform: Platform) -> dict[str, list[Base]]:
             wallet(NOW + day),
             staff(NOW + hour),
             SignInFailure(subject="ip:1.2.3.4", at=NOW - hour),
+            SignInRequest(client="192.0.2.1", at=NOW - hour),
             code(NOW - hour),  # expired, but kept a day to catch a replay
             grant(NOW + day),
             grant(NOW + day, revoked=NOW - hour),
@@ -182,6 +184,7 @@ def test_purge_deletes_what_ended_and_keeps_what_lives(environment: dict[str, st
         counts = dict(line.rsplit(None, 1) for line in run.stdout.splitlines())
         assert counts == {
             "sign-in links": "1",
+            "sign-in requests": "1",
             "wallet sessions": "2",
             "staff sessions": "1",
             "failed sign-ins": "1",

@@ -58,8 +58,10 @@ def get_session(platform: PlatformDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-async def get_services(platform: PlatformDep, session: SessionDep) -> Services:
-    return platform.services(session)
+async def get_services(platform: PlatformDep, session: SessionDep, request: Request) -> Services:
+    # The client's address, for limits per address (behind a proxy, uvicorn's
+    # --proxy-headers and --forwarded-allow-ips make it the client's, not the proxy's).
+    return platform.services(session, client=request.client.host if request.client else None)
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]

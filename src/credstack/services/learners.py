@@ -40,6 +40,9 @@ from credstack.store.users import UserRepository
 LINK_LIFETIME: Final = timedelta(minutes=15)
 SESSION_LIFETIME: Final = timedelta(days=14)
 SIGN_IN_LIMIT: Final = 5
+# Links asked for from one client address per LINK_LIFETIME, whatever the addresses they go to:
+# a whole office may share an address, so it is well above the limit per email address.
+CLIENT_LIMIT: Final = 20
 MAX_EMAILS: Final = 20
 SESSION_PREFIX: Final = "csw_"
 # argon2 refuses this as a hash, so an account made by email sign-in has no password to guess.
@@ -88,9 +91,20 @@ def _digest(secret: str) -> str:
 
 class LearnerService:
     def __init__(
-        self, session: Session, audit: AuditTrail, mail: MailService, base_url: str
+        self,
+        session: Session,
+        audit: AuditTrail,
+        mail: MailService,
+        base_url: str,
+        *,
+        client: str | None = None,
+        client_limit: int = CLIENT_LIMIT,
     ) -> None:
         self._session = session
+        # The address of the client asking (the request's), for the limit per address; None
+        # outside a request (the command line), where no limit applies.
+        self._client = client
+        self._client_limit = client_limit
         self._audit = audit
         self._mail = mail
         self._base_url = base_url.rstrip("/")
@@ -100,6 +114,7 @@ class LearnerService:
     def request_sign_in(self, email: str) -> None:
         """Mail a sign-in link to ``email``; the same answer whether it has an account or not."""
         address = validation.email(email)
+        self._count_client()
         token = self._link("sign_in", address, None)
         self._mail.send(
             address,
@@ -242,6 +257,24 @@ class LearnerService:
         self._audit.record(
             learner.actor, None, "learner.email_removed", f"user:{user.id}", {"email": address}
         )
+
+    def _count_client(self) -> None:
+        """Count a link asked for from this client; refuse past its limit, before anything
+        about the email address is looked at, so the refusal says nothing about it."""
+        if self._client is None:
+            return
+        client = self._client[:64]
+        now = datetime.now(UTC)
+        recent = self._rows.recent_requests(client, now - LINK_LIFETIME)
+        if len(recent) >= self._client_limit:
+            wait = recent[0] + LINK_LIFETIME - now
+            raise TooManyRequests(
+                f"{self._client_limit} sign-in links were asked for from your network address "
+                f"in the last {_minutes(LINK_LIFETIME)} minutes; try again later.",
+                retry_after=max(1, int(wait.total_seconds()) + 1),
+                code="too_many_links_from_address",
+            )
+        self._rows.count_request(client, now)
 
     def _link(self, purpose: str, address: str, user_id: uuid.UUID | None) -> str:
         now = datetime.now(UTC)

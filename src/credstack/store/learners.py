@@ -70,6 +70,18 @@ class LearnerLink(Base):
     used_at: Mapped[datetime | None]
 
 
+class SignInRequest(Base):
+    """A sign-in link asked for from a client address (only the address, never the email),
+    for the limit per address (``services.learners``); purged after a day."""
+
+    __tablename__ = "sign_in_requests"
+    __table_args__ = (Index(None, "client", "at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    client: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=_now)
+
+
 class LearnerSession(Base):
     """A signed-in learner's bearer token (only its hash), until it expires or is revoked."""
 
@@ -89,7 +101,7 @@ class LearnerRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add(self, row: LearnerEmail | LearnerLink | LearnerSession | User) -> None:
+    def add(self, row: LearnerEmail | LearnerLink | LearnerSession | SignInRequest | User) -> None:
         self._session.add(row)
 
     def recent_links(self, purpose: str, email: str, since: datetime) -> list[datetime]:
@@ -104,6 +116,20 @@ class LearnerRepository:
                     LearnerLink.created_at > since,
                 )
                 .order_by(LearnerLink.created_at)
+            )
+        )
+
+    def count_request(self, client: str, at: datetime) -> None:
+        self._session.add(SignInRequest(client=client, at=at))
+
+    def recent_requests(self, client: str, since: datetime) -> list[datetime]:
+        """When the sign-in links asked for from ``client`` after ``since`` were asked for,
+        oldest first."""
+        return list(
+            self._session.scalars(
+                select(SignInRequest.at)
+                .where(SignInRequest.client == client, SignInRequest.at > since)
+                .order_by(SignInRequest.at)
             )
         )
 

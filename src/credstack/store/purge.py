@@ -13,7 +13,7 @@ from typing import Final
 from sqlalchemy import ColumnElement, Delete, delete, or_
 from sqlalchemy.orm import Session
 
-from credstack.store.learners import LearnerLink, LearnerSession
+from credstack.store.learners import LearnerLink, LearnerSession, SignInRequest
 from credstack.store.mail import MailMessage
 from credstack.store.oauth import AuthorizationCode, OAuthGrant
 from credstack.store.staff_sessions import SignInFailure, StaffSession
@@ -35,6 +35,7 @@ KINDS: Final[dict[str, tuple[type[object], Rule]]] = {
             LearnerSession.expires_at <= now, LearnerSession.revoked_at.is_not(None)
         ),
     ),
+    "sign-in requests": (SignInRequest, lambda now, _keep: SignInRequest.at <= now - FAILURE_GRACE),
     "staff sessions": (StaffSession, lambda now, _keep: StaffSession.expires_at <= now),
     "failed sign-ins": (SignInFailure, lambda now, _keep: SignInFailure.at <= now - FAILURE_GRACE),
     "oauth codes": (

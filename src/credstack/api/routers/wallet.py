@@ -81,7 +81,12 @@ SIGN_IN_SENT = (
     "/sign-in",
     status_code=202,
     summary="Mail a one-time sign-in link (the same answer for every address)",
-    responses={429: {"description": "Too many links for this address; see Retry-After."}},
+    responses={
+        429: {
+            "description": "Too many links for this email address (too_many_links) or from "
+            "this client address (too_many_links_from_address); see Retry-After."
+        }
+    },
 )
 def request_sign_in(body: SignInRequest, services: ServicesDep) -> SignInAccepted:
     services.learners.request_sign_in(body.email)
