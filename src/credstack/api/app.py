@@ -84,6 +84,7 @@ def create_app(
         try:
             yield
         finally:
+            app.state.verifier.close()
             if owned:
                 running.close()
 

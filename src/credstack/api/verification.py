@@ -20,6 +20,7 @@ Verification is the hot path of a busy server, so each worker process remembers:
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Mapping
 from typing import Any, Final, TypeVar
 from urllib.parse import unquote, urlsplit
@@ -43,6 +44,7 @@ from credstack.proofs.did_web import did_web_document_url
 from credstack.proofs.resolver import DocumentFetcher, KeyResolver, VerificationMethod
 from credstack.services.ledger import LedgerHead
 from credstack.services.organizations import did_web_for_organization
+from credstack.store.list_revisions import ListRevisions
 from credstack.verify import VerificationReport, check
 from credstack.verify.checks import types_of
 from credstack.verify.ledger import LedgerLookup
@@ -72,6 +74,10 @@ class LocalDidFetcher:
         self._documents: dict[str, tuple[float, Mapping[str, Any]]] = {}
         self._places: dict[str, tuple[str | None, tuple[str, str] | None]] = {}
         self._lists: dict[str, tuple[float, int, Mapping[str, Any]]] = {}
+        self._revisions = ListRevisions(platform.engine)
+
+    def close(self) -> None:
+        self._revisions.close()
 
     def is_local(self, url: str) -> bool:
         """True when ``url`` names one of our DID documents or status lists."""
@@ -86,13 +92,15 @@ class LocalDidFetcher:
                 self._places[url] = place
         return place
 
-    def fetch_json(self, url: str) -> Mapping[str, Any]:
+    def fetch_json(self, url: str, *, on_loop: bool = False) -> Mapping[str, Any]:
+        """The document at ``url``; ``on_loop`` when called on the server's event loop (the
+        one thread that reads list revisions on a connection of its own)."""
         slug, status_list = self._place(url)
         if slug is None and status_list is None:
             return self._fallback.fetch_json(url)
         try:
             if status_list is not None:
-                return self._status_list(url, *status_list)
+                return self._status_list(url, *status_list, on_loop=on_loop)
             return self._did_document(url, slug or "")
         except NotFound as exc:
             raise ResolutionError(
@@ -112,8 +120,21 @@ class LocalDidFetcher:
         self._documents[url] = (time.monotonic(), document)
         return document
 
-    def _status_list(self, url: str, slug: str, list_id: str) -> Mapping[str, Any]:
+    def _status_list(
+        self, url: str, slug: str, list_id: str, *, on_loop: bool
+    ) -> Mapping[str, Any]:
         remembered = self._lists.get(url)
+        if remembered is not None and on_loop:
+            try:
+                version = self._revisions.read(slug, uuid.UUID(list_id))
+            except ValueError:
+                version = None
+            if (
+                version is not None
+                and remembered[1] == version
+                and time.monotonic() - remembered[0] < LIST_SECONDS
+            ):
+                return remembered[2]
         with self._platform.unit_of_work() as services:
             version = services.status_lists.version(slug, list_id)
             if (
@@ -258,6 +279,9 @@ class Verifier:
         self._ledger = LocalLedger(platform)
         self._lists: VerifiedLists[CheckedList] = VerifiedLists()
 
+    def close(self) -> None:
+        self._fetcher.close()
+
     def check(self, input_: Verifiable) -> VerificationReport:
         return self._check_with(self._fetcher, input_)
 
@@ -314,7 +338,7 @@ class _HereOnly:
 
     def fetch_json(self, url: str) -> Mapping[str, Any]:
         if self._local.is_local(url):
-            return self._local.fetch_json(url)
+            return self._local.fetch_json(url, on_loop=True)
         self.wanted = True
         raise ResolutionError(f"{url} is not fetched on the event loop.", code="fetch_failed")
 

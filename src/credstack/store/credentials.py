@@ -127,7 +127,7 @@ class IssuedCredentialRecord(Base):
 
 
 # Built once: verification asks it for every credential it checks.
-_LIST_VERSION = (
+LIST_VERSION = (
     select(StatusListRecord.revision)
     .join(Organization, Organization.id == StatusListRecord.organization_id)
     .where(StatusListRecord.id == bindparam("list_id"), Organization.slug == bindparam("slug"))
@@ -179,7 +179,7 @@ class CredentialRepository:
         # Core, not the ORM: a column, and asked on every verification.
         return (
             self._session.connection()
-            .execute(_LIST_VERSION, {"list_id": list_id, "slug": slug})
+            .execute(LIST_VERSION, {"list_id": list_id, "slug": slug})
             .scalar_one_or_none()
         )
 
