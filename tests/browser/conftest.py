@@ -1,10 +1,12 @@
 """Browser tests: Playwright drives Debian's Chromium (headless) against ``credstack serve``.
 
 The session starts its own server, as an operator would, on a free loopback port with its
-own SQLite database, base URL and master secret, so nothing depends on the calling shell's
-environment. The browser is always ``/usr/bin/chromium`` (``make`` installs the Debian
-package when it is missing); ``playwright install`` is never run. Every test leaves a
-full-page screenshot in ``test-output/screenshots``.
+own database, base URL and master secret, so nothing depends on the calling shell's
+environment: every test runs once on a SQLite file and once on PostgreSQL (a schema of its
+own, a ``credstack worker`` running the tasks), as the functional tests do. The browser is
+always ``/usr/bin/chromium`` (``make`` installs the Debian package when it is missing);
+``playwright install`` is never run. Every test leaves a full-page screenshot in
+``test-output/screenshots``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -26,6 +29,7 @@ from credstack.bootstrap import Platform, build
 from credstack.config import Settings
 from credstack.services.actors import Actor
 from tests.functional.servers import free_port
+from tests.integration.databases import DATABASES, postgres_schema
 
 CHROMIUM: Final = "/usr/bin/chromium"
 CHROMIUM_ARGS: Final = [
@@ -47,15 +51,30 @@ class Server:
     log: Path
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``credstack serve`` in a subprocess; its log goes to a file (a pipe nobody reads would
-    fill up and stall the server)."""
+@pytest.fixture(scope="session", params=DATABASES)
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """``credstack serve`` in a subprocess, on a SQLite file and on a PostgreSQL schema of its
+    own (with a ``credstack worker`` beside it, as there tasks run in workers): every browser
+    test runs on both. A PostgreSQL that cannot be reached fails the run, never skips it."""
     folder = tmp_path_factory.mktemp("server")
+    if request.param == "sqlite":
+        with _serving(folder, f"sqlite:///{folder / 'credstack.db'}") as running:
+            yield running
+    else:
+        with postgres_schema() as url, _serving(folder, url, worker=True) as running:
+            yield running
+
+
+@contextmanager
+def _serving(folder: Path, database_url: str, *, worker: bool = False) -> Iterator[Server]:
+    """The server (and a worker) with its own URL, secret and evidence folder; each process's
+    log goes to a file (a pipe nobody reads would fill up and stall it)."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     settings = Settings(
-        database_url=f"sqlite:///{folder / 'credstack.db'}",
+        database_url=database_url,
         base_url=base_url,
         secret_key=SECRET,
         evidence_dir=folder / "evidence",
@@ -66,25 +85,35 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "CREDSTACK_BASE_URL": base_url,
         "CREDSTACK_SECRET_KEY": SECRET,
         "CREDSTACK_EVIDENCE_DIR": str(settings.evidence_dir),
+        # Every test signs in from 127.0.0.1; the limit per address has tests of its own.
+        "CREDSTACK_SIGN_IN_CLIENT_LIMIT": "100000",
     }
     log = folder / "server.log"
+    processes = [_start(["serve", "--port", str(port)], env, log)]
+    try:
+        _wait_until_up(base_url, processes[0], log)
+        if worker:  # after the server migrated the database
+            processes.append(_start(["worker"], env, folder / "worker.log"))
+        yield Server(base_url, settings, log)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _start(arguments: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "credstack", "serve", "--port", str(port)],
+        return subprocess.Popen(
+            [sys.executable, "-m", "credstack", *arguments],
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    try:
-        _wait_until_up(base_url, process, log)
-        yield Server(base_url, settings, log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _wait_until_up(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
