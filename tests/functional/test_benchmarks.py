@@ -72,6 +72,24 @@ def test_the_quick_http_benchmark_verifies_the_mix_without_an_error() -> None:
     assert "error at" not in run.stdout
 
 
+def test_wrk_counts_every_answer_that_is_not_the_expected_one(tmp_path: Path) -> None:
+    """The wrk script checks each answer against its own request's expected status."""
+    from benchmarks import wrk
+    from benchmarks.load import Request
+    from tests.functional.servers import running_server
+
+    refused = Request(b"{}", 400, "not a VC-API request")
+    with running_server(tmp_path, "--no-access-log") as (base_url, _env):
+        url = f"{base_url}/credentials/verify"
+        right = wrk.throughput(url, [refused], seconds=1, connections=2)
+        mixed = wrk.throughput(url, [refused, Request(b"{}", 200, "wrong")], seconds=1)
+    assert right.requests > 0, right
+    assert (right.wrong, right.socket_errors) == (0, 0), right
+    # Each thread alternates the two, so about half are wrong (a thread may stop mid-pair).
+    assert abs(mixed.wrong - mixed.requests / 2) <= 16, mixed
+    assert mixed.socket_errors == 0, mixed
+
+
 def test_the_scale_benchmark_fills_and_measures_a_small_sqlite_database(tmp_path: Path) -> None:
     from tests.functional.servers import free_port
 

@@ -60,15 +60,19 @@ class OBModel(BaseModel):
         return value
 
     @classmethod
-    def from_json(cls, raw: str | bytes | Mapping[str, object]) -> Self:
+    def from_json(cls, raw: str | bytes | Mapping[str, object], *, copy: bool = True) -> Self:
         """Parse and validate; raise ``MalformedCredential`` naming the first problem's path.
 
         Text goes through ``parse_json`` (size, depth, duplicate keys); a mapping is copied
         into plain dicts and lists, with the same depth limit. The error code is
         ``invalid_credential``, or ``missing_type`` for a credentialSchema, credentialStatus or
-        refreshService entry without a type.
+        refreshService entry without a type. ``copy=False`` takes a mapping that is already
+        plain dicts and lists within the depth limit (what ``parse_json`` returns) as it is.
         """
-        data = parse_json(raw) if isinstance(raw, str | bytes) else plain_json(raw)
+        if isinstance(raw, str | bytes):
+            data: object = parse_json(raw)
+        else:
+            data = plain_json(raw) if copy else raw
         if not isinstance(data, Mapping):
             raise MalformedCredential(
                 f"A {cls.__name__} is a JSON object; this is a {_json_kind(data)}.",

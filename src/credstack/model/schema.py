@@ -74,11 +74,14 @@ class SchemaIssue:
     strict_only: bool = False
 
 
-def validate(document: Mapping[str, Any], kind: Kind | None = None) -> list[SchemaIssue]:
+def validate(
+    document: Mapping[str, Any], kind: Kind | None = None, *, copy: bool = True
+) -> list[SchemaIssue]:
     """Issues of ``document`` against the OB 3.0 schema for ``kind`` (by default, by its type).
 
     An empty list means the document is valid against the strict schema. A document whose type
-    names no OB 3.0 class gets one issue at ``/type``.
+    names no OB 3.0 class gets one issue at ``/type``. ``copy=False`` takes a document that is
+    already plain dicts and lists (what ``parse_json`` returns) as it is.
     """
     kind = kind or kind_of(document)
     if kind is None:
@@ -90,7 +93,7 @@ def validate(document: Mapping[str, Any], kind: Kind | None = None) -> list[Sche
             )
         ]
     validator = _validator(kind)
-    instance = plain_json(document)
+    instance = plain_json(document) if copy else document
     if _passes_fast(kind, instance):
         return []
     strict = list(validator.iter_errors(instance))

@@ -200,6 +200,25 @@ def purposes_of(list_credential: Mapping[str, Any]) -> list[str]:
     return list(values)
 
 
+# A verifier reads the same few lists for every credential: each decoded once (GZIP and
+# base64url cost more than the rest of the status check), read here and never changed.
+_DECODED: dict[tuple[str, int], Bitstring] = {}
+_DECODED_LISTS = 64
+_DECODED_BYTES = 1 << 20  # larger lists are decoded each time
+
+
+def _decoded(encoded: str, max_bytes: int) -> Bitstring:
+    key = (encoded, max_bytes)
+    found = _DECODED.get(key)
+    if found is None:
+        found = Bitstring.decode(encoded, max_bytes=max_bytes)
+        if len(found) // 8 <= _DECODED_BYTES:
+            if len(_DECODED) >= _DECODED_LISTS:
+                _DECODED.pop(next(iter(_DECODED)))
+            _DECODED[key] = found
+    return found
+
+
 def read_status(
     entry: StatusEntry | Mapping[str, Any],
     list_credential: Mapping[str, Any],
@@ -224,7 +243,7 @@ def read_status(
     encoded = _subject_of(list_credential).get("encodedList")
     if not isinstance(encoded, str):
         raise _list_error("The status list credential has no encodedList string (section 2.2).")
-    bits = Bitstring.decode(encoded, max_bytes=max_bytes)
+    bits = _decoded(encoded, max_bytes)
     entries = len(bits) // checked.size
     if entries < minimum_entries:
         raise InvalidInput(

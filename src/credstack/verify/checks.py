@@ -193,7 +193,8 @@ def check_structure(
 def _check_model(document: Mapping[str, Any], kinds: set[str], report: VerificationReport) -> int:
     model = EndorsementCredential if "EndorsementCredential" in kinds else AchievementCredential
     try:
-        model.from_json(document)
+        # The pipeline hands over plain dicts and lists (parsed, or copied once on entry).
+        model.from_json(document, copy=False)
     except MalformedCredential as exc:
         report.add("structure", "failed", exc.code, exc.message, OB_SPEC + "#data-model")
         return 1

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 from credstack.errors import Error, MalformedCredential, VerificationFailed
 from credstack.model.clr import CLR_SPEC, clr_problems
-from credstack.model.parse import parse_json
+from credstack.model.parse import parse_json, plain_json
 from credstack.model.schema import validate as validate_schema
 from credstack.proofs.data_integrity import verify_proofs
 from credstack.proofs.jose import verify_jwt
@@ -137,7 +137,13 @@ def verify(
 
 def _check_input(input_: str | bytes | Mapping[str, Any], policy: Policy) -> VerificationReport:
     if isinstance(input_, Mapping):
-        document: Any = input_
+        # Copied once into plain dicts and lists: the checks below read it as it is.
+        try:
+            document: Any = plain_json(input_, max_depth=policy.max_depth)
+        except MalformedCredential as exc:
+            report = VerificationReport(format="json")
+            report.add("parse", "failed", exc.code, exc.message)
+            return report
     else:
         text = input_.decode("utf-8", "replace") if isinstance(input_, bytes) else input_
         token = text.strip()
@@ -212,7 +218,7 @@ def _check_schema(document: Mapping[str, Any], report: VerificationReport) -> No
     if not set(types_of(document)) & OB_TYPES:
         report.add("schema", "skipped", "not_applicable", "No JSON Schema applies to this type.")
         return
-    issues = validate_schema(document)
+    issues = validate_schema(document, copy=False)
     errors = [i for i in issues if not i.strict_only]
     if errors and is_vc1(document):
         report.add(

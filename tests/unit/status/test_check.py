@@ -231,3 +231,24 @@ def test_the_1edtech_revocation_list() -> None:
     with pytest.raises(InvalidInput) as caught:
         revocation_listed({"revokedCredential": {"id": "urn:uuid:a"}}, "urn:uuid:a")
     assert caught.value.code == "status_list_invalid"
+
+
+def test_decoded_lists_are_remembered_within_bounds() -> None:
+    from credstack.status import check as status_check
+    from credstack.status.bitstring import Bitstring
+
+    status_check._DECODED.clear()
+    lists = []
+    for index in range(status_check._DECODED_LISTS + 1):
+        bits = Bitstring()
+        bits.set_status(index, 1)
+        lists.append((index, bits.encode()))
+    for index, encoded in lists:
+        assert status_check._decoded(encoded, 1 << 24).get_status(index) == 1
+    assert len(status_check._DECODED) == status_check._DECODED_LISTS
+    assert (lists[0][1], 1 << 24) not in status_check._DECODED  # the oldest went first
+    again = status_check._decoded(lists[-1][1], 1 << 24)
+    assert again is status_check._DECODED[(lists[-1][1], 1 << 24)]
+    large = Bitstring((status_check._DECODED_BYTES + 1) * 8).encode()
+    status_check._decoded(large, 1 << 24)
+    assert (large, 1 << 24) not in status_check._DECODED
