@@ -6,11 +6,17 @@ from __future__ import annotations
 import json
 import threading
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
-from credstack.bootstrap import Platform
+import pytest
+
+from credstack.bootstrap import Platform, build
+from credstack.config import Settings
 from credstack.services.actors import Actor
 from credstack.services.credentials import IssueRequest
 from credstack.store.list_revisions import ListRevisions
+from tests.integration.databases import DATABASES, postgres_schema
 
 OPERATOR = Actor.operator("test")
 BADGE = {
@@ -19,6 +25,34 @@ BADGE = {
     "description": "Works well in a team.",
     "criteria": {"narrative": "Nominated by peers."},
 }
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def platform(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Platform]:
+    """A database of this module's own: its changes commit for real (the shared one of
+    tests/integration/conftest.py must stay empty between tests)."""
+
+    def made(url: str) -> Platform:
+        folder = tmp_path_factory.mktemp("revisions")
+        settings = Settings(
+            database_url=url,
+            base_url="https://badges.example.edu",
+            secret_key="list-revisions-master-secret-0123456789abc",
+            key_file=Path(folder / "unused.key"),
+        )
+        return build(settings, migrate=True)
+
+    if request.param == "sqlite":
+        built = made(f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'revisions.db'}")
+        yield built
+        built.close()
+    else:
+        with postgres_schema() as url:
+            built = made(url)
+            yield built
+            built.close()
 
 
 def issued(platform: Platform) -> tuple[str, uuid.UUID, uuid.UUID]:
