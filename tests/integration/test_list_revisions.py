@@ -108,3 +108,21 @@ def test_only_the_first_thread_reads_and_a_broken_connection_is_replaced(
         assert revisions.read(slug, list_id) == first
     finally:
         revisions.close()
+
+
+def test_a_database_in_memory_is_left_to_the_sessions(tmp_path: Path) -> None:
+    settings = Settings(
+        database_url="sqlite://",
+        base_url="https://badges.example.edu",
+        secret_key="list-revisions-master-secret-0123456789abc",
+        key_file=tmp_path / "unused.key",
+    )
+    platform = build(settings, migrate=True)
+    try:
+        slug, _record_id, list_id = issued(platform)
+        revisions = ListRevisions(platform.engine)
+        assert revisions.read(slug, list_id) is None
+        with platform.unit_of_work() as services:  # the database is still there
+            assert services.status_lists.version(slug, list_id) == 0  # found, unchanged
+    finally:
+        platform.close()
