@@ -225,14 +225,16 @@ class LocalLedger:
         checkpoint has been signed (leaves of the last minute are not covered yet: each of
         their verifications asks for the signed size, one small query)."""
         remembered = self._head
-        if remembered is not None and time.monotonic() - remembered[0] < LEDGER_SECONDS:
-            head = remembered[1]
-            if covering < head.size:
-                return head
-            with self._platform.unit_of_work() as services:
-                if services.ledger.latest_size() == head.size:
-                    return head
+        fresh = remembered is not None and time.monotonic() - remembered[0] < LEDGER_SECONDS
+        if remembered is not None and fresh and covering < remembered[1].size:
+            return remembered[1]
         with self._platform.unit_of_work() as services:
+            if (
+                remembered is not None
+                and fresh
+                and services.ledger.latest_size() == remembered[1].size
+            ):
+                return remembered[1]
             head = services.ledger.head()
         self._head = (time.monotonic(), head)
         return head
