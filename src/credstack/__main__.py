@@ -1,3 +1,5 @@
 from credstack.cli.main import main
 
-main()
+# Guarded: the signing processes (adapters/signing_pool.py) import this module as __mp_main__.
+if __name__ == "__main__":
+    main()

@@ -29,6 +29,7 @@ from credstack.adapters.anchor import FileAnchor
 from credstack.adapters.evidence_files import FileEvidenceStore
 from credstack.adapters.keystore import KeyStore, load_master_secret
 from credstack.adapters.mail import OutboxMailer, SmtpMailer
+from credstack.adapters.signing_pool import ProcessSigning, default_processes
 from credstack.adapters.webhook_sender import HttpWebhookSender
 from credstack.config import Settings
 from credstack.errors import StorageError
@@ -89,6 +90,7 @@ class Platform:
     _clock: Clock | None = field(default=None, init=False, repr=False)
     webhook_policy: WebhookPolicy = field(init=False, repr=False)
     webhook_sender: HttpWebhookSender = field(init=False, repr=False)
+    signing: ProcessSigning = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         # Read once, so that a bad verifier key in the settings fails at start, not per request.
@@ -113,6 +115,9 @@ class Platform:
             allow_private_network=settings.allow_private_network,
         )
         self.webhook_sender = HttpWebhookSender(allow_private=settings.allow_private_network)
+        processes = settings.signing_processes
+        # Started on the first bulk batch only, so a server that never issues in bulk has none.
+        self.signing = ProcessSigning(default_processes() if processes is None else processes)
 
     def services(self, session: Session, *, client: str | None = None) -> Services:
         """The services bound to ``session``, each made on first use; whoever made the
@@ -155,7 +160,14 @@ class Platform:
             case "credentials" | "pathways" | "webhooks":
                 # Pathways and webhooks hear of every issuance and status change.
                 credentials = CredentialService(
-                    session, base_url, s.audit, s.organizations, s.achievements, queue(), s.ledger
+                    session,
+                    base_url,
+                    s.audit,
+                    s.organizations,
+                    s.achievements,
+                    queue(),
+                    s.ledger,
+                    signing=self.signing,
                 )
                 webhooks = WebhookService(
                     session,
@@ -290,6 +302,7 @@ class Platform:
         close = getattr(self.dispatch, "close", None)
         if close is not None:
             close()
+        self.signing.close()
         self.engine.dispose()
 
 

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     # How often each server and worker looks for webhook attempts and email tries whose retry
     # is due (the database keeps them, so a restart loses none; docs/operations.md).
     retry_sweep_seconds: float = Field(default=10.0, gt=0)
+    # Processes that sign bulk batches beside the one running the job (docs/operations.md);
+    # unset: one per further core, at most four; 0 signs in the job's own process.
+    signing_processes: int | None = Field(default=None, ge=0, le=64)
     # How often each server and worker purges expired links, ended sessions and old outbox
     # rows (0: only `credstack purge`), and how many days finished outbox messages and webhook
     # deliveries are kept (docs/operations.md).

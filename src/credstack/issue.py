@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from credstack.errors import InvalidInput, MalformedCredential
+from credstack.errors import Error, InvalidInput, MalformedCredential
 from credstack.jsonld import canonicalize
 from credstack.jsonld.loader import CREDENTIALS_V2, OB_V3, bundled_urls
 from credstack.model import AchievementCredential
@@ -47,6 +47,33 @@ class IssuedCredential:
     text: str
     media_type: str
     credential: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SignedText:
+    """A signed credential as handed out, without its parsed form (what a batch keeps)."""
+
+    text: str
+    media_type: str
+
+
+@dataclass(frozen=True)
+class IssueCall:
+    """``issue``'s arguments but the key: one credential of a batch signed with one key."""
+
+    achievement: Mapping[str, Any]
+    recipient: str
+    suite: Suite = "eddsa-rdfc-2022"
+    issuer: Mapping[str, Any] | None = None
+    verification_method: str | None = None
+    valid_until: datetime | None = None
+    credential_id: str | None = None
+    extra_contexts: Sequence[str] = ()
+    credential_status: Mapping[str, Any] | None = None
+    result: Sequence[Mapping[str, Any]] = ()
+    evidence: Sequence[Mapping[str, Any]] = ()
+    awarded_date: datetime | None = None
+    proof_id: str | None = None
 
 
 def timestamp(moment: datetime) -> str:
@@ -284,3 +311,40 @@ def issue(
     return IssuedCredential(
         json.dumps(signed, indent=2, ensure_ascii=False), "application/vc", signed
     )
+
+
+def issue_many(key: PrivateKey, calls: Sequence[IssueCall]) -> list[SignedText | Error]:
+    """Each call issued with ``key``, in order; a refused call gives its error in its place.
+
+    >>> from credstack.proofs.keys import generate_key
+    >>> good = IssueCall({"id": "https://example.edu/a/1", "type": ["Achievement"],
+    ...     "name": "Teamwork", "description": "Works in a team.",
+    ...     "criteria": {"narrative": "Peer nominated."}}, "learner@example.com")
+    >>> bad = IssueCall(good.achievement, "nobody")
+    >>> [getattr(out, "code", "signed") for out in issue_many(generate_key("ed25519"), [good, bad])]
+    ['signed', 'invalid_recipient']
+    """
+    done: list[SignedText | Error] = []
+    for call in calls:
+        try:
+            issued = issue(
+                call.achievement,
+                key,
+                recipient=call.recipient,
+                suite=call.suite,
+                issuer=call.issuer,
+                verification_method=call.verification_method,
+                valid_until=call.valid_until,
+                credential_id=call.credential_id,
+                extra_contexts=call.extra_contexts,
+                credential_status=call.credential_status,
+                result=call.result,
+                evidence=call.evidence,
+                awarded_date=call.awarded_date,
+                proof_id=call.proof_id,
+            )
+        except Error as exc:
+            done.append(exc)
+        else:
+            done.append(SignedText(issued.text, issued.media_type))
+    return done

@@ -25,6 +25,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, get_args
@@ -33,14 +34,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from credstack.errors import Conflict, Error, InvalidInput, NotFound
-from credstack.issue import SUITES, Suite, issue, recipient_kind
+from credstack.issue import SUITES, IssueCall, SignedText, Suite, issue_many, recipient_kind
 from credstack.model.quality import EU_MICROCREDENTIAL_CONTEXT
 from credstack.proofs.data_integrity import add_proof
 from credstack.services.achievements import AchievementService
 from credstack.services.actors import Actor, authorize
 from credstack.services.audit import AuditTrail
 from credstack.services.organizations import OrganizationService, Signer, SigningKind
-from credstack.services.ports import NO_QUEUE, CredentialListener, LedgerRecorder, TaskQueue
+from credstack.services.ports import (
+    IN_PROCESS,
+    NO_QUEUE,
+    CredentialListener,
+    LedgerRecorder,
+    Signing,
+    TaskQueue,
+)
 from credstack.services.profiles import issuer_profile
 from credstack.status import MIN_LENGTH, Bitstring, allocate, status_list_entry
 from credstack.status import status_list_credential as unsigned_status_list
@@ -124,6 +132,17 @@ class PublishedStatusList:
 _Resolved = tuple[dict[str, Any], tuple[uuid.UUID, int] | None, list[str]]
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """A row of a batch checked and given its index, waiting for its signature."""
+
+    request: IssueRequest
+    suite: Suite
+    key: str | None
+    slot: Slot
+    resolved: _Resolved
+
+
 class CredentialService:
     def __init__(
         self,
@@ -134,8 +153,11 @@ class CredentialService:
         achievements: AchievementService,
         queue: TaskQueue = NO_QUEUE,
         ledger: LedgerRecorder | None = None,
+        *,
+        signing: Signing = IN_PROCESS,
     ) -> None:
         self._session = session
+        self._signing = signing
         # The transparency ledger gets one entry per issuance and status change, in this
         # transaction (services/ledger.py); None only where no ledger is wanted.
         self._ledger = ledger
@@ -206,7 +228,8 @@ class CredentialService:
 
         The organisation, achievement and signing key are read once for the batch, the keys
         already used are looked up in one query, and indexes come from ``slots`` (reserved
-        earlier) before any are drawn here. A row that is refused gives its error in place of
+        earlier) before any are drawn here. The batch is signed in one call of the ``Signing``
+        port (across processes), then stored. A row that is refused gives its error in place of
         a credential; the others are issued.
         """
         org = self._organizations.get(slug)
@@ -216,8 +239,9 @@ class CredentialService:
         achievements: dict[str | None, _Resolved] = {}
         signers: dict[SigningKind, Signer] = {}
         free = list(reversed(slots))
-        results: builtins.list[IssuedCredentialRecord | Error] = []
-        entries: builtins.list[tuple[str, str, str, str]] = []
+        results: builtins.list[IssuedCredentialRecord | Error | None] = []
+        # Per signing key: the rows to sign with it (their place in results) and their calls.
+        batches: dict[SigningKind, builtins.list[tuple[int, _Prepared, IssueCall]]] = {}
         for (request, _), key in zip(items, keys, strict=True):
             try:
                 if key in earlier:
@@ -234,29 +258,36 @@ class CredentialService:
                 kind = _KIND.get(suite, "ed25519")
                 if kind not in signers:
                     signers[kind] = self._organizations.signer(slug, kind)
-                resolved = achievements[request.achievement_id]
-                results.append(
-                    self._sign_and_store(
-                        actor,
-                        org,
-                        request,
-                        suite,
-                        key,
-                        slot,
-                        resolved,
-                        signers[kind],
-                        ledger_entries=entries,
-                    )
+                prepared = _Prepared(
+                    request, suite, key, slot, achievements[request.achievement_id]
                 )
+                call = self._call(org, prepared, signers[kind])
+                batches.setdefault(kind, []).append((len(results), prepared, call))
+                results.append(None)
             except Error as exc:
                 results.append(exc)
+        entries: builtins.list[tuple[str, str, str, str]] = []
+        for kind, rows in batches.items():
+            calls = [call for _, _, call in rows]
+            # Each credential is stored as soon as it is signed, while the rest are signed.
+            with closing(self._signing.issue_many(signers[kind].private_key, calls)) as signed:
+                for (place, prepared, call), outcome in zip(rows, signed, strict=True):
+                    results[place] = (
+                        outcome
+                        if isinstance(outcome, Error)
+                        else self._store(
+                            actor, org, prepared, call, outcome, ledger_entries=entries
+                        )
+                    )
         # One INSERT of the batch's credentials (and audit entries) instead of one per row. A key
         # taken meanwhile by a concurrent request fails the whole batch; run again, it replays.
         self._session.flush()
         if self._ledger is not None:
             # The batch's leaves, in this transaction, at consecutive indexes claimed once.
             self._ledger.record_many(entries)
-        return results
+        done = [outcome for outcome in results if outcome is not None]
+        assert len(done) == len(items)  # every row signed was stored or refused
+        return done
 
     def _sign_and_store(
         self,
@@ -268,25 +299,26 @@ class CredentialService:
         slot: Slot,
         resolved: _Resolved,
         signer: Signer,
-        *,
-        ledger_entries: builtins.list[tuple[str, str, str, str]] | None = None,
     ) -> IssuedCredentialRecord:
-        """Sign and store; with ``ledger_entries`` (a batch) the record is added without its
-        own flush and the ledger entry is left in that list for the batch to append."""
-        alone = ledger_entries is None
-        achievement, version, contexts = resolved
-        by_email = recipient_kind(request.recipient) == "email"
-        record_id = uuid.uuid4()
-        credential_id = f"{self._base_url}/credentials/{record_id}"
-        issued = issue(
+        prepared = _Prepared(request, suite, idempotency_key, slot, resolved)
+        call = self._call(org, prepared, signer)
+        (outcome,) = issue_many(signer.private_key, [call])
+        if isinstance(outcome, Error):
+            raise outcome
+        return self._store(actor, org, prepared, call, outcome)
+
+    def _call(self, org: Organization, prepared: _Prepared, signer: Signer) -> IssueCall:
+        """What signing needs, with the credential's id (a new uuid) chosen here."""
+        request, slot = prepared.request, prepared.slot
+        achievement, _, contexts = prepared.resolved
+        return IssueCall(
             achievement,
-            signer.private_key,
             recipient=request.recipient,
-            suite=suite,
+            suite=prepared.suite,
             issuer=issuer_profile(org, accreditation=EU_MICROCREDENTIAL_CONTEXT in contexts),
             verification_method=signer.verification_method,
             valid_until=request.valid_until,
-            credential_id=credential_id,
+            credential_id=f"{self._base_url}/credentials/{uuid.uuid4()}",
             extra_contexts=contexts,
             credential_status=status_list_entry(slot.url, slot.index, purpose=slot.purpose),
             result=request.result,
@@ -294,8 +326,27 @@ class CredentialService:
             awarded_date=request.awarded_date,
             proof_id=request.proof_id,
         )
+
+    def _store(
+        self,
+        actor: Actor,
+        org: Organization,
+        prepared: _Prepared,
+        call: IssueCall,
+        issued: SignedText,
+        *,
+        ledger_entries: builtins.list[tuple[str, str, str, str]] | None = None,
+    ) -> IssuedCredentialRecord:
+        """Store a signed credential; with ``ledger_entries`` (a batch) the record is added
+        without its own flush and the ledger entry is left in that list for the batch."""
+        alone = ledger_entries is None
+        request, slot, idempotency_key = prepared.request, prepared.slot, prepared.key
+        achievement, version, _ = prepared.resolved
+        by_email = recipient_kind(request.recipient) == "email"
+        credential_id = call.credential_id
+        assert credential_id is not None  # _call names every credential
         record = IssuedCredentialRecord(
-            id=record_id,
+            id=uuid.UUID(credential_id.rsplit("/", 1)[1]),
             organization_id=org.id,
             achievement_id=version[0] if version else None,
             achievement_version=version[1] if version else None,
@@ -303,7 +354,7 @@ class CredentialService:
             recipient_email=request.recipient.strip() if by_email else None,
             recipient_did=None if by_email else request.recipient.strip(),
             credential_id=credential_id,
-            suite=suite,
+            suite=prepared.suite,
             media_type=issued.media_type,
             text=issued.text,
             status="active",
@@ -345,7 +396,7 @@ class CredentialService:
             org.id,
             "credential.issued",
             credential_id,
-            {"suite": suite, "achievement": achievement.get("id")},
+            {"suite": prepared.suite, "achievement": achievement.get("id")},
         )
         for listener in self._listeners:
             listener.issued(record)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from typing import Final, Protocol
 
+from credstack.errors import Error
+from credstack.issue import IssueCall, SignedText, issue_many
 from credstack.ledger.checkpoint import Checkpoint
 from credstack.proofs.keys import PrivateKey
 from credstack.store.credentials import IssuedCredentialRecord
@@ -114,6 +116,28 @@ class Mailer(Protocol):
 
     def send(self, recipient: str, subject: str, body: str, *, message_id: str) -> None:
         """Hand one plain-text message to one address on; ``message_id`` is its outbox id."""
+
+
+class Signing(Protocol):
+    """Signs a batch of credentials with one key (``adapters.signing_pool``: across processes).
+
+    Each call gives a ``SignedText`` or, for a refused one, its ``Error``, in order; they come
+    as they are signed, so the caller stores the first while the rest are being signed."""
+
+    def issue_many(
+        self, key: PrivateKey, calls: Sequence[IssueCall]
+    ) -> Generator[SignedText | Error, None, None]:
+        """The batch's credentials, signed."""
+
+
+class _InProcess:
+    def issue_many(
+        self, key: PrivateKey, calls: Sequence[IssueCall]
+    ) -> Generator[SignedText | Error, None, None]:
+        yield from issue_many(key, calls)
+
+
+IN_PROCESS: Final[Signing] = _InProcess()
 
 
 class LedgerRecorder(Protocol):
