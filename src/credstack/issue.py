@@ -25,6 +25,7 @@ from typing import Any, Literal
 from credstack.errors import Error, InvalidInput, MalformedCredential
 from credstack.jsonld import canonicalize
 from credstack.jsonld.loader import CREDENTIALS_V2, OB_V3, bundled_urls
+from credstack.ledger.entries import credential_digest
 from credstack.model import AchievementCredential
 from credstack.model.identity import identity_object_for_email
 from credstack.model.schema import validate as validate_schema
@@ -51,10 +52,12 @@ class IssuedCredential:
 
 @dataclass(frozen=True)
 class SignedText:
-    """A signed credential as handed out, without its parsed form (what a batch keeps)."""
+    """A signed credential as handed out, without its parsed form (what a batch keeps), and
+    the digest of it that its transparency ledger entry names."""
 
     text: str
     media_type: str
+    digest: str
 
 
 @dataclass(frozen=True)
@@ -346,5 +349,6 @@ def issue_many(key: PrivateKey, calls: Sequence[IssueCall]) -> list[SignedText |
         except Error as exc:
             done.append(exc)
         else:
-            done.append(SignedText(issued.text, issued.media_type))
+            # The digest here, where a batch signs in parallel, not in the storing process.
+            done.append(SignedText(issued.text, issued.media_type, credential_digest(issued.text)))
     return done

@@ -1,11 +1,11 @@
 """Signing a bulk batch across processes (the ``Signing`` port of ``services.ports``).
 
 Building and signing a credential is pure Python CPU work (canonicalisation above all), which one
-process does on one core whatever its threads. ``ProcessSigning`` splits a batch into equal
-parts of ten that the signing processes sign while the calling process stores the credentials
-of the parts already signed (its database work), so a bulk job on SQLite (issued in one
-process) or a worker on PostgreSQL uses the machine's other cores. Small batches, and
-``processes=0``, are signed in the calling process.
+process does on one core whatever its threads. ``ProcessSigning`` splits a batch into parts
+that the signing processes sign while the calling process does its database work: storing the
+parts already signed, or the batch before (``jobs.tasks.run_bulk_job`` signs a batch ahead).
+So a bulk job on SQLite (issued in one process) or a worker on PostgreSQL uses the machine's
+other cores. Small batches, and ``processes=0``, are signed in the calling process.
 
 The processes are started on first use and live until ``close``; if they cannot start or die,
 the batch (and every later one) is signed in the calling process instead. They are forked from
@@ -25,7 +25,7 @@ import os
 import threading
 import time
 from collections.abc import Generator, Sequence
-from concurrent.futures import ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
 from typing import Final
@@ -37,8 +37,9 @@ from credstack.proofs.keys import PrivateKey, private_key_from_multikey
 # Below this many calls a batch is signed in the calling process: the pipe's copying of the
 # calls and texts would cost more than the other cores save.
 MIN_BATCH: Final = 16
-# Calls per part: the caller stores each part's credentials while the processes sign the next.
-PART: Final = 10
+# Calls per part (but at least a part per process): fewer parts, fewer round trips to the
+# processes; the caller stores one part's credentials while the processes sign the next.
+PART: Final = 50
 _log = logging.getLogger(__name__)
 
 
@@ -54,26 +55,39 @@ class ProcessSigning:
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 
+    @property
+    def parallel(self) -> bool:
+        return self.processes > 0
+
     def issue_many(
         self, key: PrivateKey, calls: Sequence[IssueCall]
     ) -> Generator[SignedText | Error, None, None]:
+        """Starts signing at once (the caller may do other work meanwhile); the results come
+        in order as the returned generator is read."""
         if self.processes == 0 or len(calls) < self._min_batch:
-            yield from issue_many(key, calls)
-            return
+            return _here(key, calls)
         secret = key.secret_multikey
-        parts = _split(calls, max(1, len(calls) // PART))
+        parts = _split(calls, min(len(calls), max(self.processes, len(calls) // PART)))
         try:
             pool = self._started()
             futures = [pool.submit(_sign_part, secret, part) for part in parts]
         except (BrokenProcessPool, RuntimeError, OSError) as exc:
-            yield from self._alone(key, calls, exc)
-            return
+            return _here(key, self._alone(calls, exc))
+        return self._collect(key, parts, futures)
+
+    def _collect(
+        self,
+        key: PrivateKey,
+        parts: list[Sequence[IssueCall]],
+        futures: list[Future[list[SignedText | Error]]],
+    ) -> Generator[SignedText | Error, None, None]:
         try:
             for index, future in enumerate(futures):
                 try:
                     signed = future.result()
                 except BrokenProcessPool as exc:
-                    yield from self._alone(key, [c for p in parts[index:] for c in p], exc)
+                    left = [call for part in parts[index:] for call in part]
+                    yield from _here(key, self._alone(left, exc))
                     return
                 yield from signed
         finally:
@@ -82,15 +96,13 @@ class ProcessSigning:
                 future.cancel()
             wait(futures)
 
-    def _alone(
-        self, key: PrivateKey, calls: Sequence[IssueCall], exc: BaseException
-    ) -> list[SignedText | Error]:
+    def _alone(self, calls: Sequence[IssueCall], exc: BaseException) -> Sequence[IssueCall]:
         """The processes could not start or died (killed, out of memory; or a main script
         without a ``__main__`` guard, which each process imports): sign here from now on."""
         _log.warning("signing processes unavailable (%s); signing in this process", exc)
         self.close()
         self.processes = 0
-        return issue_many(key, calls)
+        return calls
 
     def close(self) -> None:
         with self._lock:
@@ -110,6 +122,10 @@ class ProcessSigning:
                     initargs=(os.getpid(),),
                 )
             return self._pool
+
+
+def _here(key: PrivateKey, calls: Sequence[IssueCall]) -> Generator[SignedText | Error, None, None]:
+    yield from issue_many(key, calls)
 
 
 def _split(calls: Sequence[IssueCall], parts: int) -> list[Sequence[IssueCall]]:

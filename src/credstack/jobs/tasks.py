@@ -20,7 +20,7 @@ from typing import Final
 from credstack.errors import StorageError
 from credstack.services import Services
 from credstack.services.actors import Actor
-from credstack.services.bulk import BATCH_SIZE
+from credstack.services.bulk import BATCH_SIZE, BulkAhead
 
 UnitOfWork = Callable[[], AbstractContextManager[Services]]
 _log = logging.getLogger(__name__)
@@ -40,34 +40,66 @@ def run_bulk_job(
 
     After ``max_batches`` the task enqueues its own continuation and ends, so a worker asked to
     stop (procrastinate lets the running task finish) stops within seconds, not after the job.
+
+    When batches are signed in other processes (``Signing``), the next batch is started before
+    the current one is stored: its rows are read (not claimed) and their indexes reserved, and
+    the processes sign it while this one writes, commits and checkpoints the current batch.
     """
     handled = 0
     refused = 0
     batches = 0
-    while True:
-        if batches == max_batches:
-            with unit_of_work() as services:
-                services.bulk.continue_job(job_id)
-            return handled
-        batches += 1
-        try:
-            with unit_of_work() as services:
-                slots = services.bulk.reserve(job_id, batch_size)
-            with unit_of_work() as services:
-                claimed = services.bulk.issue_next_batch(job_id, slots, batch_size)
-        except StorageError:
-            # A refused batch (SQLite busy, a key taken by a concurrent request) left its rows
-            # queued; the next try replays or issues them. Past a few, the queue's retry takes over.
-            refused += 1
-            if refused > MAX_REFUSED:
-                raise
-            _log.warning("bulk job %s: a batch was refused; trying again", job_id)
-            time.sleep(0.1 * refused)
-            continue
-        handled += claimed
-        if claimed == 0:
-            return handled
-        _checkpoint_after_batch(unit_of_work)
+    ahead: BulkAhead | None = None
+    plain = False  # claim whatever is queued, as another worker took rows read ahead
+    try:
+        while True:
+            if batches == max_batches:
+                with unit_of_work() as services:
+                    services.bulk.continue_job(job_id)
+                return handled
+            batches += 1
+            current, ahead = ahead, None
+            try:
+                if current is None and not plain:
+                    with unit_of_work() as services:
+                        current = services.bulk.sign_ahead(job_id, batch_size)
+                if current is not None and current.full and batches < max_batches:
+                    with unit_of_work() as services:
+                        ahead = services.bulk.sign_ahead(job_id, batch_size, current.last_line)
+                if current is None:
+                    with unit_of_work() as services:
+                        slots = services.bulk.reserve(job_id, batch_size)
+                    with unit_of_work() as services:
+                        claimed = services.bulk.issue_next_batch(job_id, slots, batch_size)
+                else:
+                    with unit_of_work() as services:
+                        claimed = services.bulk.issue_next_batch(
+                            job_id, [], batch_size, ahead=current
+                        )
+            except StorageError:
+                # A refused batch (SQLite busy, a key taken by a concurrent request) left its
+                # rows queued; the next try replays or issues them. Past a few, the queue's
+                # retry takes over.
+                for dropped in (current, ahead):
+                    if dropped is not None:
+                        dropped.close()
+                ahead = None
+                refused += 1
+                if refused > MAX_REFUSED:
+                    raise
+                _log.warning("bulk job %s: a batch was refused; trying again", job_id)
+                time.sleep(0.1 * refused)
+                continue
+            handled += claimed
+            if current is not None:
+                plain = claimed < len(current.lines)
+                if claimed == 0:
+                    continue
+            elif claimed == 0:
+                return handled
+            _checkpoint_after_batch(unit_of_work)
+    finally:
+        if ahead is not None:
+            ahead.close()
 
 
 def _checkpoint_after_batch(unit_of_work: UnitOfWork) -> None:

@@ -30,7 +30,7 @@ from credstack.issue import SUITES
 from credstack.services.achievements import AchievementService, AchievementView
 from credstack.services.actors import Actor, Role, authorize, check_role
 from credstack.services.audit import AuditTrail
-from credstack.services.credentials import CredentialService, IssueRequest, Slot
+from credstack.services.credentials import CredentialService, IssueRequest, SignedAhead, Slot
 from credstack.services.organizations import OrganizationService
 from credstack.services.ports import NO_EVENTS, NO_QUEUE, EventPublisher, TaskQueue
 from credstack.store.bulk import BulkJobRecord, BulkJobRepository, BulkJobRowRecord
@@ -42,6 +42,23 @@ MAX_PARALLEL: Final = 16
 ROWS_PER_WORKER: Final = 200
 MAX_PAGE: Final = 1000
 RESULT_COLUMNS: Final = ("line", "recipient", "status", "credential", "error")
+
+
+@dataclass(frozen=True)
+class BulkAhead:
+    """A coming batch being signed (``BulkService.sign_ahead``): its lines, in order."""
+
+    lines: builtins.list[int]
+    signed: SignedAhead
+    full: bool
+
+    @property
+    def last_line(self) -> int:
+        return self.lines[-1]
+
+    def close(self) -> None:
+        """Drop the signatures (the rows stay queued; their indexes stay unused)."""
+        self.signed.close()
 
 
 @dataclass(frozen=True)
@@ -240,16 +257,52 @@ class BulkService:
             return []
         return self._credentials.reserve(_creator(job), org.slug, job.status_purpose, waiting)
 
-    def issue_next_batch(
-        self, job_id: uuid.UUID | str, slots: builtins.list[Slot], limit: int = BATCH_SIZE
-    ) -> int:
-        """Claim up to ``limit`` queued rows, issue them and record each outcome; the number of
-        rows claimed (0: nothing was left for this worker, and the job is finished if no row
-        is queued anywhere)."""
+    def sign_ahead(
+        self, job_id: uuid.UUID | str, limit: int = BATCH_SIZE, after: int | None = None
+    ) -> BulkAhead | None:
+        """Start signing the next ``limit`` queued rows past line ``after`` (their indexes
+        reserved in this transaction), for ``issue_next_batch(..., ahead=...)`` to claim and
+        store; None when signing is not parallel (``Signing``) or no row is left.
+
+        The rows are not claimed: a worker killed now leaves them queued, and one that another
+        worker claims first is signed again by it (this one's signature is dropped).
+        """
+        if not self._credentials.signs_in_parallel:
+            return None
         job, org = self._job(job_id)
-        rows = self._jobs.claim(job.id, limit) if job.status == "running" else []
+        rows = self._jobs.peek(job.id, limit, after) if job.status == "running" else []
+        if not rows:
+            return None
+        creator = _creator(job)
+        slots = self._credentials.reserve(creator, org.slug, job.status_purpose, len(rows))
+        items = [(self._request(job, row), row.idempotency_key) for row in rows]
+        signed = self._credentials.sign_ahead(creator, org.slug, items, slots)
+        if signed is None:
+            return None
+        return BulkAhead([row.line for row in rows], signed, full=len(rows) == limit)
+
+    def issue_next_batch(
+        self,
+        job_id: uuid.UUID | str,
+        slots: builtins.list[Slot],
+        limit: int = BATCH_SIZE,
+        *,
+        ahead: BulkAhead | None = None,
+    ) -> int:
+        """Claim up to ``limit`` queued rows (with ``ahead``: those of its lines still queued),
+        issue them and record each outcome; the number of rows claimed (0: nothing was left
+        for this worker, and the job is finished if no row is queued anywhere)."""
+        job, org = self._job(job_id)
+        if job.status != "running":
+            rows = []
+        elif ahead is not None:
+            rows = self._jobs.claim_lines(job.id, ahead.lines)
+        else:
+            rows = self._jobs.claim(job.id, limit)
         if rows:
-            self._issue(job, org, rows, slots)
+            self._issue(job, org, rows, slots, ahead.signed if ahead is not None else None)
+        elif ahead is not None:
+            ahead.close()
         if len(rows) < limit and self._jobs.finish(job.id, datetime.now(UTC)):
             # Only the transaction that finished the job announces it: exactly one event.
             counts = self._jobs.counts(job.id)
@@ -273,21 +326,10 @@ class BulkService:
         org: Organization,
         rows: builtins.list[BulkJobRowRecord],
         slots: builtins.list[Slot],
+        ahead: SignedAhead | None,
     ) -> None:
-        items = []
-        for row in rows:
-            data = BulkRow.from_json(row.data)
-            request = IssueRequest(
-                recipient=data.recipient,
-                achievement_id=str(job.achievement_id),
-                suite=job.suite,
-                valid_until=data.valid_until,
-                result=data.result(),
-                evidence=data.evidence(),
-                status_purpose=job.status_purpose,
-            )
-            items.append((request, row.idempotency_key))
-        outcomes = self._credentials.issue_batch(_creator(job), org.slug, items, slots)
+        items = [(self._request(job, row), row.idempotency_key) for row in rows]
+        outcomes = self._credentials.issue_batch(_creator(job), org.slug, items, slots, ahead=ahead)
         now = datetime.now(UTC)
         for row, outcome in zip(rows, outcomes, strict=True):
             row.finished_at = now
@@ -296,6 +338,19 @@ class BulkService:
             else:
                 row.status, row.credential_id = "issued", outcome.id
         self._session.flush()
+
+    @staticmethod
+    def _request(job: BulkJobRecord, row: BulkJobRowRecord) -> IssueRequest:
+        data = BulkRow.from_json(row.data)
+        return IssueRequest(
+            recipient=data.recipient,
+            achievement_id=str(job.achievement_id),
+            suite=job.suite,
+            valid_until=data.valid_until,
+            result=data.result(),
+            evidence=data.evidence(),
+            status_purpose=job.status_purpose,
+        )
 
     def _csv(self, job_id: uuid.UUID) -> Iterator[str]:
         buffer = io.StringIO()

@@ -24,9 +24,9 @@ import builtins
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, get_args
 
@@ -69,6 +69,8 @@ LIST_TTL_MS: Final = 60_000
 # A stored list is signed again when less than this is left of its validity.
 LIST_REFRESH: Final = LIST_VALIDITY / 2
 MAX_PAGE: Final = 500
+# A batch writes its credentials this many at a time, as they come signed.
+FLUSH_EVERY: Final = 10
 _KIND: Final[dict[str, SigningKind]] = {"ecdsa-rdfc-2019": "p256"}
 
 
@@ -143,6 +145,54 @@ class _Prepared:
     resolved: _Resolved
 
 
+@dataclass
+class _Batch:
+    """What a batch reads once: achievements by id, signers by kind, and its free indexes
+    (last first); ``draw``: more may be drawn from the lists when they run out."""
+
+    free: builtins.list[Slot]
+    draw: bool = True
+    achievements: dict[str | None, _Resolved] = field(default_factory=dict)
+    signers: dict[SigningKind, Signer] = field(default_factory=dict)
+
+
+@dataclass
+class _Stored:
+    """A batch's ledger entries and their digests, in the order stored."""
+
+    entries: builtins.list[tuple[str, str, str, str]] = field(default_factory=list)
+    digests: builtins.list[str] = field(default_factory=list)
+
+
+class SignedAhead:
+    """Rows of a coming batch being signed now (``CredentialService.sign_ahead``), by
+    idempotency key; read once by ``issue_batch``, or closed to drop them."""
+
+    def __init__(
+        self,
+        streams: builtins.list[
+            tuple[
+                str,
+                builtins.list[tuple[str, _Prepared, IssueCall]],
+                Generator[SignedText | Error, None, None],
+            ]
+        ],
+    ) -> None:
+        self._streams = streams
+        self.rows = {
+            key: (method, prepared) for method, rows, _ in streams for key, prepared, _ in rows
+        }
+
+    def outcomes(self) -> Iterator[tuple[str, _Prepared, IssueCall, SignedText | Error]]:
+        for _, rows, signed in self._streams:
+            for (key, prepared, call), outcome in zip(rows, signed, strict=True):
+                yield key, prepared, call, outcome
+
+    def close(self) -> None:
+        for _, _, signed in self._streams:
+            signed.close()
+
+
 class CredentialService:
     def __init__(
         self,
@@ -171,6 +221,11 @@ class CredentialService:
         # Status changes waiting for their bits and leaves while listeners run (``_changed``).
         self._pending: builtins.list[tuple[IssuedCredentialRecord, str, bool]] = []
         self._changing = False
+
+    @property
+    def signs_in_parallel(self) -> bool:
+        """Whether batches are signed beside this process, so signing ahead pays."""
+        return self._signing.parallel
 
     def subscribe(self, listener: CredentialListener) -> None:
         """Have ``listener`` told of each issue and status change, in the same transaction."""
@@ -223,71 +278,168 @@ class CredentialService:
         slug: str,
         items: Sequence[tuple[IssueRequest, str]],
         slots: Sequence[Slot] = (),
+        *,
+        ahead: SignedAhead | None = None,
     ) -> builtins.list[IssuedCredentialRecord | Error]:
         """Issue each ``(request, idempotency key)`` through the same path as ``issue``.
 
         The organisation, achievement and signing key are read once for the batch, the keys
         already used are looked up in one query, and indexes come from ``slots`` (reserved
         earlier) before any are drawn here. The batch is signed in one call of the ``Signing``
-        port (across processes), then stored. A row that is refused gives its error in place of
-        a credential; the others are issued.
+        port (across processes), then stored. Rows that ``ahead`` (``sign_ahead``) signed
+        already, with the achievement version and key still current, take those credentials.
+        A row that is refused gives its error in place of a credential; the others are issued.
         """
         org = self._organizations.get(slug)
         authorize(actor, org.id, "issue")
         keys = [_key(key) for _, key in items]
         earlier = self._credentials.by_idempotency_keys(org.id, keys)
-        achievements: dict[str | None, _Resolved] = {}
-        signers: dict[SigningKind, Signer] = {}
-        free = list(reversed(slots))
+        batch = _Batch(list(reversed(slots)))
         results: builtins.list[IssuedCredentialRecord | Error | None] = []
         # Per signing key: the rows to sign with it (their place in results) and their calls.
-        batches: dict[SigningKind, builtins.list[tuple[int, _Prepared, IssueCall]]] = {}
+        fresh: dict[SigningKind, builtins.list[tuple[int, _Prepared, IssueCall]]] = {}
+        taken: dict[str, int] = {}  # a row signed ahead: its key, its place in results
         for (request, _), key in zip(items, keys, strict=True):
             try:
                 if key in earlier:
                     results.append(_replayed(earlier[key], request))
                     continue
-                suite = _suite(request.suite)
-                if request.achievement_id not in achievements or request.achievement is not None:
-                    achievements[request.achievement_id] = self._achievement(org, request)
-                recipient_kind(request.recipient)
-                purpose = _purpose(request.status_purpose)
-                slot = free.pop() if free and free[-1].purpose == purpose else None
-                if slot is None:
-                    (slot,) = self._allocate(org, purpose, 1)
-                kind = _KIND.get(suite, "ed25519")
-                if kind not in signers:
-                    signers[kind] = self._organizations.signer(slug, kind)
-                prepared = _Prepared(
-                    request, suite, key, slot, achievements[request.achievement_id]
-                )
-                call = self._call(org, prepared, signers[kind])
-                batches.setdefault(kind, []).append((len(results), prepared, call))
+                if ahead is not None and self._still_current(org, slug, ahead, key, batch):
+                    taken[key] = len(results)
+                    results.append(None)
+                    continue
+                kind, prepared = self._prepare(org, slug, request, key, batch)
+                call = self._call(org, prepared, batch.signers[kind])
+                fresh.setdefault(kind, []).append((len(results), prepared, call))
                 results.append(None)
             except Error as exc:
                 results.append(exc)
-        entries: builtins.list[tuple[str, str, str, str]] = []
-        for kind, rows in batches.items():
-            calls = [call for _, _, call in rows]
-            # Each credential is stored as soon as it is signed, while the rest are signed.
-            with closing(self._signing.issue_many(signers[kind].private_key, calls)) as signed:
-                for (place, prepared, call), outcome in zip(rows, signed, strict=True):
-                    results[place] = (
-                        outcome
-                        if isinstance(outcome, Error)
-                        else self._store(
-                            actor, org, prepared, call, outcome, ledger_entries=entries
+        stored = _Stored()
+        if ahead is not None:
+            with closing(ahead):
+                for key, prepared, call, outcome in ahead.outcomes():
+                    if key in taken:
+                        results[taken[key]] = self._keep(
+                            actor, org, prepared, call, outcome, stored
                         )
-                    )
-        # One INSERT of the batch's credentials (and audit entries) instead of one per row. A key
-        # taken meanwhile by a concurrent request fails the whole batch; run again, it replays.
+        for kind, rows in fresh.items():
+            calls = [call for _, _, call in rows]
+            with closing(self._signing.issue_many(batch.signers[kind].private_key, calls)) as out:
+                for (place, prepared, call), outcome in zip(rows, out, strict=True):
+                    results[place] = self._keep(actor, org, prepared, call, outcome, stored)
         self._session.flush()
         if self._ledger is not None:
             # The batch's leaves, in this transaction, at consecutive indexes claimed once.
-            self._ledger.record_many(entries)
+            self._ledger.record_many(stored.entries, stored.digests)
         done = [outcome for outcome in results if outcome is not None]
         assert len(done) == len(items)  # every row signed was stored or refused
         return done
+
+    def sign_ahead(
+        self,
+        actor: Actor,
+        slug: str,
+        items: Sequence[tuple[IssueRequest, str]],
+        slots: Sequence[Slot],
+    ) -> SignedAhead | None:
+        """Start signing rows of a batch that a later transaction will claim and store
+        (``issue_batch(..., ahead=...)``), so that signing in other processes overlaps the
+        work of the batch before it; None when signing is not parallel or nothing is left.
+
+        Nothing is written: the rows' indexes are ``slots``, reserved already, and a row
+        refused here is prepared again, and refused with its reason, in ``issue_batch``.
+        """
+        if not self._signing.parallel:
+            return None
+        org = self._organizations.get(slug)
+        authorize(actor, org.id, "issue")
+        keys = [_key(key) for _, key in items]
+        earlier = self._credentials.by_idempotency_keys(org.id, keys)
+        batch = _Batch(list(reversed(slots)), draw=False)
+        rows: dict[SigningKind, builtins.list[tuple[str, _Prepared, IssueCall]]] = {}
+        for (request, _), key in zip(items, keys, strict=True):
+            if key in earlier:
+                continue
+            try:
+                kind, prepared = self._prepare(org, slug, request, key, batch)
+            except Error:
+                continue
+            rows.setdefault(kind, []).append(
+                (key, prepared, self._call(org, prepared, batch.signers[kind]))
+            )
+        if not rows:
+            return None
+        streams = [
+            (
+                batch.signers[kind].verification_method,
+                signed,
+                self._signing.issue_many(
+                    batch.signers[kind].private_key, [call for _, _, call in signed]
+                ),
+            )
+            for kind, signed in rows.items()
+        ]
+        return SignedAhead(streams)
+
+    def _prepare(
+        self, org: Organization, slug: str, request: IssueRequest, key: str, batch: _Batch
+    ) -> tuple[SigningKind, _Prepared]:
+        """A row checked, its achievement resolved and its index taken (``Error`` if refused)."""
+        suite = _suite(request.suite)
+        resolved = self._resolved(org, request, batch)
+        recipient_kind(request.recipient)
+        purpose = _purpose(request.status_purpose)
+        slot = batch.free.pop() if batch.free and batch.free[-1].purpose == purpose else None
+        if slot is None:
+            if not batch.draw:
+                raise InvalidInput("No index is reserved for this row.", code="no_reserved_index")
+            (slot,) = self._allocate(org, purpose, 1)
+        kind = _KIND.get(suite, "ed25519")
+        if kind not in batch.signers:
+            batch.signers[kind] = self._organizations.signer(slug, kind)
+        return kind, _Prepared(request, suite, key, slot, resolved)
+
+    def _resolved(self, org: Organization, request: IssueRequest, batch: _Batch) -> _Resolved:
+        if request.achievement_id not in batch.achievements or request.achievement is not None:
+            batch.achievements[request.achievement_id] = self._achievement(org, request)
+        return batch.achievements[request.achievement_id]
+
+    def _still_current(
+        self, org: Organization, slug: str, ahead: SignedAhead, key: str, batch: _Batch
+    ) -> bool:
+        """Whether the row was signed ahead with the achievement version and key that
+        issuing it now would use (either may have changed in between)."""
+        found = ahead.rows.get(key)
+        if found is None:
+            return False
+        method, prepared = found
+        if self._resolved(org, prepared.request, batch)[1] != prepared.resolved[1]:
+            return False
+        kind = _KIND.get(prepared.suite, "ed25519")
+        if kind not in batch.signers:
+            batch.signers[kind] = self._organizations.signer(slug, kind)
+        return batch.signers[kind].verification_method == method
+
+    def _keep(
+        self,
+        actor: Actor,
+        org: Organization,
+        prepared: _Prepared,
+        call: IssueCall,
+        outcome: SignedText | Error,
+        stored: _Stored,
+    ) -> IssuedCredentialRecord | Error:
+        """A batch's row stored as soon as it is signed, and written (one INSERT of the
+        credentials and one of their audit entries) every FLUSH_EVERY while the rest are
+        signed. A key taken meanwhile by a concurrent request fails the whole batch; run
+        again, it replays."""
+        if isinstance(outcome, Error):
+            return outcome
+        record = self._store(actor, org, prepared, call, outcome, ledger_entries=stored.entries)
+        stored.digests.append(outcome.digest)
+        if len(stored.digests) % FLUSH_EVERY == 0:
+            self._session.flush()
+        return record
 
     def _sign_and_store(
         self,

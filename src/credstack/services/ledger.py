@@ -82,11 +82,11 @@ Recorded = tuple[str, str, str, str]
 """What one entry is made of: kind, credential id, the credential's exact text, issuer."""
 
 
-def _entry(kind: str, credential_id: str, credential: str, issuer: str) -> Entry:
+def _entry(kind: str, credential_id: str, digest: str, issuer: str) -> Entry:
     return Entry(
         kind=kind,
         credential=credential_id,
-        digest=credential_digest(credential),
+        digest=digest,
         issuer=issuer,
         time=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
@@ -163,7 +163,7 @@ class LedgerService:
 
     def record(self, kind: str, credential_id: str, credential: str, issuer: str) -> int:
         """Append one entry for ``credential`` (its exact issued text) and return its index."""
-        data = _entry(kind, credential_id, credential, issuer).encode()
+        data = _entry(kind, credential_id, credential_digest(credential), issuer).encode()
         # Write what the transaction holds first, so that its inserts take their locks (foreign
         # keys) before the head's row lock, which is held until commit: every transaction then
         # takes the head last, and none waits for another while holding it.
@@ -173,17 +173,20 @@ class LedgerService:
             self._ledger.append(index, kind, credential_id, data, leaf_hash(data))
         return index
 
-    def record_many(self, records: Sequence[Recorded]) -> int:
+    def record_many(self, records: Sequence[Recorded], digests: Sequence[str] | None = None) -> int:
         """Append one entry per ``(kind, credential id, credential text, issuer)``, at
         consecutive indexes; the first index (the size of the log if ``records`` is empty).
+        ``digests``, when given, are the credentials' ``credential_digest``, made already.
 
         A batch claims its indexes once, at its end: the head's lock is then held only from
         here to the commit, not while the batch signs, and the leaves and nodes go in one
         INSERT each.
         """
+        if digests is None:
+            digests = [credential_digest(text) for _, _, text, _ in records]
         leaves = [
-            (kind, credential_id, _entry(kind, credential_id, text, issuer).encode())
-            for kind, credential_id, text, issuer in records
+            (kind, credential_id, _entry(kind, credential_id, digest, issuer).encode())
+            for (kind, credential_id, _, issuer), digest in zip(records, digests, strict=True)
         ]
         self._session.flush()  # as in ``record``: the head is the last lock taken
         if not leaves:

@@ -122,7 +122,13 @@ class Signing(Protocol):
     """Signs a batch of credentials with one key (``adapters.signing_pool``: across processes).
 
     Each call gives a ``SignedText`` or, for a refused one, its ``Error``, in order; they come
-    as they are signed, so the caller stores the first while the rest are being signed."""
+    as they are signed, so the caller stores the first while the rest are being signed. When
+    ``parallel``, signing starts at the call, before the generator is read: a caller may start
+    the next batch and store the current one meanwhile."""
+
+    @property
+    def parallel(self) -> bool:
+        """True when signing runs beside the caller (other processes)."""
 
     def issue_many(
         self, key: PrivateKey, calls: Sequence[IssueCall]
@@ -131,6 +137,8 @@ class Signing(Protocol):
 
 
 class _InProcess:
+    parallel = False
+
     def issue_many(
         self, key: PrivateKey, calls: Sequence[IssueCall]
     ) -> Generator[SignedText | Error, None, None]:
@@ -146,9 +154,12 @@ class LedgerRecorder(Protocol):
 
     def record(self, kind: str, credential_id: str, credential: str, issuer: str) -> int: ...
 
-    def record_many(self, records: Sequence[tuple[str, str, str, str]]) -> int:
+    def record_many(
+        self, records: Sequence[tuple[str, str, str, str]], digests: Sequence[str] | None = None
+    ) -> int:
         """Append ``(kind, credential id, credential, issuer)`` entries at consecutive indexes
-        (a bulk batch, at its end); the first index."""
+        (a bulk batch, at its end); the first index. ``digests``: the credentials' digests, if
+        made already (``SignedText.digest``)."""
 
 
 class Anchor(Protocol):

@@ -10,6 +10,7 @@ one job, and a worker that dies releases its rows when its connection closes.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Final
 
@@ -127,6 +128,31 @@ class BulkJobRepository:
                 .with_for_update(skip_locked=True)
             )
         )
+
+    def claim_lines(self, job_id: uuid.UUID, lines: Sequence[int]) -> list[BulkJobRowRecord]:
+        """The rows at ``lines`` that are still queued, locked as ``claim`` locks them."""
+        return list(
+            self._session.scalars(
+                select(BulkJobRowRecord)
+                .where(
+                    BulkJobRowRecord.job_id == job_id,
+                    BulkJobRowRecord.status == "queued",
+                    BulkJobRowRecord.line.in_(lines),
+                )
+                .order_by(BulkJobRowRecord.line)
+                .with_for_update(skip_locked=True)
+            )
+        )
+
+    def peek(self, job_id: uuid.UUID, limit: int, after: int | None) -> list[BulkJobRowRecord]:
+        """Up to ``limit`` queued rows past line ``after``, not locked: a batch signed ahead
+        reads them, and claims them later with ``claim_lines``."""
+        query = select(BulkJobRowRecord).where(
+            BulkJobRowRecord.job_id == job_id, BulkJobRowRecord.status == "queued"
+        )
+        if after is not None:
+            query = query.where(BulkJobRowRecord.line > after)
+        return list(self._session.scalars(query.order_by(BulkJobRowRecord.line).limit(limit)))
 
     def queued(self, job_id: uuid.UUID, limit: int) -> int:
         """How many rows are queued, counting no further than ``limit`` (cheap on big jobs)."""

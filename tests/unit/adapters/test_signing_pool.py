@@ -107,7 +107,7 @@ OWNER = textwrap.dedent(
         achievement = {"id": "https://e.example/a", "type": ["Achievement"], "name": "A",
                        "description": "A.", "criteria": {"narrative": "A."}}
         signing = ProcessSigning(2)
-        batch = [IssueCall(achievement, f"l{i}@example.com") for i in range(20)]
+        batch = [IssueCall(achievement, f"l{i}@example.com") for i in range(120)]
         list(signing.issue_many(generate_key("ed25519"), batch))
         print(" ".join(str(p) for p in signing._pool._processes), flush=True)
         time.sleep(120)
