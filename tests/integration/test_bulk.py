@@ -48,6 +48,8 @@ def platform(
             base_url="https://badges.example.edu",
             secret_key="bulk-integration-master-secret-0123456789",
             key_file=Path(folder / "unused.key"),
+            # Batches of 16 rows or more are signed in a process of their own, and ahead.
+            signing_processes=1,
         )
         built = build(settings, migrate=True)
         built.dispatch = None  # the tests run the task functions themselves
@@ -299,3 +301,68 @@ def test_a_task_hands_on_after_its_share_of_batches(platform: Platform) -> None:
     finally:
         platform.dispatch = None
     assert len(credentials_of(platform, slug)) == 5
+
+
+def signed_ahead(platform: Platform, slug: str, achievement: str, rows: int) -> tuple[str, object]:
+    with platform.unit_of_work() as services:
+        view = services.bulk.create(OPERATOR, slug, achievement, cohort(rows), "c.csv")
+    with platform.unit_of_work() as services:
+        ahead = services.bulk.sign_ahead(view.job.id, rows)
+    assert ahead is not None
+    assert len(ahead.lines) == rows
+    return str(view.job.id), ahead
+
+
+@pytest.mark.parametrize("change", ["achievement", "key"])
+def test_rows_signed_ahead_are_signed_again_after_a_change(platform: Platform, change: str) -> None:
+    slug, achievement = setup(platform)
+    job_id, ahead = signed_ahead(platform, slug, achievement, 20)
+    with platform.unit_of_work() as services:
+        if change == "achievement":
+            services.achievements.update(
+                OPERATOR, achievement, BADGE | {"name": "Data Literacy II"}
+            )
+        else:
+            services.organizations.rotate_key(OPERATOR, slug)
+        method = services.organizations.signer(slug).verification_method
+    with platform.unit_of_work() as services:
+        assert services.bulk.issue_next_batch(job_id, [], 20, ahead=ahead) == 20  # type: ignore[arg-type]
+    issued = credentials_of(platform, slug)
+    assert len(issued) == len({r.recipient_email for r in issued}) == 20
+    for record in issued:
+        document = json.loads(record.text)
+        assert document["proof"][0]["verificationMethod"] == method
+        if change == "achievement":
+            assert record.achievement_version == 2
+            assert document["credentialSubject"]["achievement"]["name"] == "Data Literacy II"
+
+
+def test_rows_another_worker_took_are_not_issued_twice(platform: Platform) -> None:
+    slug, achievement = setup(platform)
+    job_id, ahead = signed_ahead(platform, slug, achievement, 30)
+    # Another worker claims every row first (plainly) and issues them.
+    with platform.unit_of_work() as services:
+        slots = services.bulk.reserve(job_id, 30)
+    with platform.unit_of_work() as services:
+        assert services.bulk.issue_next_batch(job_id, slots, 30) == 30
+    with platform.unit_of_work() as services:
+        assert services.bulk.issue_next_batch(job_id, [], 30, ahead=ahead) == 0  # type: ignore[arg-type]
+    assert run_bulk_job(platform.unit_of_work, job_id) == 0
+    issued = credentials_of(platform, slug)
+    assert len(issued) == len({r.recipient_email for r in issued}) == 30
+    with platform.unit_of_work() as services:
+        assert services.bulk.get(OPERATOR, slug, job_id).counts["issued"] == 30
+
+
+def test_a_job_signed_ahead_in_batches_issues_each_row_once(platform: Platform) -> None:
+    slug, achievement = setup(platform)
+    with platform.unit_of_work() as services:
+        view = services.bulk.create(OPERATOR, slug, achievement, cohort(95), "c.csv")
+    assert run_bulk_job(platform.unit_of_work, str(view.job.id), batch_size=20) == 95
+    issued = credentials_of(platform, slug)
+    assert len(issued) == len({r.recipient_email for r in issued}) == 95
+    assert len({r.status_index for r in issued}) == 95
+    with platform.unit_of_work() as services:
+        assert services.bulk.get(OPERATOR, slug, view.job.id).finished
+        for record in issued:
+            assert services.ledger.inclusion(record.credential_id).pending == []

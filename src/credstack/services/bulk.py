@@ -16,6 +16,7 @@ from __future__ import annotations
 import builtins
 import csv
 import io
+import secrets
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ BATCH_SIZE: Final = 100
 # Copies of the job's task: each works until no row is left, so this many workers can share it.
 MAX_PARALLEL: Final = 16
 ROWS_PER_WORKER: Final = 200
+# How far into the queued rows a worker's run of batches signed ahead may start.
+MAX_SPREAD: Final = 100_000
 MAX_PAGE: Final = 1000
 RESULT_COLUMNS: Final = ("line", "recipient", "status", "credential", "error")
 
@@ -270,7 +273,15 @@ class BulkService:
         if not self._credentials.signs_in_parallel:
             return None
         job, org = self._job(job_id)
-        rows = self._jobs.peek(job.id, limit, after) if job.status == "running" else []
+        if job.status != "running":
+            return None
+        skip = 0
+        if after is None:
+            # Each worker starts its run of batches at a random queued row, so that workers
+            # sharing the job seldom read (and sign) the same rows ahead.
+            queued = self._jobs.queued(job.id, MAX_SPREAD)
+            skip = secrets.randbelow(queued - limit + 1) if queued > limit else 0
+        rows = self._jobs.peek(job.id, limit, after, skip=skip)
         if not rows:
             return None
         creator = _creator(job)

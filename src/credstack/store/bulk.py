@@ -144,15 +144,18 @@ class BulkJobRepository:
             )
         )
 
-    def peek(self, job_id: uuid.UUID, limit: int, after: int | None) -> list[BulkJobRowRecord]:
-        """Up to ``limit`` queued rows past line ``after``, not locked: a batch signed ahead
-        reads them, and claims them later with ``claim_lines``."""
+    def peek(
+        self, job_id: uuid.UUID, limit: int, after: int | None, *, skip: int = 0
+    ) -> list[BulkJobRowRecord]:
+        """Up to ``limit`` queued rows past line ``after`` (and the first ``skip`` of those),
+        not locked: a batch signed ahead reads them, and claims them later (``claim_lines``)."""
         query = select(BulkJobRowRecord).where(
             BulkJobRowRecord.job_id == job_id, BulkJobRowRecord.status == "queued"
         )
         if after is not None:
             query = query.where(BulkJobRowRecord.line > after)
-        return list(self._session.scalars(query.order_by(BulkJobRowRecord.line).limit(limit)))
+        query = query.order_by(BulkJobRowRecord.line).offset(skip).limit(limit)
+        return list(self._session.scalars(query))
 
     def queued(self, job_id: uuid.UUID, limit: int) -> int:
         """How many rows are queued, counting no further than ``limit`` (cheap on big jobs)."""
