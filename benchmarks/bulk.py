@@ -154,6 +154,10 @@ def run_timed(
     return elapsed, peak
 
 
+# CREDSTACK_SIGNING_PROCESSES of every process the benchmark starts (None: the default).
+SIGNING: dict[str, int | None] = {"processes": None}
+
+
 @contextmanager
 def environment(url: str, folder: Path) -> Iterator[tuple[dict[str, str], str]]:
     """An environment with a migrated database, an organisation and a published achievement."""
@@ -163,6 +167,8 @@ def environment(url: str, folder: Path) -> Iterator[tuple[dict[str, str], str]]:
         "CREDSTACK_DATABASE_URL": url,
         "CREDSTACK_BASE_URL": "https://badges.example.edu",
     }
+    if SIGNING["processes"] is not None:
+        env["CREDSTACK_SIGNING_PROCESSES"] = str(SIGNING["processes"])
     credstack(env, "org", "create", "--slug", "acme", "--name", "Acme")
     (folder / "achievement.json").write_text(ACHIEVEMENT)
     made = credstack(
@@ -276,16 +282,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--profile", action="store_true", help="profile one SQLite job instead")
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL rows")
+    parser.add_argument(
+        "--signing-processes",
+        type=int,
+        default=None,
+        help="CREDSTACK_SIGNING_PROCESSES of the issuing processes (default: theirs, one per "
+        "further core; 0 signs in the issuing process, as for the 2 workers / 1 worker ratio)",
+    )
     arguments = parser.parse_args(argv)
     rows = arguments.rows
+    SIGNING["processes"] = arguments.signing_processes
     with tempfile.TemporaryDirectory(prefix="credstack-bench-") as name:
         folder = Path(name)
         if arguments.profile:
             profile(rows, folder)
             return 0
+        processes = arguments.signing_processes
         print(
             f"Bulk issuance, {rows:,} credentials, {SUITE}, "
-            f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs (shared)"
+            f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, signing processes "
+            f"per issuing process: {'default' if processes is None else processes}, "
+            f"load average {os.getloadavg()[0]:.1f}"
         )
         print(f"{'run':<44}{'cred/s':>10}{'of memory':>11}{'peak MB':>9}{'command/s':>11}")
         ceiling = in_memory(rows)

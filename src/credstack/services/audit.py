@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 from urllib.parse import urlsplit, urlunsplit
 
@@ -91,6 +91,30 @@ class AuditTrail:
                 subject=subject,
                 detail=dict(detail or {}),
             )
+        )
+
+    def record_many(
+        self,
+        actor: Actor,
+        organization_id: uuid.UUID | None,
+        action: str,
+        entries: Sequence[tuple[str, Mapping[str, Any]]],
+    ) -> None:
+        """One entry per ``(subject, detail)`` of the same action, in one INSERT (a batch)."""
+        now = datetime.now(UTC)
+        self._entries.insert_many(
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "organization_id": organization_id,
+                    "actor": actor.label,
+                    "action": action,
+                    "subject": subject,
+                    "detail": dict(detail),
+                    "at": now,
+                }
+                for subject, detail in entries
+            ]
         )
 
     def entries(

@@ -276,9 +276,10 @@ class BulkService:
         if job.status != "running":
             return None
         skip = 0
-        if after is None:
+        if after is None and self._session.get_bind().dialect.name == "postgresql":
             # Each worker starts its run of batches at a random queued row, so that workers
-            # sharing the job seldom read (and sign) the same rows ahead.
+            # sharing the job seldom read (and sign) the same rows ahead. (On SQLite one
+            # process issues the job.)
             queued = self._jobs.queued(job.id, MAX_SPREAD)
             skip = secrets.randbelow(queued - limit + 1) if queued > limit else 0
         rows = self._jobs.peek(job.id, limit, after, skip=skip)
@@ -342,13 +343,21 @@ class BulkService:
         items = [(self._request(job, row), row.idempotency_key) for row in rows]
         outcomes = self._credentials.issue_batch(_creator(job), org.slug, items, slots, ahead=ahead)
         now = datetime.now(UTC)
-        for row, outcome in zip(rows, outcomes, strict=True):
-            row.finished_at = now
-            if isinstance(outcome, Error):
-                row.status, row.error = "failed", f"{outcome.message} [{outcome.code}]"
-            else:
-                row.status, row.credential_id = "issued", outcome.id
-        self._session.flush()
+        self._jobs.finish_rows(
+            [
+                {
+                    "job_id": row.job_id,
+                    "line": row.line,
+                    "finished_at": now,
+                    "status": "failed" if isinstance(outcome, Error) else "issued",
+                    "error": f"{outcome.message} [{outcome.code}]"
+                    if isinstance(outcome, Error)
+                    else None,
+                    "credential_id": None if isinstance(outcome, Error) else outcome.id,
+                }
+                for row, outcome in zip(rows, outcomes, strict=True)
+            ]
+        )
 
     @staticmethod
     def _request(job: BulkJobRecord, row: BulkJobRowRecord) -> IssueRequest:

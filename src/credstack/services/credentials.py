@@ -69,8 +69,6 @@ LIST_TTL_MS: Final = 60_000
 # A stored list is signed again when less than this is left of its validity.
 LIST_REFRESH: Final = LIST_VALIDITY / 2
 MAX_PAGE: Final = 500
-# A batch writes its credentials this many at a time, as they come signed.
-FLUSH_EVERY: Final = 10
 _KIND: Final[dict[str, SigningKind]] = {"ecdsa-rdfc-2019": "p256"}
 
 
@@ -154,14 +152,6 @@ class _Batch:
     draw: bool = True
     achievements: dict[str | None, _Resolved] = field(default_factory=dict)
     signers: dict[SigningKind, Signer] = field(default_factory=dict)
-
-
-@dataclass
-class _Stored:
-    """A batch's ledger entries and their digests, in the order stored."""
-
-    entries: builtins.list[tuple[str, str, str, str]] = field(default_factory=list)
-    digests: builtins.list[str] = field(default_factory=list)
 
 
 class SignedAhead:
@@ -314,23 +304,30 @@ class CredentialService:
                 results.append(None)
             except Error as exc:
                 results.append(exc)
-        stored = _Stored()
+        places: builtins.list[int] = []
+        signed: builtins.list[tuple[_Prepared, IssueCall, SignedText]] = []
+
+        def keep(place: int, prepared: _Prepared, call: IssueCall, out: SignedText | Error) -> None:
+            if isinstance(out, Error):
+                results[place] = out
+            else:
+                places.append(place)
+                signed.append((prepared, call, out))
+
         if ahead is not None:
             with closing(ahead):
                 for key, prepared, call, outcome in ahead.outcomes():
                     if key in taken:
-                        results[taken[key]] = self._keep(
-                            actor, org, prepared, call, outcome, stored
-                        )
+                        keep(taken[key], prepared, call, outcome)
         for kind, rows in fresh.items():
             calls = [call for _, _, call in rows]
             with closing(self._signing.issue_many(batch.signers[kind].private_key, calls)) as out:
                 for (place, prepared, call), outcome in zip(rows, out, strict=True):
-                    results[place] = self._keep(actor, org, prepared, call, outcome, stored)
-        self._session.flush()
-        if self._ledger is not None:
-            # The batch's leaves, in this transaction, at consecutive indexes claimed once.
-            self._ledger.record_many(stored.entries, stored.digests)
+                    keep(place, prepared, call, outcome)
+        # A key taken meanwhile by a concurrent request fails the whole batch; run again, it
+        # replays.
+        for place, record in zip(places, self._store_batch(actor, org, signed), strict=True):
+            results[place] = record
         done = [outcome for outcome in results if outcome is not None]
         assert len(done) == len(items)  # every row signed was stored or refused
         return done
@@ -420,27 +417,6 @@ class CredentialService:
             batch.signers[kind] = self._organizations.signer(slug, kind)
         return batch.signers[kind].verification_method == method
 
-    def _keep(
-        self,
-        actor: Actor,
-        org: Organization,
-        prepared: _Prepared,
-        call: IssueCall,
-        outcome: SignedText | Error,
-        stored: _Stored,
-    ) -> IssuedCredentialRecord | Error:
-        """A batch's row stored as soon as it is signed, and written (one INSERT of the
-        credentials and one of their audit entries) every FLUSH_EVERY while the rest are
-        signed. A key taken meanwhile by a concurrent request fails the whole batch; run
-        again, it replays."""
-        if isinstance(outcome, Error):
-            return outcome
-        record = self._store(actor, org, prepared, call, outcome, ledger_entries=stored.entries)
-        stored.digests.append(outcome.digest)
-        if len(stored.digests) % FLUSH_EVERY == 0:
-            self._session.flush()
-        return record
-
     def _sign_and_store(
         self,
         actor: Actor,
@@ -479,6 +455,39 @@ class CredentialService:
             proof_id=request.proof_id,
         )
 
+    def _values(
+        self, org: Organization, prepared: _Prepared, call: IssueCall, issued: SignedText
+    ) -> dict[str, Any]:
+        """The credential's row: its exact text, and the columns it is found by."""
+        request, slot, idempotency_key = prepared.request, prepared.slot, prepared.key
+        achievement, version, _ = prepared.resolved
+        by_email = recipient_kind(request.recipient) == "email"
+        credential_id = call.credential_id
+        assert credential_id is not None  # _call names every credential
+        return {
+            "id": uuid.UUID(credential_id.rsplit("/", 1)[1]),
+            "organization_id": org.id,
+            "achievement_id": version[0] if version else None,
+            "achievement_version": version[1] if version else None,
+            "name": str(achievement.get("name", ""))[:500],
+            "recipient_email": request.recipient.strip() if by_email else None,
+            "recipient_did": None if by_email else request.recipient.strip(),
+            "credential_id": credential_id,
+            "suite": prepared.suite,
+            "media_type": issued.media_type,
+            "text": issued.text,
+            "status": "active",
+            "status_purpose": slot.purpose,
+            "status_list_id": slot.list_id,
+            "status_index": slot.index,
+            "idempotency_key": idempotency_key,
+            "client_credential_id": request.client_credential_id,
+            "request_hash": (
+                request.digest() if idempotency_key or request.client_credential_id else None
+            ),
+            "issued_at": datetime.now(UTC),
+        }
+
     def _store(
         self,
         actor: Actor,
@@ -486,80 +495,81 @@ class CredentialService:
         prepared: _Prepared,
         call: IssueCall,
         issued: SignedText,
-        *,
-        ledger_entries: builtins.list[tuple[str, str, str, str]] | None = None,
     ) -> IssuedCredentialRecord:
-        """Store a signed credential; with ``ledger_entries`` (a batch) the record is added
-        without its own flush and the ledger entry is left in that list for the batch."""
-        alone = ledger_entries is None
-        request, slot, idempotency_key = prepared.request, prepared.slot, prepared.key
-        achievement, version, _ = prepared.resolved
-        by_email = recipient_kind(request.recipient) == "email"
-        credential_id = call.credential_id
-        assert credential_id is not None  # _call names every credential
-        record = IssuedCredentialRecord(
-            id=uuid.UUID(credential_id.rsplit("/", 1)[1]),
-            organization_id=org.id,
-            achievement_id=version[0] if version else None,
-            achievement_version=version[1] if version else None,
-            name=str(achievement.get("name", ""))[:500],
-            recipient_email=request.recipient.strip() if by_email else None,
-            recipient_did=None if by_email else request.recipient.strip(),
-            credential_id=credential_id,
-            suite=prepared.suite,
-            media_type=issued.media_type,
-            text=issued.text,
-            status="active",
-            status_purpose=slot.purpose,
-            status_list_id=slot.list_id,
-            status_index=slot.index,
-            idempotency_key=idempotency_key,
-            client_credential_id=request.client_credential_id,
-            request_hash=(
-                request.digest() if idempotency_key or request.client_credential_id else None
-            ),
-        )
-        if not alone:
-            self._credentials.add(record)
-        else:
-            try:
-                with self._session.begin_nested():
-                    self._credentials.add(record)
-                    self._session.flush()
-            except IntegrityError:
-                # A concurrent request with the same key won the race: answer with its credential.
-                winner = (
-                    self._credentials.by_idempotency_key(org.id, idempotency_key)
-                    if idempotency_key
-                    else None
-                )
-                if winner is not None:
-                    return _replayed(winner, request)
-                named = (
-                    self._credentials.by_client_credential_id(org.id, request.client_credential_id)
-                    if request.client_credential_id
-                    else None
-                )
-                if named is None:
-                    raise
-                return _renamed(named, request)
+        """Store one signed credential, with its audit entry, listeners and ledger leaf."""
+        request, idempotency_key = prepared.request, prepared.key
+        record = IssuedCredentialRecord(**self._values(org, prepared, call, issued))
+        try:
+            with self._session.begin_nested():
+                self._credentials.add(record)
+                self._session.flush()
+        except IntegrityError:
+            # A concurrent request with the same key won the race: answer with its credential.
+            winner = (
+                self._credentials.by_idempotency_key(org.id, idempotency_key)
+                if idempotency_key
+                else None
+            )
+            if winner is not None:
+                return _replayed(winner, request)
+            named = (
+                self._credentials.by_client_credential_id(org.id, request.client_credential_id)
+                if request.client_credential_id
+                else None
+            )
+            if named is None:
+                raise
+            return _renamed(named, request)
         self._audit.record(
-            actor,
-            org.id,
-            "credential.issued",
-            credential_id,
-            {"suite": prepared.suite, "achievement": achievement.get("id")},
+            actor, org.id, "credential.issued", record.credential_id, _detail(prepared)
         )
         for listener in self._listeners:
             listener.issued(record)
-        entry = ("credential.issued", credential_id, issued.text, org.issuer_did)
-        if ledger_entries is not None:
-            ledger_entries.append(entry)
-        elif self._ledger is not None:
+        if self._ledger is not None:
             # Last: the append locks the log's head until commit, so every other lock of this
             # credential is taken before it, in the same order in every transaction.
-            self._ledger.record(*entry)
+            self._ledger.record(
+                "credential.issued", record.credential_id, issued.text, org.issuer_did
+            )
         return record
+
+    def _store_batch(
+        self,
+        actor: Actor,
+        org: Organization,
+        signed: builtins.list[tuple[_Prepared, IssueCall, SignedText]],
+    ) -> builtins.list[IssuedCredentialRecord]:
+        """Store a batch's signed credentials: one INSERT of the credentials (before the
+        listeners, whose queries must find them) and one of their audit entries, then the
+        batch's ledger leaves, last (the head's lock is held from there to the commit).
+
+        The records returned are not in the session: they are written without the ORM's unit
+        of work, which cost as much as the signing (docs/performance.md)."""
+        values = [self._values(org, prepared, call, out) for prepared, call, out in signed]
+        self._credentials.insert_many(values)
+        records = [IssuedCredentialRecord(**row) for row in values]
+        self._audit.record_many(
+            actor,
+            org.id,
+            "credential.issued",
+            [
+                (row["credential_id"], _detail(prepared))
+                for row, (prepared, _, _) in zip(values, signed, strict=True)
+            ],
+        )
+        for record in records:
+            for listener in self._listeners:
+                listener.issued(record)
+        self._session.flush()  # what the listeners added, before the head's lock
+        if self._ledger is not None:
+            self._ledger.record_many(
+                [
+                    ("credential.issued", row["credential_id"], out.text, org.issuer_did)
+                    for row, (_, _, out) in zip(values, signed, strict=True)
+                ],
+                [out.digest for _, _, out in signed],
+            )
+        return records
 
     def get(self, credential_id: uuid.UUID | str) -> IssuedCredentialRecord:
         """A credential by uuid; public, as its URL is its id."""
@@ -967,6 +977,10 @@ def _key(value: str) -> str:
             "An Idempotency-Key is 1 to 255 printable characters.", code="invalid_idempotency_key"
         )
     return key
+
+
+def _detail(prepared: _Prepared) -> dict[str, Any]:
+    return {"suite": prepared.suite, "achievement": prepared.resolved[0].get("id")}
 
 
 def _replayed(record: IssuedCredentialRecord, request: IssueRequest) -> IssuedCredentialRecord:

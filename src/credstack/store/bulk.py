@@ -10,7 +10,7 @@ one job, and a worker that dies releases its rows when its connection closes.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
@@ -156,6 +156,13 @@ class BulkJobRepository:
             query = query.where(BulkJobRowRecord.line > after)
         query = query.order_by(BulkJobRowRecord.line).offset(skip).limit(limit)
         return list(self._session.scalars(query))
+
+    def finish_rows(self, outcomes: Sequence[Mapping[str, Any]]) -> None:
+        """Each row's outcome (its key, status, error or credential, time) in one
+        executemany UPDATE by primary key; the rows' objects in the session are left as
+        they were (the transaction ends next)."""
+        if outcomes:
+            self._session.execute(update(BulkJobRowRecord), list(outcomes))
 
     def queued(self, job_id: uuid.UUID, limit: int) -> int:
         """How many rows are queued, counting no further than ``limit`` (cheap on big jobs)."""
