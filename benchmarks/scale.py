@@ -207,6 +207,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=40.0, help="offered requests/s (40)")
     parser.add_argument("--seconds", type=float, default=10.0, help="per endpoint (10)")
     parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="TEXT",
+        help="measure only the endpoints whose name contains TEXT (repeatable)",
+    )
     arguments = parser.parse_args(argv)
     with (
         tempfile.TemporaryDirectory() as folder,
@@ -232,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'endpoint':<34}{'rate/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
               f"{'errors':>8}{'CPU ms/req':>11}{'load':>6}  p95 < 50 ms")  # fmt: skip
         table = scenarios(filled, samples, total, arguments.rate, arguments.seconds)
+        if arguments.only:
+            table = {k: v for k, v in table.items() if any(t in k for t in arguments.only)}
         with serving(env, arguments.port, 2) as (served, pid):
             for name, requests in table.items():
                 seconds = arguments.seconds

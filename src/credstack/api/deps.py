@@ -6,7 +6,7 @@ when it raises (before the answer is sent, so a failed commit is a 503, not a li
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -65,6 +65,22 @@ async def get_services(platform: PlatformDep, session: SessionDep, request: Requ
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+async def get_reading_services(platform: PlatformDep, request: Request) -> AsyncIterator[Services]:
+    """Services for a route that only reads, on the event loop: a few indexed reads cost less
+    than the hand-off to a worker thread that ``SessionDep`` takes (the verifier reads its
+    keys and lists on the loop the same way). The transaction is rolled back at the end, so a
+    write made through these services is lost: routes that change anything take
+    ``ServicesDep``."""
+    with platform.sessions() as session:
+        try:
+            yield platform.services(session, client=request.client.host if request.client else None)
+        finally:
+            session.rollback()
+
+
+ReadingServicesDep = Annotated[Services, Depends(get_reading_services, scope="function")]
 
 _bearer = HTTPBearer(auto_error=False, description="An API token from `credstack token create`.")
 

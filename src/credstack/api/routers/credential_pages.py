@@ -12,7 +12,7 @@ import segno
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import Response
 
-from credstack.api.deps import ServicesDep, VerifierDep
+from credstack.api.deps import ReadingServicesDep, VerifierDep
 from credstack.errors import NotFound
 from credstack.verify.report import VerificationReport
 from credstack.web.report_view import describe
@@ -29,10 +29,10 @@ _STATUS_LABELS = {"active": "Active", "revoked": "Revoked", "suspended": "Suspen
     summary="An issued credential: its text for machines, a page for people",
     responses={200: {"content": {"application/vc": {}, "text/html": {}}}},
 )
-def credential(
+async def credential(
     credential_id: uuid.UUID,
     request: Request,
-    services: ServicesDep,
+    services: ReadingServicesDep,
     verifier: VerifierDep,
     accept: Annotated[str, Header()] = "",
 ) -> Response:
@@ -56,7 +56,8 @@ def credential(
         return Response(
             record.text, media_type=_media_type(record.media_type, accept), headers=headers
         )
-    report = verifier.check(record.text)
+    # On the event loop for our own credentials, in a thread for others (Verifier.check_soon).
+    report = await verifier.check_soon(record.text)
     found = report.check("ledger")
     return render(
         request,
