@@ -96,6 +96,10 @@ def test_sign_in_add_an_address_see_credentials_submit_and_be_awarded(
     assert statuses == {to_home: "active", to_work: "active", revoked: "revoked"}
     page = client.get("/wallet/credentials?offset=1&limit=1", headers=bearer(session))
     assert [c["id"] for c in page.json()] == [to_work]
+    assert page.headers["X-Total-Count"] == "3"
+    # Past the end: no credentials, and still how many there are.
+    past = client.get("/wallet/credentials?offset=3&limit=1", headers=bearer(session))
+    assert (past.json(), past.headers["X-Total-Count"]) == ([], "3")
     one = client.get(f"/wallet/credentials/{to_work}", headers=bearer(session))
     assert one.status_code == 200
     assert one.json()["credential"]["id"].endswith(to_work)

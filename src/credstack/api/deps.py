@@ -119,6 +119,23 @@ def get_learner(
     services: ServicesDep, token: Annotated[str | None, Depends(learner_token)]
 ) -> Learner:
     """The signed-in learner; 401 without a valid wallet session."""
+    return _learner(services, token)
+
+
+LearnerDep = Annotated[Learner, Depends(get_learner)]
+
+
+async def get_reading_learner(
+    services: ReadingServicesDep, token: Annotated[str | None, Depends(learner_token)]
+) -> Learner:
+    """``get_learner`` on the event loop, for routes that only read (``ReadingServicesDep``)."""
+    return _learner(services, token)
+
+
+ReadingLearnerDep = Annotated[Learner, Depends(get_reading_learner)]
+
+
+def _learner(services: Services, token: str | None) -> Learner:
     if token is None:
         raise Forbidden(
             "This endpoint needs a wallet session: Authorization: Bearer csw_... (sign in "
@@ -126,9 +143,6 @@ def get_learner(
             code="invalid_session",
         )
     return services.learners.authenticate(token)
-
-
-LearnerDep = Annotated[Learner, Depends(get_learner)]
 
 
 async def read_body(request: Request) -> bytes:

@@ -16,10 +16,12 @@ they were received. Whether an item counts is its ``state`` at a moment: ``valid
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
+
+import orjson
 
 from credstack.errors import InvalidInput, MalformedCredential
 from credstack.model.parse import parse_json
@@ -46,11 +48,20 @@ class RecordItem:
 
     @classmethod
     def parse(
-        cls, text: str, *, status: Status = "active", source: Source = "issued"
+        cls,
+        text: str,
+        *,
+        status: Status = "active",
+        source: Source = "issued",
+        stored: bool = False,
     ) -> RecordItem:
         """The item for ``text``: a JSON credential, or a compact JWT (VC-JOSE) whose payload is
         the credential (or carries it as the VC 1.1 ``vc`` claim). ``MalformedCredential``
-        when it is neither."""
+        when it is neither.
+
+        ``stored``: a text this server keeps, which ``parse_json`` accepted when it was issued
+        or received; it is read again with orjson, several times faster, to the same value."""
+        loads: Callable[[str | bytes], Any] = _stored_json if stored else parse_json
         stripped = text.strip()
         jwt = not stripped.startswith(("{", "["))
         if jwt:
@@ -60,7 +71,7 @@ class RecordItem:
                     "The credential is neither JSON nor a compact JWT.", code="malformed_json"
                 )
             try:
-                payload = parse_json(base64url_decode(parts[1]))
+                payload = loads(base64url_decode(parts[1]))
             except InvalidInput as exc:
                 raise MalformedCredential(
                     "The JWT's payload is not base64url JSON.", code="malformed_json"
@@ -68,7 +79,7 @@ class RecordItem:
             if isinstance(payload, Mapping) and "@context" not in payload and "vc" in payload:
                 payload = payload["vc"]
         else:
-            payload = parse_json(stripped)
+            payload = loads(stripped)
         if not isinstance(payload, Mapping):
             raise MalformedCredential(
                 "The credential is not a JSON object.", code="not_a_credential"
@@ -143,6 +154,16 @@ class RecordItem:
             }
         document: dict[str, Any] = json.loads(self.text)
         return document
+
+
+def _stored_json(raw: str | bytes) -> Any:
+    """JSON that ``parse_json`` accepted before (no duplicate keys, NaN or lone surrogates,
+    so orjson reads the same value); what orjson refuses (an integer past 64 bits) is read
+    the careful way."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return parse_json(raw)
 
 
 def moment(value: object) -> datetime | None:

@@ -119,7 +119,7 @@ class RecordService:
         items = [_item(r) for r in self._records.issued_to(learner.emails)]
         known = {item.id for item in items}
         for held in self._records.held(user.id):
-            item = RecordItem.parse(held.text, source="held")
+            item = RecordItem.parse(held.text, source="held", stored=True)
             if item.id is None or item.id not in known:
                 items.append(item)
         return items
@@ -226,7 +226,7 @@ def _item(record: IssuedCredentialRecord) -> RecordItem:
     status: Status = "active"
     if record.status in ("revoked", "suspended"):
         status = "revoked" if record.status == "revoked" else "suspended"
-    return RecordItem.parse(record.text, status=status, source="issued")
+    return RecordItem.parse(record.text, status=status, source="issued", stored=True)
 
 
 def _components(ours: list[RecordItem], items: list[RecordItem]) -> list[RecordItem]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
+import orjson
 from sqlalchemy.orm import Session
 
 from credstack.errors import InvalidInput, MalformedCredential, NotFound, VerificationFailed
@@ -208,7 +209,7 @@ def describe(entry: WalletEntry, now: datetime) -> WalletCredential:
         issuer = issuer.get("id")
     return WalletCredential(
         entry=entry,
-        status=wallet_status(entry, now),
+        status=wallet_status(entry, now, document),
         document=document,
         name=name if isinstance(name, str) else None,
         issuer=issuer if isinstance(issuer, str) else None,
@@ -216,22 +217,28 @@ def describe(entry: WalletEntry, now: datetime) -> WalletCredential:
     )
 
 
-def wallet_status(entry: WalletEntry, now: datetime) -> str:
+def wallet_status(
+    entry: WalletEntry, now: datetime, document: Mapping[str, Any] | None = None
+) -> str:
     """``revoked`` or ``suspended`` as this server keeps it, else ``expired`` past the
-    credential's ``validUntil`` (``exp`` of a JWT), else ``active``."""
+    credential's ``validUntil`` (``exp`` of a JWT), else ``active``. ``document``: the
+    entry's, when it has been read already."""
     if entry.status != "active":
         return entry.status
-    until = _valid_until(document_of(entry.text, entry.media_type))
+    if document is None:
+        document = document_of(entry.text, entry.media_type)
+    until = _valid_until(document)
     return "expired" if until is not None and until <= now else "active"
 
 
 def document_of(text: str, media_type: str) -> dict[str, Any]:
     """The credential's JSON: the text, or a VC-JWT's payload (already verified, or ours)."""
     try:
-        if media_type == JWT_MEDIA_TYPE:
-            payload = json.loads(base64url_decode(text.split(".")[1]))
-        else:
-            payload = json.loads(text)
+        raw = base64url_decode(text.split(".")[1]) if media_type == JWT_MEDIA_TYPE else text
+        try:
+            payload = orjson.loads(raw)
+        except orjson.JSONDecodeError:  # an integer past 64 bits, or not JSON at all
+            payload = json.loads(raw)
     except (ValueError, IndexError, InvalidInput):
         return {}
     return payload if isinstance(payload, dict) else {}

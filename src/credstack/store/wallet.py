@@ -139,14 +139,18 @@ class WalletRepository:
             issued = issued.where(IssuedCredentialRecord.issued_at > since)
             held = held.where(HeldCredential.issued_at > since)
         both = union_all(issued, held).subquery()
-        total = self._session.scalar(select(func.count()).select_from(both)) or 0
+        # The count rides along with the page (a window over every row, computed before the
+        # offset): one round trip, not two. Only a page past the end asks for it alone.
         rows = self._session.execute(
-            select(both)
+            select(both, func.count().over().label("total"))
             .order_by(both.c.issued_at, both.c.source, both.c.id)
             .offset(offset)
             .limit(limit)
-        )
-        return [_entry(row) for row in rows], total
+        ).all()
+        if rows:
+            return [_entry(row) for row in rows], int(rows[0].total)
+        total = self._session.scalar(select(func.count()).select_from(both)) or 0
+        return [], total
 
     def entry(
         self, user_id: uuid.UUID, emails: Sequence[str], entry_id: uuid.UUID

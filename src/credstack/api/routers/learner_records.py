@@ -8,14 +8,16 @@ issued here to any of their confirmed email addresses, and those their wallet ho
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Body, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from credstack.api.deps import LearnerDep, ServicesDep
+from credstack.api.deps import LearnerDep, ReadingLearnerDep, ReadingServicesDep, ServicesDep
 from credstack.services.pathways import FollowedPathway
 
 router = APIRouter(prefix="/wallet", tags=["wallet"])
@@ -39,16 +41,28 @@ class WalletClrRequest(BaseModel):
     )
 
 
-@router.get("/transcript", summary="The learner's transcript of every credential")
-def transcript(learner: LearnerDep, services: ServicesDep) -> dict[str, Any]:
+# Read-only: on the event loop, and written with orjson past the response model (which
+# documents the answer) as the JSON FastAPI would write, at a fraction of the cost.
+@router.get(
+    "/transcript",
+    summary="The learner's transcript of every credential",
+    response_model=dict[str, Any],
+)
+async def transcript(learner: ReadingLearnerDep, services: ReadingServicesDep) -> Response:
     emails = services.learners.addresses(learner.user)
-    return services.records.learner_transcript(learner.user, emails).to_dict()
+    found = services.records.learner_transcript(learner.user, emails)
+    return _json(found.to_dict())
 
 
-@router.get("/skills", summary="The skills the learner's valid credentials prove")
-def skills(learner: LearnerDep, services: ServicesDep) -> dict[str, Any]:
+@router.get(
+    "/skills",
+    summary="The skills the learner's valid credentials prove",
+    response_model=dict[str, Any],
+)
+async def skills(learner: ReadingLearnerDep, services: ReadingServicesDep) -> Response:
     emails = services.learners.addresses(learner.user)
-    return services.records.learner_skills(learner.user, emails).to_dict()
+    found = services.records.learner_skills(learner.user, emails)
+    return _json(found.to_dict())
 
 
 @router.post(
@@ -134,3 +148,13 @@ class WalletPathwayPublic(_Camel):
 def pathways(learner: LearnerDep, services: ServicesDep) -> list[WalletPathwayPublic]:
     found = services.pathways.followed(learner.actor, services.learners.addresses(learner.user))
     return [WalletPathwayPublic.of(f) for f in found]
+
+
+def _json(value: dict[str, Any]) -> Response:
+    """``value`` as FastAPI would write it; orjson refuses only an integer past 64 bits (a
+    credential may carry one), which the standard library writes."""
+    try:
+        data = orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(data, media_type="application/json")

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from credstack.api.deps import LearnerDep, ServicesDep
+from credstack.api.deps import LearnerDep, ReadingLearnerDep, ReadingServicesDep, ServicesDep
 from credstack.api.routers.assessment import EvidenceEntry, evidence_items
 from credstack.services.achievements import AchievementView
 from credstack.services.assessments import SubmissionView
@@ -144,9 +144,9 @@ class AssessmentBrief(_Model):
 
 
 @router.get("/credentials", summary="The learner's credentials, oldest first (X-Total-Count)")
-def list_credentials(
-    learner: LearnerDep,
-    services: ServicesDep,
+async def list_credentials(
+    learner: ReadingLearnerDep,
+    services: ReadingServicesDep,
     response: Response,
     offset: Offset = 0,
     limit: Limit = 50,
@@ -158,8 +158,8 @@ def list_credentials(
 
 
 @router.get("/credentials/{credential_id}", summary="One of the learner's credentials")
-def read_credential(
-    credential_id: str, learner: LearnerDep, services: ServicesDep
+async def read_credential(
+    credential_id: str, learner: ReadingLearnerDep, services: ReadingServicesDep
 ) -> WalletCredentialPublic:
     entry = services.wallet.credential(learner.user, credential_id)
     return WalletCredentialPublic.of(describe(entry, datetime.now(UTC)))
