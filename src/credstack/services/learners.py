@@ -53,10 +53,12 @@ _LINK_SHAPE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 @dataclass(frozen=True)
 class Learner:
-    """The learner of a wallet session."""
+    """The learner of a wallet session, and the confirmed addresses credentials are matched
+    against (``LearnerService.addresses``), as read with the session."""
 
     user: User
     session_id: uuid.UUID
+    addresses: tuple[str, ...]
 
     @property
     def id(self) -> uuid.UUID:
@@ -140,7 +142,8 @@ class LearnerService:
         )
         self._rows.add(row)
         self._session.flush()
-        return SignedIn(Learner(user, row.id), secret, row.expires_at)
+        learner = Learner(user, row.id, tuple(self._rows.confirmed_addresses(user)))
+        return SignedIn(learner, secret, row.expires_at)
 
     def authenticate(self, token: str) -> Learner:
         """The learner of a session token (from a bearer header or a cookie); ``Forbidden``
@@ -152,12 +155,12 @@ class LearnerService:
         found = self._rows.session_by_hash(digest)
         if found is None:
             raise _invalid_session()
-        row, user = found
+        row, user, addresses = found
         if not hmac.compare_digest(row.token_hash, digest) or row.revoked_at is not None:
             raise _invalid_session()
         if row.expires_at <= datetime.now(UTC):
             raise _invalid_session()
-        return Learner(user, row.id)
+        return Learner(user, row.id, tuple(addresses))
 
     def sign_out(self, learner: Learner) -> None:
         """End the learner's session; its token no longer works."""

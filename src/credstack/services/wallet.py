@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -80,17 +80,35 @@ class WalletService:
         self._learners = LearnerRepository(session)
 
     def credentials(
-        self, user: User, *, offset: int, limit: int, since: datetime | None = None
+        self,
+        user: User,
+        *,
+        offset: int,
+        limit: int,
+        since: datetime | None = None,
+        addresses: Sequence[str] | None = None,
     ) -> CredentialPage:
+        """A page of the user's credentials. ``addresses``: the user's confirmed addresses when
+        they are known already (a wallet session reads them with the session); else read."""
         entries, total = self._repo.page(
-            user.id, self._addresses(user), since=since, offset=offset, limit=limit
+            user.id,
+            self._addresses(user) if addresses is None else addresses,
+            since=since,
+            offset=offset,
+            limit=limit,
         )
         return CredentialPage(entries, total)
 
-    def credential(self, user: User, entry_id: uuid.UUID | str) -> WalletEntry:
-        """One of the user's credentials by its wallet id; another's is not found."""
+    def credential(
+        self, user: User, entry_id: uuid.UUID | str, *, addresses: Sequence[str] | None = None
+    ) -> WalletEntry:
+        """One of the user's credentials by its wallet id; another's is not found.
+        ``addresses`` as for ``credentials``."""
         key = uuid_or_none(entry_id)
-        entry = self._repo.entry(user.id, self._addresses(user), key) if key else None
+        entry = None
+        if key is not None:
+            known = self._addresses(user) if addresses is None else addresses
+            entry = self._repo.entry(user.id, known, key)
         if entry is None:
             raise NotFound(f"The wallet has no credential {entry_id}.", code="credential_not_found")
         return entry

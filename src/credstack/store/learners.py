@@ -184,13 +184,23 @@ class LearnerRepository:
     def remove_email(self, row: LearnerEmail) -> None:
         self._session.delete(row)
 
-    def session_by_hash(self, token_hash: str) -> tuple[LearnerSession, User] | None:
-        row = self._session.execute(
-            select(LearnerSession, User)
+    def session_by_hash(self, token_hash: str) -> tuple[LearnerSession, User, list[str]] | None:
+        """The session, its user and the user's confirmed addresses (``confirmed_addresses``),
+        in one round trip: a row per confirmed address, or one with none."""
+        rows = self._session.execute(
+            select(LearnerSession, User, LearnerEmail.email)
             .join(User, User.id == LearnerSession.user_id)
+            .outerjoin(
+                LearnerEmail,
+                (LearnerEmail.user_id == User.id) & LearnerEmail.confirmed_at.is_not(None),
+            )
             .where(LearnerSession.token_hash == token_hash)
-        ).one_or_none()
-        return None if row is None else (row[0], row[1])
+        ).all()
+        if not rows:
+            return None
+        session, user = rows[0][0], rows[0][1]
+        confirmed = {row[2] for row in rows if row[2] is not None}
+        return session, user, sorted(confirmed | {user.email})
 
     def session(self, session_id: uuid.UUID) -> LearnerSession | None:
         return self._session.get(LearnerSession, session_id)

@@ -49,8 +49,7 @@ class WalletClrRequest(BaseModel):
     response_model=dict[str, Any],
 )
 async def transcript(learner: ReadingLearnerDep, services: ReadingServicesDep) -> Response:
-    emails = services.learners.addresses(learner.user)
-    found = services.records.learner_transcript(learner.user, emails)
+    found = services.records.learner_transcript(learner.user, learner.addresses)
     return _json(found.to_dict())
 
 
@@ -60,8 +59,7 @@ async def transcript(learner: ReadingLearnerDep, services: ReadingServicesDep) -
     response_model=dict[str, Any],
 )
 async def skills(learner: ReadingLearnerDep, services: ReadingServicesDep) -> Response:
-    emails = services.learners.addresses(learner.user)
-    found = services.records.learner_skills(learner.user, emails)
+    found = services.records.learner_skills(learner.user, learner.addresses)
     return _json(found.to_dict())
 
 
@@ -78,7 +76,7 @@ def export_clr(
         learner.actor,
         learner.user,
         body.organization,
-        emails=services.learners.addresses(learner.user),
+        emails=learner.addresses,
         suite=body.suite,
         credentials=body.credentials,
     )
@@ -146,7 +144,7 @@ class WalletPathwayPublic(_Camel):
     "/pathways", summary="The learner's progress along the pathways their credentials count toward"
 )
 def pathways(learner: LearnerDep, services: ServicesDep) -> list[WalletPathwayPublic]:
-    found = services.pathways.followed(learner.actor, services.learners.addresses(learner.user))
+    found = services.pathways.followed(learner.actor, learner.addresses)
     return [WalletPathwayPublic.of(f) for f in found]
 
 

@@ -151,7 +151,9 @@ async def list_credentials(
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> list[WalletCredentialPublic]:
-    page = services.wallet.credentials(learner.user, offset=offset, limit=limit)
+    page = services.wallet.credentials(
+        learner.user, offset=offset, limit=limit, addresses=learner.addresses
+    )
     response.headers["X-Total-Count"] = str(page.total)
     now = datetime.now(UTC)
     return [WalletCredentialPublic.of(describe(entry, now)) for entry in page.entries]
@@ -161,7 +163,7 @@ async def list_credentials(
 async def read_credential(
     credential_id: str, learner: ReadingLearnerDep, services: ReadingServicesDep
 ) -> WalletCredentialPublic:
-    entry = services.wallet.credential(learner.user, credential_id)
+    entry = services.wallet.credential(learner.user, credential_id, addresses=learner.addresses)
     return WalletCredentialPublic.of(describe(entry, datetime.now(UTC)))
 
 
@@ -182,7 +184,7 @@ def submit(
 ) -> WalletSubmissionPublic:
     view = services.assessments.submit_own(
         learner.actor,
-        services.learners.addresses(learner.user),
+        learner.addresses,
         body.achievement_id,
         evidence_items(body.evidence),
         email=body.email,
@@ -197,6 +199,6 @@ def list_submissions(
     learner: LearnerDep, services: ServicesDep, offset: Offset = 0, limit: Limit = 50
 ) -> list[WalletSubmissionPublic]:
     found = services.assessments.own_submissions(
-        learner.actor, services.learners.addresses(learner.user), offset=offset, limit=limit
+        learner.actor, learner.addresses, offset=offset, limit=limit
     )
     return [WalletSubmissionPublic.of(view, achievement) for view, achievement in found]

@@ -81,9 +81,7 @@ async def submit(
                     content=content,
                 )
             )
-        services.assessments.submit_own(
-            learner.actor, services.learners.addresses(learner.user), achievement, items
-        )
+        services.assessments.submit_own(learner.actor, learner.addresses, achievement, items)
     except Error as error:
         session.rollback()
         return _show(request, platform, services, learner, achievement.strip(), error=error)
@@ -101,7 +99,7 @@ def _show(
     error: Error | None = None,
     notice: str | None = None,
 ) -> HTMLResponse:
-    addresses = services.learners.addresses(learner.user)
+    addresses = learner.addresses
     submissions = services.assessments.own_submissions(learner.actor, addresses, limit=SUBMISSIONS)
     brief = None
     if achievement:

@@ -87,7 +87,9 @@ def _show(
         names = []
         for credential in view.credentials:
             try:
-                entry = services.wallet.credential(learner.user, credential)
+                entry = services.wallet.credential(
+                    learner.user, credential, addresses=learner.addresses
+                )
             except NotFound:
                 names.append("A credential no longer in your wallet")
                 continue

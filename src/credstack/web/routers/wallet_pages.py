@@ -134,9 +134,11 @@ def show_home(
     error: Error | None = None,
     notice: str | None = None,
 ) -> HTMLResponse:
-    page = services.wallet.credentials(learner.user, offset=offset, limit=PAGE_SIZE)
+    page = services.wallet.credentials(
+        learner.user, offset=offset, limit=PAGE_SIZE, addresses=learner.addresses
+    )
     now = datetime.now(UTC)
-    pathways = services.pathways.followed(learner.actor, services.learners.addresses(learner.user))
+    pathways = services.pathways.followed(learner.actor, learner.addresses)
     return render_page(
         request,
         platform,
@@ -299,7 +301,7 @@ def share(
         return RedirectResponse("/wallet", status_code=303)
     expires = datetime.now(UTC) + timedelta(days=days) if days else None
     try:
-        entry = services.wallet.credential(learner.user, credential)
+        entry = services.wallet.credential(learner.user, credential, addresses=learner.addresses)
         created = services.shares.create(learner.id, [entry.id], expires_at=expires)
     except Error as error:
         session.rollback()
@@ -330,7 +332,7 @@ def download(credential_id: str, request: Request, services: ServicesDep) -> Res
     learner = current_learner(request, services)
     if learner is None:
         return RedirectResponse("/wallet", status_code=303)
-    entry = services.wallet.credential(learner.user, credential_id)
+    entry = services.wallet.credential(learner.user, credential_id, addresses=learner.addresses)
     extension = "jwt" if entry.media_type.endswith("jwt") else "json"
     return Response(
         entry.text,

@@ -66,7 +66,7 @@ def export_clr(
             learner.actor,
             learner.user,
             organization,
-            emails=services.learners.addresses(learner.user),
+            emails=learner.addresses,
             suite=suite,
         )
     except Error as error:
@@ -92,7 +92,7 @@ def _show(
     *,
     error: Error | None = None,
 ) -> HTMLResponse:
-    emails = services.learners.addresses(learner.user)
+    emails = learner.addresses
     return render_page(
         request,
         platform,
