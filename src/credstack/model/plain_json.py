@@ -8,6 +8,8 @@ not ECMAScript's. These helpers take the fast path only where the result is exac
 (True, False)
 >>> dumps({"n": float("nan")}) is None
 True
+>>> checked_copy({"a": [1, {"b": "x"}]}), checked_copy({"a": [1.5]})
+(({'a': [1, {'b': 'x'}]}, True), ({'a': [1.5]}, False))
 """
 
 from __future__ import annotations
@@ -32,6 +34,125 @@ def is_plain(value: object) -> bool:
         return _all_plain((value,))
     except RecursionError:
         return False
+
+
+def has_unsafe_key_bytes(data: bytes) -> bool:
+    """Whether JSON text ``data`` (UTF-8) may hold a key at or above U+E000: False when no
+    byte of it starts the UTF-8 form of such a character (0xEE to 0xF4).
+
+    Keys below U+D800 sort the same by UTF-16 code units as by code points; surrogates are not
+    UTF-8 at all, so a writer refuses them. One ``in`` per byte value (memchr) is several times
+    faster than a regular expression or a walk of the keys.
+    """
+    if data.isascii():
+        return False
+    return any(lead in data for lead in _UNSAFE_LEAD_BYTES)
+
+
+_UNSAFE_LEAD_BYTES = tuple(bytes([lead]) for lead in range(0xEE, 0xF5))
+
+
+def checked_copy(value: Any) -> tuple[Any, bool]:
+    """A deep copy of ``value``, and whether its values are plain: ``is_plain`` apart from
+    the keys, which ``credstack.model.jcs.canonicalize`` checks on the text it writes.
+
+    One walk does both, for the signers, which copy the document and canonicalize it. Only
+    the dicts and lists are copied; strings, integers, booleans and None are immutable. A
+    value that is not plain is copied by ``copy``.
+    """
+    kind = type(value)
+    try:
+        if kind is dict:
+            copied = _copy_dict(value)
+        elif kind is list:
+            copied = _copy_list(value)
+        else:
+            copied = value if _all_plain_values((value,)) else _NOT_PLAIN
+    except RecursionError:
+        copied = _NOT_PLAIN
+    if copied is _NOT_PLAIN:
+        return copy(value), False
+    return copied, True
+
+
+_NOT_PLAIN: Any = object()
+
+
+# The two walks below are ``_all_plain_values`` unrolled for dicts and lists (checked here
+# for every signature, so each node costs as little as Python allows: strings first, as most
+# leaves are strings; the copy's own containers replaced as they are copied).
+def _copy_dict(source: dict[Any, Any]) -> Any:
+    copied = source.copy()
+    for key, value in source.items():
+        kind = type(value)
+        if kind is str:
+            continue
+        if kind is dict:
+            child = _copy_dict(value)
+        elif kind is list:
+            child = _copy_list(value)
+        elif kind is bool or value is None:
+            continue
+        elif kind is int and -_SAFE_INTEGER < value < _SAFE_INTEGER:
+            continue
+        else:
+            return _NOT_PLAIN
+        if child is _NOT_PLAIN:
+            return _NOT_PLAIN
+        copied[key] = child
+    return copied
+
+
+def _copy_list(source: list[Any]) -> Any:
+    copied = source.copy()
+    index = -1
+    for value in source:
+        index += 1
+        kind = type(value)
+        if kind is str:
+            continue
+        if kind is dict:
+            child = _copy_dict(value)
+        elif kind is list:
+            child = _copy_list(value)
+        elif kind is bool or value is None:
+            continue
+        elif kind is int and -_SAFE_INTEGER < value < _SAFE_INTEGER:
+            continue
+        else:
+            return _NOT_PLAIN
+        if child is _NOT_PLAIN:
+            return _NOT_PLAIN
+        copied[index] = child
+    return copied
+
+
+def has_plain_values(value: object) -> bool:
+    """``is_plain`` apart from the keys: dicts, lists, strings, booleans, None and integers of
+    magnitude below 2**53, all the way down, whatever the dicts' keys."""
+    try:
+        return _all_plain_values((value,))
+    except RecursionError:
+        return False
+
+
+def _all_plain_values(values: Iterable[object]) -> bool:
+    for value in values:
+        kind = type(value)
+        if kind is str or kind is bool or value is None:
+            continue
+        if kind is dict:
+            if not _all_plain_values(value.values()):  # type: ignore[attr-defined]
+                return False
+        elif kind is list:
+            if not _all_plain_values(value):  # type: ignore[arg-type]
+                return False
+        elif kind is int:
+            if not -_SAFE_INTEGER < value < _SAFE_INTEGER:  # type: ignore[operator]
+                return False
+        else:
+            return False
+    return True
 
 
 def _all_plain(values: Iterable[object]) -> bool:

@@ -74,10 +74,10 @@ def rdfc(document: Mapping[str, Any], hash_algorithm: str = "sha256") -> bytes:
         raise InvalidJsonLd(f"The document is not valid JSON-LD: {exc}.") from exc
 
 
-def jcs(document: Mapping[str, Any]) -> bytes:
-    """RFC 8785 JSON Canonicalization Scheme."""
+def jcs(document: Mapping[str, Any], *, values_checked: bool = False) -> bytes:
+    """RFC 8785 JSON Canonicalization Scheme (``values_checked``: see ``canonicalize``)."""
     try:
-        data = json_canonicalization.canonicalize(document)
+        data = json_canonicalization.canonicalize(document, values_checked=values_checked)
     except rfc8785.CanonicalizationError as exc:
         raise MalformedCredential(
             f"The document cannot be canonicalized with JCS (RFC 8785): {exc}",
@@ -118,6 +118,8 @@ class SuiteAlgorithms(ABC):
 
     # The five steps each suite's specification defines.
     # ``key_kind`` is the signing key's type, for suites whose canonicalization depends on it.
+    # ``values_checked``: the signer has found ``plain_json.has_plain_values`` true of the
+    # document while copying it (``plain_json.checked_copy``), so JCS need not walk it again.
     @abstractmethod
     def transformation(
         self,
@@ -125,6 +127,7 @@ class SuiteAlgorithms(ABC):
         options: Mapping[str, Any],
         *,
         key_kind: KeyKind | None = None,
+        values_checked: bool = False,
     ) -> bytes: ...
 
     @abstractmethod
@@ -175,13 +178,17 @@ class SuiteAlgorithms(ABC):
         unsecured_document: Mapping[str, Any],
         options: Mapping[str, Any],
         key: PrivateKey,
+        *,
+        values_checked: bool = False,
     ) -> dict[str, Any]:
         """Create Proof: the proof (``options`` plus ``proofValue``) over the document."""
         proof = dict(options)
         if self.embeds_context and "@context" in unsecured_document:
             proof["@context"] = unsecured_document["@context"]
         proof_config = self.proof_configuration(proof, unsecured_document, key_kind=key.kind)
-        transformed = self.transformation(unsecured_document, proof, key_kind=key.kind)
+        transformed = self.transformation(
+            unsecured_document, proof, key_kind=key.kind, values_checked=values_checked
+        )
         hash_data = self.hashing(transformed, proof_config, key_kind=key.kind)
         proof["proofValue"] = encode_multibase(self.proof_serialization(hash_data, key))
         return proof
@@ -220,6 +227,7 @@ class RdfcSuite(SuiteAlgorithms):
         options: Mapping[str, Any],
         *,
         key_kind: KeyKind | None = None,
+        values_checked: bool = False,
     ) -> bytes:
         """Transformation (e.g. vc-di-eddsa 3.2.3): RDFC-1.0 of the document as N-Quads."""
         self.check_options(options)
@@ -262,10 +270,11 @@ class JcsSuite(SuiteAlgorithms):
         options: Mapping[str, Any],
         *,
         key_kind: KeyKind | None = None,
+        values_checked: bool = False,
     ) -> bytes:
         """Transformation (e.g. vc-di-eddsa 3.3.3): the JCS serialization of the document."""
         self.check_options(options)
-        return jcs(unsecured_document)
+        return jcs(unsecured_document, values_checked=values_checked)
 
     def proof_configuration(
         self,

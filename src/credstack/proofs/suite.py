@@ -58,6 +58,7 @@ class Cryptosuite(Protocol):
         options: Mapping[str, Any],
         *,
         key_kind: KeyKind | None = None,
+        values_checked: bool = False,
     ) -> bytes: ...
 
     def proof_configuration(
@@ -83,6 +84,8 @@ class Cryptosuite(Protocol):
         unsecured_document: Mapping[str, Any],
         options: Mapping[str, Any],
         key: PrivateKey,
+        *,
+        values_checked: bool = False,
     ) -> dict[str, Any]: ...
 
     def verify_proof(
