@@ -91,6 +91,9 @@ def test_jcs_is_rfc8785_byte_for_byte(value: Any) -> None:
         {"k": float("nan")},
         {"k": 2**53},
         {"k": True, "j": False, "i": None},
+        {"\ue000": 1, "\U00010000": 2},  # U+E000 sorts after U+10000 by UTF-16 code units
+        {"\U0001f600": 1, "\uffff": 2},
+        {"\ud7ff": 1, "\u00e9": "\ue000 in a value only"},
     ],
     ids=lambda value: repr(value)[:24],
 )
@@ -118,6 +121,51 @@ def test_copy_is_a_deep_and_exact_copy(value: Any) -> None:
     assert same(copied, value)
     if isinstance(value, dict | list) and value:
         assert copied is not value
+
+
+def _containers(value: Any) -> dict[int, Any]:
+    """Every dict and list in ``value``, by identity (the values keep them alive)."""
+    found: dict[int, Any] = {}
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict | list):
+            found[id(item)] = item
+            stack.extend(item.values() if isinstance(item, dict) else item)
+    return found
+
+
+@MANY
+@given(JSON)
+def test_checked_copy_copies_exactly_and_checks_the_values(value: Any) -> None:
+    copied, checked = plain_json.checked_copy(value)
+    assert same(copied, value)
+    assert not set(_containers(copied)) & set(_containers(value))
+    assert checked == plain_json.has_plain_values(value)
+    if plain_json.is_plain(value):
+        assert checked
+    if checked:  # what the signers do: the copy's JCS form, its values not walked again
+        try:
+            data: bytes | str = jcs.canonicalize(copied, values_checked=True)
+        except rfc8785.CanonicalizationError:
+            data = "CanonicalizationError"
+        assert data == reference(value)
+
+
+def test_checked_copy_declines_what_is_not_plain() -> None:
+    for value in ({"a": [1.5]}, {"a": (1,)}, [2**53], {"a": {"b": float("nan")}}):
+        copied, checked = plain_json.checked_copy(value)
+        assert not checked
+        assert copied is not value
+    assert plain_json.checked_copy({"a": [-(2**53) + 1, "x", None, {}]})[1]
+    assert plain_json.checked_copy("text") == ("text", True)
+
+
+def test_unsafe_key_bytes_are_the_lead_bytes_from_u_e000() -> None:
+    assert not plain_json.has_unsafe_key_bytes(b'{"a":"\xc3\xa9"}')
+    assert not plain_json.has_unsafe_key_bytes("\ud7ff\u00e9".encode())
+    for character in ("\ue000", "\uffff", "\U00010000", "\U0010ffff"):
+        assert plain_json.has_unsafe_key_bytes(character.encode())
 
 
 @MANY

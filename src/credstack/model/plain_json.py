@@ -91,9 +91,11 @@ def _copy_dict(source: dict[Any, Any]) -> Any:
             child = _copy_dict(value)
         elif kind is list:
             child = _copy_list(value)
-        elif kind is bool or value is None:
-            continue
-        elif kind is int and -_SAFE_INTEGER < value < _SAFE_INTEGER:
+        elif (
+            kind is bool
+            or value is None
+            or (kind is int and -_SAFE_INTEGER < value < _SAFE_INTEGER)
+        ):
             continue
         else:
             return _NOT_PLAIN
@@ -115,9 +117,11 @@ def _copy_list(source: list[Any]) -> Any:
             child = _copy_dict(value)
         elif kind is list:
             child = _copy_list(value)
-        elif kind is bool or value is None:
-            continue
-        elif kind is int and -_SAFE_INTEGER < value < _SAFE_INTEGER:
+        elif (
+            kind is bool
+            or value is None
+            or (kind is int and -_SAFE_INTEGER < value < _SAFE_INTEGER)
+        ):
             continue
         else:
             return _NOT_PLAIN

@@ -84,6 +84,9 @@ def check_did_key_method(verification_method: str, public_key: PublicKey) -> Non
     """
     if not verification_method.startswith("did:key:"):
         return
+    multikey = public_key.multikey
+    if verification_method == f"did:key:{multikey}#{multikey}":
+        return  # the usual form (verification_method_id): the set below is for the others
     did, _, fragment = verification_method.partition("#")
     names = {did[len("did:key:") :], fragment} - {""}
     if names != {public_key.multikey}:

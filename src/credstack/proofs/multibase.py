@@ -48,11 +48,13 @@ _CANONICAL_LAST: Final = {
 # Python and divides the number once per digit: every proof value is encoded on signing and
 # decoded on verifying, and that took longer than the hashing. GMP writes base 58 with the
 # digits 0-9A-Za-v, which a translation maps to the Bitcoin alphabet. The property tests check
-# both directions against the ``base58`` package.
+# both directions against the ``base58`` package. The translation runs on bytes: a 256-byte
+# table there is several times faster than ``str.translate``, which looks each character up
+# in a dict (about 1 µs per signature value).
 _BASE58_ALPHABET: Final = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _GMP_BASE58_DIGITS: Final = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv"
-_TO_BASE58: Final = str.maketrans(_GMP_BASE58_DIGITS, _BASE58_ALPHABET)
-_FROM_BASE58: Final = str.maketrans(_BASE58_ALPHABET, _GMP_BASE58_DIGITS)
+_TO_BASE58: Final = bytes.maketrans(_GMP_BASE58_DIGITS.encode(), _BASE58_ALPHABET.encode())
+_FROM_BASE58: Final = bytes.maketrans(_BASE58_ALPHABET.encode(), _GMP_BASE58_DIGITS.encode())
 _BASE58 = re.compile(r"[1-9A-HJ-NP-Za-km-z]*")
 
 
@@ -62,7 +64,11 @@ def base58btc_encode(data: bytes) -> str:
     Each leading zero byte is one ``1``; the rest is the big-endian number in base 58.
     """
     number = int.from_bytes(data, "big")
-    digits = gmpy2.mpz(number).digits(58).translate(_TO_BASE58) if number else ""
+    digits = (
+        gmpy2.mpz(number).digits(58).encode("ascii").translate(_TO_BASE58).decode("ascii")
+        if number
+        else ""
+    )
     zeros = len(data) - len(data.lstrip(b"\0"))
     return "1" * zeros + digits
 
@@ -76,7 +82,8 @@ def base58btc_decode(text: str) -> bytes:
         )
     digits = text.lstrip("1")
     zeros = len(text) - len(digits)
-    number = int(gmpy2.mpz(digits.translate(_FROM_BASE58), 58)) if digits else 0
+    gmp_digits = digits.encode("ascii").translate(_FROM_BASE58).decode("ascii")
+    number = int(gmpy2.mpz(gmp_digits, 58)) if digits else 0
     return b"\0" * zeros + number.to_bytes((number.bit_length() + 7) // 8, "big")
 
 

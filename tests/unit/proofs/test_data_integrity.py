@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -217,3 +217,69 @@ def test_failed_checks_still_say_what_the_proof_was() -> None:
         "invalid_signature",
     )
     assert check.verification_method == verification_method_id(ED.public_key)
+
+
+def _containers(value: Any) -> dict[int, Any]:
+    """Every dict and list in ``value``, by identity (the values keep them alive)."""
+    found: dict[int, Any] = {}
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            found[id(item)] = item
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            found[id(item)] = item
+            stack.extend(item)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("suite", "key"),
+    [("eddsa-jcs-2022", ED), ("eddsa-rdfc-2022", ED), ("ecdsa-jcs-2019", P256)],
+)
+def test_the_signed_document_shares_nothing_mutable_with_the_input(
+    suite: str, key: PrivateKey
+) -> None:
+    document = copy.deepcopy(DOCUMENT)
+    document["evidence"] = [{"id": "urn:uuid:e1", "type": ["Evidence"], "name": "Report"}]
+    first = _sign(document, key, suite, proof_id="urn:uuid:proof-1")
+    chained = _sign(
+        first, key, suite, proof_id="urn:uuid:proof-2", previous_proof="urn:uuid:proof-1"
+    )
+    for source, signed in ((document, first), (first, chained)):
+        assert not set(_containers(source)) & set(_containers(signed))
+    original = copy.deepcopy(first)
+    chained["evidence"][0]["type"].append("changed")
+    chained["proof"][0]["created"] = "changed"
+    chained["@context"].append("https://example.org/changed")
+    assert first == original
+    assert _codes(first) == ["ok"]
+
+
+def test_jcs_signs_floats_and_high_keys_through_the_exact_path() -> None:
+    # Floats and keys from U+E000 leave the fast JCS path: the signature must still verify,
+    # over the bytes rfc8785 writes.
+    document = {**DOCUMENT, "credits": 1.5, "\ue000key": "x", "\u00e9": "é"}
+    signed = _sign(document, suite="eddsa-jcs-2022")
+    assert _codes(signed) == ["ok"]
+    assert signed["credits"] == 1.5
+    assert type(signed["credits"]) is float
+    tampered = {**signed, "credits": 1.25}
+    assert _codes(tampered) == ["invalid_signature"]
+
+
+@pytest.mark.parametrize(
+    ("created", "written"),
+    [
+        (
+            datetime(2026, 1, 1, 14, 0, 59, 999999, tzinfo=timezone(timedelta(hours=2))),
+            "2026-01-01T12:00:59Z",
+        ),
+        (datetime(999, 12, 31, 23, 59, tzinfo=UTC), "0999-12-31T23:59:00Z"),
+    ],
+)
+def test_created_is_written_in_utc_to_the_second(created: datetime, written: str) -> None:
+    signed = _sign(DOCUMENT, suite="eddsa-jcs-2022", created=created)
+    assert signed["proof"]["created"] == written
+    assert _codes(signed) == ["ok"]
