@@ -150,7 +150,7 @@ def add_proof(
         )
     check_did_key_method(verification_method, key.public_key)
     existing = _proofs_of(document)
-    if not all(isinstance(p, Mapping) for p in existing):
+    if existing and not all(isinstance(p, Mapping) for p in existing):
         raise malformed_proof("The document's existing proof is not a JSON object.")
     if proof_id is not None and any(p.get("id") == proof_id for p in existing):
         raise InvalidInput(
