@@ -53,6 +53,8 @@ class ProcessSigning:
         self.processes = max(0, processes)
         self._min_batch = max(1, min_batch)
         self._pool: ProcessPoolExecutor | None = None
+        self._ready = threading.Event()  # the processes have started
+        self._failed: BaseException | None = None
         self._lock = threading.Lock()
 
     @property
@@ -66,10 +68,16 @@ class ProcessSigning:
         in order as the returned generator is read."""
         if self.processes == 0 or len(calls) < self._min_batch:
             return _here(key, calls)
+        pool = self.start()
+        if self._failed is not None:
+            return _here(key, self._alone(calls, self._failed))
+        if not self._ready.is_set():
+            # The processes take a moment to start (a fresh interpreter imports the signing
+            # code): the batches meanwhile are signed here rather than wait for them.
+            return _here(key, calls)
         secret = key.secret_multikey
         parts = _split(calls, min(len(calls), max(self.processes, len(calls) // PART)))
         try:
-            pool = self._started()
             futures = [pool.submit(_sign_part, secret, part) for part in parts]
         except (BrokenProcessPool, RuntimeError, OSError) as exc:
             return _here(key, self._alone(calls, exc))
@@ -107,21 +115,38 @@ class ProcessSigning:
     def close(self) -> None:
         with self._lock:
             pool, self._pool = self._pool, None
+            self._ready.clear()
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
-    def _started(self) -> ProcessPoolExecutor:
+    def start(self, *, wait_ready: bool = False) -> ProcessPoolExecutor:
+        """Start the processes (in the background, unless ``wait_ready``) if not started."""
         with self._lock:
-            if self._pool is None:
+            pool = self._pool
+            if pool is None:
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload([__name__])  # not "__main__", the default
-                self._pool = ProcessPoolExecutor(
+                pool = self._pool = ProcessPoolExecutor(
                     self.processes,
                     mp_context=context,
                     initializer=_watch_owner,
                     initargs=(os.getpid(),),
                 )
-            return self._pool
+                threading.Thread(
+                    target=self._warm, args=(pool,), name="credstack-signing-start", daemon=True
+                ).start()
+        if wait_ready:
+            self._ready.wait()
+        return pool
+
+    def _warm(self, pool: ProcessPoolExecutor) -> None:
+        # The pool starts a process per task submitted while none is idle.
+        try:
+            for done in [pool.submit(_warm_up) for _ in range(self.processes)]:
+                done.result()
+        except BaseException as exc:  # noqa: BLE001  # reported by the next batch, which signs here
+            self._failed = exc
+        self._ready.set()
 
 
 def _here(key: PrivateKey, calls: Sequence[IssueCall]) -> Generator[SignedText | Error, None, None]:
@@ -137,6 +162,10 @@ def _split(calls: Sequence[IssueCall], parts: int) -> list[Sequence[IssueCall]]:
         out.append(calls[start:end])
         start = end
     return out
+
+
+def _warm_up() -> None:
+    """A task that only makes the pool start a process."""
 
 
 def _watch_owner(owner: int) -> None:

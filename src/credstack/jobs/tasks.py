@@ -68,13 +68,17 @@ def run_bulk_job(
                 if current is None:
                     with unit_of_work() as services:
                         slots = services.bulk.reserve(job_id, batch_size)
-                    with unit_of_work() as services:
+                with unit_of_work() as services:
+                    if current is None:
                         claimed = services.bulk.issue_next_batch(job_id, slots, batch_size)
-                else:
-                    with unit_of_work() as services:
+                    else:
                         claimed = services.bulk.issue_next_batch(
                             job_id, [], batch_size, ahead=current
                         )
+                    if claimed:
+                        # A checkpoint per batch (docs/ledger.md), signed in the batch's own
+                        # transaction: its leaves are in a signed tree once it commits.
+                        services.ledger.checkpoint(LEDGER_ACTOR)
             except StorageError:
                 # A refused batch (SQLite busy, a key taken by a concurrent request) left its
                 # rows queued; the next try replays or issues them. Past a few, the queue's
@@ -96,19 +100,9 @@ def run_bulk_job(
                     continue
             elif claimed == 0:
                 return handled
-            _checkpoint_after_batch(unit_of_work)
     finally:
         if ahead is not None:
             ahead.close()
-
-
-def _checkpoint_after_batch(unit_of_work: UnitOfWork) -> None:
-    """A checkpoint per batch (docs/ledger.md), in a transaction of its own after the batch
-    committed; one refused (SQLite busy) is left to the next batch or the ledger clock."""
-    try:
-        checkpoint_ledger(unit_of_work)
-    except StorageError:
-        _log.warning("ledger checkpoint after a bulk batch was refused; the next one signs")
 
 
 def checkpoint_ledger(unit_of_work: UnitOfWork, every_seconds: str = "0") -> None:

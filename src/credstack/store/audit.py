@@ -6,9 +6,9 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import Table, insert, or_, select
 from sqlalchemy.orm import Session
 
 from credstack.store.models import AuditEntry
@@ -34,7 +34,7 @@ class AuditRepository:
     def insert_many(self, rows: Sequence[Mapping[str, Any]]) -> None:
         """A batch's entries in one INSERT, past the unit of work."""
         if rows:
-            self._session.execute(insert(AuditEntry), list(rows))
+            self._session.execute(insert(cast(Table, AuditEntry.__table__)), list(rows))
 
     def for_organization(self, organization_id: uuid.UUID, *, limit: int = 100) -> list[AuditEntry]:
         return list(

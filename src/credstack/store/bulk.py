@@ -12,14 +12,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Index,
     String,
+    Table,
     Text,
+    bindparam,
     func,
     insert,
     select,
@@ -162,7 +164,30 @@ class BulkJobRepository:
         executemany UPDATE by primary key; the rows' objects in the session are left as
         they were (the transaction ends next)."""
         if outcomes:
-            self._session.execute(update(BulkJobRowRecord), list(outcomes))
+            table = cast(Table, BulkJobRowRecord.__table__)
+            self._session.execute(
+                update(table)
+                .where(
+                    table.c.job_id == bindparam("row_job"), table.c.line == bindparam("row_line")
+                )
+                .values(
+                    status=bindparam("status"),
+                    error=bindparam("error"),
+                    credential_id=bindparam("credential_id"),
+                    finished_at=bindparam("finished_at"),
+                ),
+                [
+                    {
+                        "row_job": o["job_id"],
+                        "row_line": o["line"],
+                        "status": o["status"],
+                        "error": o["error"],
+                        "credential_id": o["credential_id"],
+                        "finished_at": o["finished_at"],
+                    }
+                    for o in outcomes
+                ],
+            )
 
     def queued(self, job_id: uuid.UUID, limit: int) -> int:
         """How many rows are queued, counting no further than ``limit`` (cheap on big jobs)."""

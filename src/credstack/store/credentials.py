@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from sqlalchemy import (
     CheckConstraint,
@@ -18,6 +18,7 @@ from sqlalchemy import (
     Index,
     LargeBinary,
     String,
+    Table,
     Text,
     UniqueConstraint,
     bindparam,
@@ -148,7 +149,8 @@ class CredentialRepository:
         """Write a batch's credentials in one INSERT, past the unit of work (and the session's
         identity map): the batch's listeners read them with queries."""
         if rows:
-            self._session.execute(insert(IssuedCredentialRecord), list(rows))
+            # The table, not the entity: a Core INSERT, without the ORM's work per row.
+            self._session.execute(insert(cast(Table, IssuedCredentialRecord.__table__)), list(rows))
 
     def get(self, credential_id: uuid.UUID) -> IssuedCredentialRecord | None:
         return self._session.get(IssuedCredentialRecord, credential_id)

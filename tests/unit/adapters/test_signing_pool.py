@@ -48,6 +48,7 @@ def calls(count: int, suite: str = "eddsa-rdfc-2022") -> list[IssueCall]:
 @pytest.fixture
 def signing() -> Iterator[ProcessSigning]:
     pool = ProcessSigning(2)
+    pool.start(wait_ready=True)
     yield pool
     pool.close()
 
@@ -80,6 +81,22 @@ def test_a_batch_signed_in_other_processes_verifies_in_order(
     assert signing.processes == 2  # the processes did the signing, no fallback
 
 
+def test_batches_are_signed_here_while_the_processes_start() -> None:
+    signing = ProcessSigning(1)
+    try:
+        key = generate_key("ed25519")
+        batch = calls(20)
+        out = list(signing.issue_many(key, batch))  # the first: the processes are not up yet
+        assert [json.loads(o.text)["id"] for o in out if isinstance(o, SignedText)] == [
+            c.credential_id for c in batch
+        ]
+        signing.start(wait_ready=True)
+        assert signing.processes == 1
+        assert all(isinstance(o, SignedText) for o in signing.issue_many(key, calls(20)))
+    finally:
+        signing.close()
+
+
 def test_dead_processes_leave_the_batch_to_this_process(signing: ProcessSigning) -> None:
     key = generate_key("ed25519")
     assert all(isinstance(o, SignedText) for o in signing.issue_many(key, calls(20)))
@@ -107,6 +124,7 @@ OWNER = textwrap.dedent(
         achievement = {"id": "https://e.example/a", "type": ["Achievement"], "name": "A",
                        "description": "A.", "criteria": {"narrative": "A."}}
         signing = ProcessSigning(2)
+        signing.start(wait_ready=True)
         batch = [IssueCall(achievement, f"l{i}@example.com") for i in range(120)]
         list(signing.issue_many(generate_key("ed25519"), batch))
         print(" ".join(str(p) for p in signing._pool._processes), flush=True)
