@@ -286,8 +286,8 @@ def main(argv: list[str] | None = None) -> int:
         "--signing-processes",
         type=int,
         default=None,
-        help="CREDSTACK_SIGNING_PROCESSES of the issuing processes (default: theirs, one per "
-        "further core; 0 signs in the issuing process, as for the 2 workers / 1 worker ratio)",
+        help="CREDSTACK_SIGNING_PROCESSES of the issuing processes (default: the platform's, "
+        "one per further core on SQLite, none on PostgreSQL)",
     )
     arguments = parser.parse_args(argv)
     rows = arguments.rows

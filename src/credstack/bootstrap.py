@@ -116,8 +116,13 @@ class Platform:
         )
         self.webhook_sender = HttpWebhookSender(allow_private=settings.allow_private_network)
         processes = settings.signing_processes
+        if processes is None:
+            # On SQLite one process issues a job, and signs with the other cores; on PostgreSQL
+            # jobs scale with `credstack worker` processes, which signing processes of their
+            # own would only crowd (docs/operations.md).
+            processes = 0 if self.uses_postgres else default_processes()
         # Started on the first bulk batch only, so a server that never issues in bulk has none.
-        self.signing = ProcessSigning(default_processes() if processes is None else processes)
+        self.signing = ProcessSigning(processes)
 
     def services(self, session: Session, *, client: str | None = None) -> Services:
         """The services bound to ``session``, each made on first use; whoever made the

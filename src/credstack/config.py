@@ -70,7 +70,8 @@ class Settings(BaseSettings):
     # is due (the database keeps them, so a restart loses none; docs/operations.md).
     retry_sweep_seconds: float = Field(default=10.0, gt=0)
     # Processes that sign bulk batches beside the one running the job (docs/operations.md);
-    # unset: one per further core, at most four; 0 signs in the job's own process.
+    # unset: on SQLite one per further core (at most four), on PostgreSQL none (run more
+    # workers); 0 signs in the job's own process.
     signing_processes: int | None = Field(default=None, ge=0, le=64)
     # How often each server and worker purges expired links, ended sessions and old outbox
     # rows (0: only `credstack purge`), and how many days finished outbox messages and webhook
