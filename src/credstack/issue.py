@@ -22,12 +22,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+import orjson
+
 from credstack.errors import Error, InvalidInput, MalformedCredential
 from credstack.jsonld import canonicalize
 from credstack.jsonld.loader import CREDENTIALS_V2, OB_V3, bundled_urls
 from credstack.ledger.entries import credential_digest
 from credstack.model import AchievementCredential
 from credstack.model.identity import identity_object_for_email
+from credstack.model.parse import plain_json
+from credstack.model.plain_json import has_plain_values
 from credstack.model.schema import validate as validate_schema
 from credstack.proofs.data_integrity import add_proof
 from credstack.proofs.did_key import did_key_for, verification_method_id
@@ -218,12 +222,14 @@ def _check_interoperable_numbers(node: Any, suite: str, path: str = "") -> None:
 
 def _check_issuable(credential: Mapping[str, Any]) -> None:
     try:
-        AchievementCredential.from_json(credential)
+        # One plain copy (dicts and lists, within the depth limit) for both checks.
+        plain = plain_json(credential)
+        AchievementCredential.from_json(plain, copy=False)
     except MalformedCredential as exc:
         raise InvalidInput(
             f"The credential would not be a valid Open Badge: {exc.message}", code=exc.code
         ) from exc
-    errors = [issue for issue in validate_schema(credential) if not issue.strict_only]
+    errors = [issue for issue in validate_schema(plain, copy=False) if not issue.strict_only]
     if errors:
         raise InvalidInput(
             f"The credential would not match the Open Badges 3.0 schema at "
@@ -311,9 +317,22 @@ def issue(
     if isinstance(signed.get("proof"), dict):
         # The OB 3.0 JSON Schema lists proof as an array; JSON-LD reads both the same way.
         signed["proof"] = [signed["proof"]]
-    return IssuedCredential(
-        json.dumps(signed, indent=2, ensure_ascii=False), "application/vc", signed
-    )
+    return IssuedCredential(credential_text(signed), "application/vc", signed)
+
+
+def credential_text(document: Mapping[str, Any]) -> str:
+    """The issued JSON text: ``json.dumps(document, indent=2, ensure_ascii=False)``.
+
+    orjson writes the same text, ten times faster, when every value is a string, boolean, null
+    or safe integer (it prints floats differently, and refuses lone surrogates and keys that
+    are not strings): a fifth of the cost of issuing a credential, so taken when it can be.
+    """
+    if has_plain_values(document):
+        try:
+            return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()
+        except orjson.JSONEncodeError:
+            pass
+    return json.dumps(document, indent=2, ensure_ascii=False)
 
 
 def issue_many(key: PrivateKey, calls: Sequence[IssueCall]) -> list[SignedText | Error]:

@@ -17,6 +17,7 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from credstack.issue import credential_text
 from credstack.model import jcs, plain_json
 from credstack.proofs.multibase import base58btc_decode, base58btc_encode
 
@@ -209,3 +210,13 @@ def test_base58_agrees_with_the_base58_package(zeros: int, tail: bytes) -> None:
 def test_nesting_too_deep_to_walk_is_not_plain() -> None:
     assert not plain_json.is_plain(nested(5000))
     assert plain_json.is_plain(nested(50))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(TEXT, JSON, max_size=6))
+def test_issued_text_is_what_json_dumps_writes(document: dict[str, Any]) -> None:
+    try:
+        expected = json.dumps(document, indent=2, ensure_ascii=False)
+    except ValueError:  # NaN and infinities are out of scope: issuing refuses them
+        return
+    assert credential_text(document) == expected
