@@ -67,6 +67,7 @@ def test_links_per_client_address_are_limited(limited: Platform, client: TestCli
             "/wallet/link", data={"email": known, "csrf_token": page_token(form.text)}
         )
         assert page.status_code == 429
+        assert 1 <= int(page.headers["Retry-After"]) <= 15 * 60 + 1
         assert "too_many_links_from_address" in page.text
         # Another address is not limited by this one's requests.
         assert other.post("/wallet/sign-in", json={"email": fresh_email()}).status_code == 202

@@ -122,6 +122,7 @@ def test_wrong_password_is_shown_in_the_form_and_limited(
             assert f'value="{member.email}"' in answer.text
         locked = sign_in(client, member)
         assert locked.status_code == 429
+        assert locked.headers["retry-after"] == "900"
         assert "Too many failed sign-ins for this account" in locked.text
         assert "too_many_attempts" in locked.text
         assert "credstack_session" not in locked.headers.get("set-cookie", "")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credstack.bootstrap import Platform
-from credstack.errors import Forbidden
+from credstack.errors import Forbidden, TooManyRequests
 from credstack.services import Services
 from credstack.services.actors import Actor
 from credstack.services.staff_sessions import (
@@ -123,9 +123,10 @@ def test_failed_sign_ins_lock_the_account_for_a_while(
         assert raised.value.code == "invalid_credentials"
         sessions.record_failure(email=ada, address=f"10.0.1.{n}")
     # Even the right password is refused now, with a sentence that says what to do.
-    with pytest.raises(Forbidden, match="try again in 15 minutes") as raised:
+    with pytest.raises(TooManyRequests, match="try again in 15 minutes") as raised:
         sessions.sign_in(email="Ada@Example.org", password=PASSWORD, address="10.0.2.1")
     assert raised.value.code == "too_many_attempts"
+    assert raised.value.retry_after == FAILURE_WINDOW.total_seconds()
     clock.now += FAILURE_WINDOW
     opened = sessions.sign_in(email=ada, password=PASSWORD, address="10.0.2.1")
     assert sessions.resolve(opened.secret).user.email == ada
@@ -145,7 +146,7 @@ def test_failed_sign_ins_from_one_address_lock_that_address(
 ) -> None:
     for n in range(MAX_ADDRESS_FAILURES):
         sessions.record_failure(email=f"guess{n}@example.org", address="203.0.113.7")
-    with pytest.raises(Forbidden, match="network address") as raised:
+    with pytest.raises(TooManyRequests, match="network address") as raised:
         sessions.sign_in(email=ada, password=PASSWORD, address="203.0.113.7")
     assert raised.value.code == "too_many_attempts"
     sessions.sign_in(email=ada, password=PASSWORD, address="203.0.113.8")

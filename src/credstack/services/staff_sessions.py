@@ -20,7 +20,7 @@ from typing import Final
 
 from sqlalchemy.orm import Session
 
-from credstack.errors import Forbidden
+from credstack.errors import Forbidden, TooManyRequests
 from credstack.services.actors import Actor, check_role
 from credstack.services.audit import AuditTrail
 from credstack.services.users import UserService
@@ -102,9 +102,10 @@ class StaffSessionService:
     def sign_in(self, *, email: str, password: str, address: str) -> OpenedSession:
         """A session for the user whose password this is.
 
-        Refused with ``too_many_attempts`` while the account or the address is over its limit
-        of failures, and ``invalid_credentials`` for a wrong email or password (which the caller
-        records with ``record_failure`` in a transaction of its own, as this one rolls back).
+        Refused with ``too_many_attempts`` (``TooManyRequests``) while the account or the
+        address is over its limit of failures, and ``invalid_credentials`` for a wrong email or
+        password (which the caller records with ``record_failure`` in a transaction of its own,
+        as this one rolls back).
         """
         self._check_limits(email, address)
         user = self._users.authenticate(email, password)
@@ -173,16 +174,20 @@ class StaffSessionService:
     def _check_limits(self, email: str, address: str) -> None:
         since = self._now() - FAILURE_WINDOW
         minutes = int(FAILURE_WINDOW.total_seconds() // 60)
+        # Retry-After: the whole window, the longest the lock can last (what the message says).
+        wait = int(FAILURE_WINDOW.total_seconds())
         if self._sessions.failures_since(_account(email), since) >= MAX_ACCOUNT_FAILURES:
-            raise Forbidden(
+            raise TooManyRequests(
                 f"Too many failed sign-ins for this account; try again in {minutes} minutes "
                 "or ask an administrator to reset the password.",
+                retry_after=wait,
                 code="too_many_attempts",
             )
         if self._sessions.failures_since(_address(address), since) >= MAX_ADDRESS_FAILURES:
-            raise Forbidden(
+            raise TooManyRequests(
                 f"Too many failed sign-ins from this network address; try again in {minutes} "
                 "minutes.",
+                retry_after=wait,
                 code="too_many_attempts",
             )
 

@@ -25,7 +25,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from credstack.api.deps import PlatformDep, ServicesDep
 from credstack.api.problems import status_for
-from credstack.errors import Error, Forbidden
+from credstack.errors import Error, Forbidden, TooManyRequests
 from credstack.services.actors import REQUIRED_ROLE, Action, Actor, check_role, outranks
 from credstack.services.staff_sessions import SESSION_LIFETIME, OrganizationChoice, SignedIn
 from credstack.web.templating import render
@@ -184,7 +184,10 @@ def install_error_pages(app: FastAPI) -> None:
             return RedirectResponse(f"/login?next={quote(path, safe='/')}", status_code=303)
         status = status_for(exc)
         message = exc.message if status < 500 else "The server could not complete the request."
-        return _error_page(request, status, exc.code, message)
+        page = _error_page(request, status, exc.code, message)
+        if isinstance(exc, TooManyRequests):
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
 
     async def handle_validation(request: Request, exc: Exception) -> Response:
         if not request.url.path.startswith(PAGE_PREFIXES):

@@ -14,7 +14,7 @@ from fastapi.routing import iter_route_contexts
 
 from credstack.api.deps import PlatformDep, ServicesDep
 from credstack.api.problems import status_for
-from credstack.errors import Forbidden
+from credstack.errors import Forbidden, TooManyRequests
 from credstack.web.console_pages import done
 from credstack.web.staff import (
     SESSION_COOKIE,
@@ -110,11 +110,11 @@ def sign_in(
             opened = services.staff_sessions.sign_in(
                 email=email, password=password, address=address
             )
-    except Forbidden as exc:
+    except (Forbidden, TooManyRequests) as exc:
         if exc.code == "invalid_credentials":
             with platform.unit_of_work() as services:
                 services.staff_sessions.record_failure(email=email, address=address)
-        return _form(
+        refused = _form(
             request,
             platform,
             next_path=_next(next_path),
@@ -123,6 +123,9 @@ def sign_in(
             code=exc.code,
             status_code=status_for(exc),
         )
+        if isinstance(exc, TooManyRequests):
+            refused.headers["Retry-After"] = str(exc.retry_after)
+        return refused
     response = RedirectResponse(_next(next_path), status_code=303)
     set_session_cookie(response, opened.secret, secure=secure_cookies(platform))
     return response

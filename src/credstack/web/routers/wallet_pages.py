@@ -22,7 +22,14 @@ from sqlalchemy.orm import Session
 from credstack.api.deps import PlatformDep, ServicesDep, SessionDep, VerifierDep
 from credstack.api.problems import status_for
 from credstack.api.routers.wallet_sharing import import_fetcher
-from credstack.errors import Error, Forbidden, InvalidInput, MalformedCredential, NotFound
+from credstack.errors import (
+    Error,
+    Forbidden,
+    InvalidInput,
+    MalformedCredential,
+    NotFound,
+    TooManyRequests,
+)
 from credstack.formats.baked import extract_credential
 from credstack.formats.linkedin import add_to_profile_url, certification_for
 from credstack.formats.qr import qr_svg
@@ -79,7 +86,7 @@ def _refused(
     request: Request, platform: PlatformDep, session: Session, error: Error, email: str = ""
 ) -> HTMLResponse:
     session.rollback()
-    return render_page(
+    page = render_page(
         request,
         platform,
         "wallet/sign_in.html",
@@ -88,6 +95,9 @@ def _refused(
         error=error.message,
         code=error.code,
     )
+    if isinstance(error, TooManyRequests):
+        page.headers["Retry-After"] = str(error.retry_after)
+    return page
 
 
 def csrf_failed(request: Request, platform: PlatformDep, session: Session) -> HTMLResponse:
