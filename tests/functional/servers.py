@@ -49,12 +49,16 @@ def running_server(
         **(settings or {}),
     }
     env.pop("CREDSTACK_SECRET_KEY", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "credstack", "serve", "--port", str(port), *arguments],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    # Its output goes to a file, not a pipe: a server that prints more than a pipe holds (an
+    # access log under load) would block on a pipe nobody reads until it stops.
+    log_path = tmp_path / f"serve-{port}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "credstack", "serve", "--port", str(port), *arguments],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         # Generous: on a loaded machine importing and migrating takes tens of seconds.
         deadline = time.monotonic() + 90
@@ -65,9 +69,10 @@ def running_server(
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()  # so that reading its output ends
-                output = process.stdout.read() if process.stdout else b""
-                pytest.fail(f"credstack serve did not start:\n{output.decode(errors='replace')}")
+                process.kill()
+                process.wait()
+                printed = log_path.read_text(errors="replace")
+                pytest.fail(f"credstack serve did not start:\n{printed}")
             time.sleep(0.1)
         yield listening, env
     finally:
@@ -77,7 +82,5 @@ def running_server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if process.stdout:
-            if output is not None:
-                output.append(process.stdout.read().decode(errors="replace"))
-            process.stdout.close()
+        if output is not None:
+            output.append(log_path.read_text(errors="replace"))
