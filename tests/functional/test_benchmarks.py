@@ -133,3 +133,27 @@ def test_the_scale_benchmark_fills_and_measures_a_small_sqlite_database(tmp_path
     assert not [line for line in lines if "error:" in line], run.stdout
     retried = [line for line in lines if "retried:" in line]
     assert all(re.search(r": HTTP 503 x\d+$", line) for line in retried), run.stdout
+
+
+def test_the_bulk_benchmark_times_each_database_and_worker_count() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "bulk", "--rows", "120", "--signing-processes", "1"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    assert "signing processes per issuing process: 1" in run.stdout
+    for row in (
+        "in-memory signing (no database)",
+        "SQLite (issued in the command's process)",
+        "PostgreSQL, 1 worker",
+        "PostgreSQL, 2 workers",
+    ):
+        (line,) = [line for line in run.stdout.splitlines() if line.startswith(row)]
+        rate, share, peak = line[len(row) :].split()[:3]
+        assert float(rate.replace(",", "")) > 0, line
+        assert share.endswith("%"), line
+        assert float(peak.replace(",", "")) > 0, line
+    assert re.search(r"^2 workers / 1 worker: \d+\.\d\dx$", run.stdout, re.M), run.stdout
