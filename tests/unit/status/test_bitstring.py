@@ -99,8 +99,10 @@ def test_a_status_must_fit_its_size(status: object) -> None:
     assert caught.value.code == "invalid_status_value"
 
 
-def test_the_spec_example_list_decodes_empty() -> None:
+def test_the_spec_example_list_decodes_empty_and_is_written_as_the_spec_writes_it() -> None:
     assert Bitstring.decode(SPEC_EMPTY_LIST) == Bitstring()
+    # and an empty list of the minimum length is written as the spec writes it, byte for byte
+    assert Bitstring().encode() == SPEC_EMPTY_LIST
 
 
 def test_encoding_is_gzip_base64url_without_padding_and_deterministic() -> None:
