@@ -154,8 +154,10 @@ def run_timed(
     return elapsed, peak
 
 
-# CREDSTACK_SIGNING_PROCESSES of every process the benchmark starts (None: the default).
+# CREDSTACK_SIGNING_PROCESSES of every process the benchmark starts (None: the default), and
+# `credstack worker --concurrency` (tasks at once in each worker, in threads).
 SIGNING: dict[str, int | None] = {"processes": None}
+WORKER: dict[str, int] = {"concurrency": 1}
 
 
 @contextmanager
@@ -219,7 +221,14 @@ def postgres_row(rows: int, workers: int, folder: Path) -> Row:
         file = cohort(folder / f"cohort-{workers}.csv", rows)
         started = [
             subprocess.Popen(
-                [sys.executable, "-m", "credstack", "worker"],
+                [
+                    sys.executable,
+                    "-m",
+                    "credstack",
+                    "worker",
+                    "--concurrency",
+                    str(WORKER["concurrency"]),
+                ],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 text=True,
@@ -289,9 +298,16 @@ def main(argv: list[str] | None = None) -> int:
         help="CREDSTACK_SIGNING_PROCESSES of the issuing processes (default: the platform's, "
         "one per further core on SQLite, none on PostgreSQL)",
     )
+    parser.add_argument(
+        "--worker-concurrency",
+        type=int,
+        default=1,
+        help="credstack worker --concurrency: a worker's tasks at once, in threads (1)",
+    )
     arguments = parser.parse_args(argv)
     rows = arguments.rows
     SIGNING["processes"] = arguments.signing_processes
+    WORKER["concurrency"] = max(1, arguments.worker_concurrency)
     with tempfile.TemporaryDirectory(prefix="credstack-bench-") as name:
         folder = Path(name)
         if arguments.profile:
@@ -302,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
             f"Bulk issuance, {rows:,} credentials, {SUITE}, "
             f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, signing processes "
             f"per issuing process: {'default' if processes is None else processes}, "
+            f"worker concurrency {WORKER['concurrency']}, "
             f"load average {os.getloadavg()[0]:.1f}"
         )
         print(f"{'run':<44}{'cred/s':>10}{'of memory':>11}{'peak MB':>9}{'command/s':>11}")
