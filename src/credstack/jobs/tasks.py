@@ -75,10 +75,6 @@ def run_bulk_job(
                         claimed = services.bulk.issue_next_batch(
                             job_id, [], batch_size, ahead=current
                         )
-                    if claimed:
-                        # A checkpoint per batch (docs/ledger.md), signed in the batch's own
-                        # transaction: its leaves are in a signed tree once it commits.
-                        services.ledger.checkpoint(LEDGER_ACTOR)
             except StorageError:
                 # A refused batch (SQLite busy, a key taken by a concurrent request) left its
                 # rows queued; the next try replays or issues them. Past a few, the queue's
@@ -100,9 +96,21 @@ def run_bulk_job(
                     continue
             elif claimed == 0:
                 return handled
+            _checkpoint_after_batch(unit_of_work)
     finally:
         if ahead is not None:
             ahead.close()
+
+
+def _checkpoint_after_batch(unit_of_work: UnitOfWork) -> None:
+    """A checkpoint per batch (docs/ledger.md), in a transaction of its own after the batch
+    committed (not in the batch's, which would hold the log's head through the signing and
+    make workers wait for each other); one refused (SQLite busy) is left to the next batch or
+    the ledger clock."""
+    try:
+        checkpoint_ledger(unit_of_work)
+    except StorageError:
+        _log.warning("ledger checkpoint after a bulk batch was refused; the next one signs")
 
 
 def checkpoint_ledger(unit_of_work: UnitOfWork, every_seconds: str = "0") -> None:
