@@ -368,6 +368,10 @@ def issue_many(key: PrivateKey, calls: Sequence[IssueCall]) -> list[SignedText |
         except Error as exc:
             done.append(exc)
         else:
-            # The digest here, where a batch signs in parallel, not in the storing process.
-            done.append(SignedText(issued.text, issued.media_type, credential_digest(issued.text)))
+            # The digest here, where a batch signs in parallel, not in the storing process; of
+            # the signed document itself (its text parses back to it), or of a JWT's text.
+            document = (
+                issued.text if issued.media_type == "application/vc+jwt" else issued.credential
+            )
+            done.append(SignedText(issued.text, issued.media_type, credential_digest(document)))
     return done

@@ -9,7 +9,17 @@ from typing import Any
 import pytest
 
 from credstack.errors import InvalidInput, UndefinedTerm
-from credstack.issue import SUITES, Suite, credential_subject, issue, timestamp
+from credstack.issue import (
+    SUITES,
+    IssueCall,
+    SignedText,
+    Suite,
+    credential_subject,
+    issue,
+    issue_many,
+    timestamp,
+)
+from credstack.ledger.entries import credential_digest
 from credstack.model.identity import hash_identity
 from credstack.proofs.did_key import did_key_for
 from credstack.proofs.keys import PrivateKey, generate_key
@@ -197,3 +207,28 @@ def test_a_proof_id_names_the_data_integrity_proof_and_a_jwt_refuses_one() -> No
     with pytest.raises(InvalidInput) as info:
         issue(achievement(), key, recipient="did:example:x", suite="jwt", proof_id="urn:uuid:9")
     assert info.value.code == "unsupported_option"
+
+
+@pytest.mark.parametrize("suite", SUITES)
+def test_a_batch_names_each_credential_by_the_digest_of_its_text(suite: Suite) -> None:
+    # The ledger's entry names the credential by credential_digest of the text handed out; a
+    # batch makes it from the signed document (no parse): the two must agree.
+    calls = [
+        IssueCall(
+            achievement(
+                alignment=[
+                    {"type": ["Alignment"], "targetName": "é", "targetUrl": "https://e.example/1"}
+                ]
+            ),
+            "learner@example.com",
+            suite=suite,
+            result=(
+                {"type": ["Result"], "value": "A"},
+                {"type": ["Result"], "resultDescription": "urn:uuid:1", "value": "0.75"},
+            ),
+            evidence=({"type": ["Evidence"], "id": "https://lms.example/1", "name": "\u2028"},),
+        )
+    ]
+    (signed,) = issue_many(key_for(suite), calls)
+    assert isinstance(signed, SignedText)
+    assert signed.digest == credential_digest(signed.text)

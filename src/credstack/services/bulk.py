@@ -54,6 +54,8 @@ class BulkAhead:
     lines: builtins.list[int]
     signed: SignedAhead
     full: bool
+    # The rows' requests by line, read once (the claim does not read the rows' data again).
+    requests: dict[int, IssueRequest]
 
     @property
     def last_line(self) -> int:
@@ -287,11 +289,12 @@ class BulkService:
             return None
         creator = _creator(job)
         slots = self._credentials.reserve(creator, org.slug, job.status_purpose, len(rows))
-        items = [(self._request(job, row), row.idempotency_key) for row in rows]
+        requests = {row.line: self._request(job, row) for row in rows}
+        items = [(requests[row.line], row.idempotency_key) for row in rows]
         signed = self._credentials.sign_ahead(creator, org.slug, items, slots)
         if signed is None:
             return None
-        return BulkAhead([row.line for row in rows], signed, full=len(rows) == limit)
+        return BulkAhead([row.line for row in rows], signed, len(rows) == limit, requests)
 
     def issue_next_batch(
         self,
@@ -312,7 +315,7 @@ class BulkService:
         else:
             rows = self._jobs.claim(job.id, limit)
         if rows:
-            self._issue(job, org, rows, slots, ahead.signed if ahead is not None else None)
+            self._issue(job, org, rows, slots, ahead)
         elif ahead is not None:
             ahead.close()
         if len(rows) < limit and self._jobs.finish(job.id, datetime.now(UTC)):
@@ -338,10 +341,15 @@ class BulkService:
         org: Organization,
         rows: builtins.list[BulkJobRowRecord],
         slots: builtins.list[Slot],
-        ahead: SignedAhead | None,
+        ahead: BulkAhead | None,
     ) -> None:
-        items = [(self._request(job, row), row.idempotency_key) for row in rows]
-        outcomes = self._credentials.issue_batch(_creator(job), org.slug, items, slots, ahead=ahead)
+        known = ahead.requests if ahead is not None else {}
+        items = [
+            (known.get(row.line) or self._request(job, row), row.idempotency_key) for row in rows
+        ]
+        outcomes = self._credentials.issue_batch(
+            _creator(job), org.slug, items, slots, ahead=ahead.signed if ahead else None
+        )
         now = datetime.now(UTC)
         self._jobs.finish_rows(
             [

@@ -27,7 +27,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, defer, mapped_column
 
 from credstack.store.models import Base, _now, _one_of
 
@@ -132,10 +132,12 @@ class BulkJobRepository:
         )
 
     def claim_lines(self, job_id: uuid.UUID, lines: Sequence[int]) -> list[BulkJobRowRecord]:
-        """The rows at ``lines`` that are still queued, locked as ``claim`` locks them."""
+        """The rows at ``lines`` that are still queued, locked as ``claim`` locks them; their
+        data is read only if asked for (the caller read it when it read the rows ahead)."""
         return list(
             self._session.scalars(
                 select(BulkJobRowRecord)
+                .options(defer(BulkJobRowRecord.data))
                 .where(
                     BulkJobRowRecord.job_id == job_id,
                     BulkJobRowRecord.status == "queued",
