@@ -294,9 +294,12 @@ def test_a_task_hands_on_after_its_share_of_batches(platform: Platform) -> None:
     platform.dispatch = lambda task, arguments: sent.append((task, arguments))
     try:
         job_id = str(view.job.id)
-        assert run_bulk_job(platform.unit_of_work, job_id, batch_size=2, max_batches=2) == 4
+        # Two batches of at most two rows: four, or three when a worker signing ahead starts
+        # at a random row (PostgreSQL) and reaches the last row in its first batch.
+        first = run_bulk_job(platform.unit_of_work, job_id, batch_size=2, max_batches=2)
+        assert first in (3, 4)
         assert sent == [("run_bulk_job", {"job_id": job_id})]
-        assert run_bulk_job(platform.unit_of_work, job_id, batch_size=2, max_batches=2) == 1
+        assert run_bulk_job(platform.unit_of_work, job_id, batch_size=2, max_batches=2) == 5 - first
         assert len(sent) == 1  # finished: nothing handed on
     finally:
         platform.dispatch = None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from datetime import timedelta
@@ -26,6 +27,9 @@ UnitOfWork = Callable[[], AbstractContextManager[Services]]
 _log = logging.getLogger(__name__)
 MAX_REFUSED: Final = 5
 MAX_BATCHES: Final = 20
+# Batches signed ahead of the one being stored: two keep the signing processes busy through
+# a slow commit or checkpoint of this process.
+AHEAD: Final = 2
 LEDGER_ACTOR: Final = Actor.operator("ledger")
 PURGE_ACTOR: Final = Actor.operator("purge")
 
@@ -41,14 +45,15 @@ def run_bulk_job(
     After ``max_batches`` the task enqueues its own continuation and ends, so a worker asked to
     stop (procrastinate lets the running task finish) stops within seconds, not after the job.
 
-    When batches are signed in other processes (``Signing``), the next batch is started before
-    the current one is stored: its rows are read (not claimed) and their indexes reserved, and
-    the processes sign it while this one writes, commits and checkpoints the current batch.
+    When batches are signed in other processes (``Signing``), the next batches (``AHEAD``) are
+    started before the current one is stored: their rows are read (not claimed) and their
+    indexes reserved, and the processes sign them while this one writes, commits and
+    checkpoints the current batch.
     """
     handled = 0
     refused = 0
     batches = 0
-    ahead: BulkAhead | None = None
+    ahead: deque[BulkAhead] = deque()  # up to AHEAD batches being signed, in line order
     plain = False  # claim whatever is queued, as another worker took rows read ahead
     try:
         while True:
@@ -57,14 +62,22 @@ def run_bulk_job(
                     services.bulk.continue_job(job_id)
                 return handled
             batches += 1
-            current, ahead = ahead, None
+            current = ahead.popleft() if ahead else None
             try:
                 if current is None and not plain:
                     with unit_of_work() as services:
                         current = services.bulk.sign_ahead(job_id, batch_size)
-                if current is not None and current.full and batches < max_batches:
+                last = ahead[-1] if ahead else current
+                if (
+                    last is not None
+                    and last.full
+                    and len(ahead) < AHEAD
+                    and batches + len(ahead) < max_batches
+                ):
                     with unit_of_work() as services:
-                        ahead = services.bulk.sign_ahead(job_id, batch_size, current.last_line)
+                        following = services.bulk.sign_ahead(job_id, batch_size, last.last_line)
+                    if following is not None:
+                        ahead.append(following)
                 if current is None:
                     with unit_of_work() as services:
                         slots = services.bulk.reserve(job_id, batch_size)
@@ -79,10 +92,9 @@ def run_bulk_job(
                 # A refused batch (SQLite busy, a key taken by a concurrent request) left its
                 # rows queued; the next try replays or issues them. Past a few, the queue's
                 # retry takes over.
-                for dropped in (current, ahead):
-                    if dropped is not None:
-                        dropped.close()
-                ahead = None
+                if current is not None:
+                    current.close()
+                _drop(ahead)
                 refused += 1
                 if refused > MAX_REFUSED:
                     raise
@@ -92,14 +104,20 @@ def run_bulk_job(
             handled += claimed
             if current is not None:
                 plain = claimed < len(current.lines)
+                if plain:
+                    _drop(ahead)  # read past rows another worker is issuing: start afresh
                 if claimed == 0:
                     continue
             elif claimed == 0:
                 return handled
             _checkpoint_after_batch(unit_of_work)
     finally:
-        if ahead is not None:
-            ahead.close()
+        _drop(ahead)
+
+
+def _drop(ahead: deque[BulkAhead]) -> None:
+    while ahead:
+        ahead.popleft().close()
 
 
 def _checkpoint_after_batch(unit_of_work: UnitOfWork) -> None:
