@@ -86,9 +86,8 @@ def in_memory(rows: int) -> Row:
     key = generate_key("ed25519")
     achievement = json.loads(ACHIEVEMENT) | {"id": "https://badges.example.edu/a/1"}
     issuer = {"id": "did:web:badges.example.edu:orgs:acme", "type": ["Profile"], "name": "Acme"}
-    count = min(rows, 2000)
-    start = time.perf_counter()
-    for i in range(count):
+
+    def sign(i: int) -> None:
         issue(
             achievement,
             key,
@@ -101,9 +100,19 @@ def in_memory(rows: int) -> Row:
             result=[{"type": ["Result"], "value": "A"}],
             evidence=[{"type": ["Evidence"], "id": f"https://lms.example/{i}"}],
         )
-    elapsed = time.perf_counter() - start
+
+    # Warmed up, then the best of three rounds: the steady rate, not a start's or a hiccup's.
+    for i in range(100):
+        sign(i)
+    count = min(rows, 1000)
+    best = 0.0
+    for _ in range(3):
+        start = time.perf_counter()
+        for i in range(count):
+            sign(i)
+        best = max(best, count / (time.perf_counter() - start))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return Row("in-memory signing (no database)", count / elapsed, peak)
+    return Row("in-memory signing (no database)", best, peak)
 
 
 def credstack(env: dict[str, str], *args: str) -> str:

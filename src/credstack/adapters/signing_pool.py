@@ -39,7 +39,7 @@ from credstack.proofs.keys import PrivateKey, private_key_from_multikey
 MIN_BATCH: Final = 16
 # Calls per part (but at least a part per process): fewer parts, fewer round trips to the
 # processes; the caller stores one part's credentials while the processes sign the next.
-PART: Final = 50
+PART: Final = 25
 _log = logging.getLogger(__name__)
 
 
@@ -91,6 +91,11 @@ class ProcessSigning:
     ) -> Generator[SignedText | Error, None, None]:
         try:
             for index, future in enumerate(futures):
+                if future.cancel():
+                    # No process has started this part: rather than wait for one, sign it
+                    # here (the caller would only wait), and the processes go on with the next.
+                    yield from issue_many(key, parts[index])
+                    continue
                 try:
                     signed = future.result()
                 except BrokenProcessPool as exc:

@@ -48,13 +48,18 @@ def run_bulk_job(
     When batches are signed in other processes (``Signing``), the next batches (``AHEAD``) are
     started before the current one is stored: their rows are read (not claimed) and their
     indexes reserved, and the processes sign them while this one writes, commits and
-    checkpoints the current batch.
+    checkpoints the current batch. Each batch's checkpoint is signed in the transaction after
+    its own (the next batch's reservation, or one of its own), never in the batch's: there it
+    would hold the log's head through the signing, and workers would wait on each other.
     """
     handled = 0
     refused = 0
     batches = 0
     ahead: deque[BulkAhead] = deque()  # up to AHEAD batches being signed, in line order
     plain = False  # claim whatever is queued, as another worker took rows read ahead
+    # The last batch committed has no checkpoint yet: the next transaction signs one (docs/
+    # ledger.md: one per batch), so that it costs no commit of its own.
+    unsigned = False
     try:
         while True:
             if batches == max_batches:
@@ -66,7 +71,9 @@ def run_bulk_job(
             try:
                 if current is None and not plain:
                     with unit_of_work() as services:
+                        _checkpoint_if(services, unsigned)
                         current = services.bulk.sign_ahead(job_id, batch_size)
+                    unsigned = False
                 last = ahead[-1] if ahead else current
                 if (
                     last is not None
@@ -75,9 +82,14 @@ def run_bulk_job(
                     and batches + len(ahead) < max_batches
                 ):
                     with unit_of_work() as services:
+                        _checkpoint_if(services, unsigned)
                         following = services.bulk.sign_ahead(job_id, batch_size, last.last_line)
+                    unsigned = False
                     if following is not None:
                         ahead.append(following)
+                if unsigned:
+                    _checkpoint_after_batch(unit_of_work)
+                    unsigned = False
                 if current is None:
                     with unit_of_work() as services:
                         slots = services.bulk.reserve(job_id, batch_size)
@@ -102,17 +114,22 @@ def run_bulk_job(
                 time.sleep(0.1 * refused)
                 continue
             handled += claimed
+            unsigned = unsigned or claimed > 0
             if current is not None:
                 plain = claimed < len(current.lines)
                 if plain:
                     _drop(ahead)  # read past rows another worker is issuing: start afresh
-                if claimed == 0:
-                    continue
             elif claimed == 0:
                 return handled
-            _checkpoint_after_batch(unit_of_work)
     finally:
         _drop(ahead)
+        if unsigned:
+            _checkpoint_after_batch(unit_of_work)
+
+
+def _checkpoint_if(services: Services, unsigned: bool) -> None:
+    if unsigned:
+        services.ledger.checkpoint(LEDGER_ACTOR)
 
 
 def _drop(ahead: deque[BulkAhead]) -> None:
