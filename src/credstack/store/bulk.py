@@ -66,7 +66,8 @@ class BulkJobRowRecord(Base):
     __tablename__ = "bulk_job_rows"
     __table_args__ = (
         CheckConstraint(_one_of("status", ROW_STATUSES), name="status"),
-        Index(None, "job_id", "status"),
+        # A job's queued rows in line order (claim, peek): migration 0019.
+        Index(None, "job_id", "status", "line"),
     )
 
     job_id: Mapped[uuid.UUID] = mapped_column(
