@@ -45,6 +45,8 @@ ROWS_PER_WORKER: Final = 200
 MAX_SPREAD: Final = 100_000
 MAX_PAGE: Final = 1000
 RESULT_COLUMNS: Final = ("line", "recipient", "status", "credential", "error")
+# A row without a key of its own gets ``bulk:{job}:{line}``.
+OWN_KEY: Final = "bulk:"
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,7 @@ class BulkService:
                 "line": row.line,
                 "status": "queued",
                 "data": row.to_json(),
-                "idempotency_key": row.idempotency_key or f"bulk:{job.id}:{row.line}",
+                "idempotency_key": row.idempotency_key or f"{OWN_KEY}{job.id}:{row.line}",
             }
             for row in bulk.rows
         ] + [
@@ -162,7 +164,7 @@ class BulkService:
                 "line": problem.line,
                 "status": "invalid",
                 "data": {"line": problem.line},
-                "idempotency_key": f"bulk:{job.id}:{problem.line}",
+                "idempotency_key": f"{OWN_KEY}{job.id}:{problem.line}",
                 "error": problem.reason,
             }
             for problem in bulk.problems
@@ -291,7 +293,9 @@ class BulkService:
         slots = self._credentials.reserve(creator, org.slug, job.status_purpose, len(rows))
         requests = {row.line: self._request(job, row) for row in rows}
         items = [(requests[row.line], row.idempotency_key) for row in rows]
-        signed = self._credentials.sign_ahead(creator, org.slug, items, slots)
+        signed = self._credentials.sign_ahead(
+            creator, org.slug, items, slots, unused=_own_keys(job, rows)
+        )
         if signed is None:
             return None
         return BulkAhead([row.line for row in rows], signed, len(rows) == limit, requests)
@@ -348,7 +352,12 @@ class BulkService:
             (known.get(row.line) or self._request(job, row), row.idempotency_key) for row in rows
         ]
         outcomes = self._credentials.issue_batch(
-            _creator(job), org.slug, items, slots, ahead=ahead.signed if ahead else None
+            _creator(job),
+            org.slug,
+            items,
+            slots,
+            ahead=ahead.signed if ahead else None,
+            unused=_own_keys(job, rows),
         )
         now = datetime.now(UTC)
         self._jobs.finish_rows(
@@ -421,6 +430,14 @@ class BulkService:
         if job is None or job.organization_id != org.id:
             raise NotFound(f"{slug!r} has no bulk job {job_id}.", code="bulk_job_not_found")
         return job
+
+
+def _own_keys(job: BulkJobRecord, rows: builtins.list[BulkJobRowRecord]) -> set[str]:
+    """The rows' keys made from the job's id (not given in the file): no credential can hold
+    one before its row is issued, and a row issued is never claimed again, so none is looked
+    up (the query would read the credentials table whole when its statistics lag)."""
+    prefix = f"{OWN_KEY}{job.id}:"
+    return {row.idempotency_key for row in rows if row.idempotency_key.startswith(prefix)}
 
 
 def _cell(value: str) -> str:

@@ -24,7 +24,7 @@ import builtins
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Generator, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -270,6 +270,7 @@ class CredentialService:
         slots: Sequence[Slot] = (),
         *,
         ahead: SignedAhead | None = None,
+        unused: Collection[str] = frozenset(),
     ) -> builtins.list[IssuedCredentialRecord | Error]:
         """Issue each ``(request, idempotency key)`` through the same path as ``issue``.
 
@@ -279,11 +280,12 @@ class CredentialService:
         port (across processes), then stored. Rows that ``ahead`` (``sign_ahead``) signed
         already, with the achievement version and key still current, take those credentials.
         A row that is refused gives its error in place of a credential; the others are issued.
+        ``unused``: keys the caller knows no credential holds (a bulk job's own), not looked up.
         """
         org = self._organizations.get(slug)
         authorize(actor, org.id, "issue")
         keys = [_key(key) for _, key in items]
-        earlier = self._credentials.by_idempotency_keys(org.id, keys)
+        earlier = self._earlier(org, keys, unused)
         batch = _Batch(list(reversed(slots)))
         results: builtins.list[IssuedCredentialRecord | Error | None] = []
         # Per signing key: the rows to sign with it (their place in results) and their calls.
@@ -338,6 +340,8 @@ class CredentialService:
         slug: str,
         items: Sequence[tuple[IssueRequest, str]],
         slots: Sequence[Slot],
+        *,
+        unused: Collection[str] = frozenset(),
     ) -> SignedAhead | None:
         """Start signing rows of a batch that a later transaction will claim and store
         (``issue_batch(..., ahead=...)``), so that signing in other processes overlaps the
@@ -351,7 +355,7 @@ class CredentialService:
         org = self._organizations.get(slug)
         authorize(actor, org.id, "issue")
         keys = [_key(key) for _, key in items]
-        earlier = self._credentials.by_idempotency_keys(org.id, keys)
+        earlier = self._earlier(org, keys, unused)
         batch = _Batch(list(reversed(slots)), draw=False)
         rows: dict[SigningKind, builtins.list[tuple[str, _Prepared, IssueCall]]] = {}
         for (request, _), key in zip(items, keys, strict=True):
@@ -377,6 +381,14 @@ class CredentialService:
             for kind, signed in rows.items()
         ]
         return SignedAhead(streams)
+
+    def _earlier(
+        self, org: Organization, keys: Sequence[str], unused: Collection[str]
+    ) -> dict[str, IssuedCredentialRecord]:
+        # Only keys that may be taken are looked up: the query's cost grows with the table when
+        # PostgreSQL's statistics lag behind a table a bulk job is filling (a seq scan).
+        asked = [key for key in keys if key not in unused]
+        return self._credentials.by_idempotency_keys(org.id, asked)
 
     def _prepare(
         self, org: Organization, slug: str, request: IssueRequest, key: str, batch: _Batch
