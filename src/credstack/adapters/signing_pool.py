@@ -3,9 +3,10 @@
 Building and signing a credential is pure Python CPU work (canonicalisation above all), which one
 process does on one core whatever its threads. ``ProcessSigning`` splits a batch into parts
 that the signing processes sign while the calling process does its database work: storing the
-parts already signed, or the batch before (``jobs.tasks.run_bulk_job`` signs a batch ahead).
-So a bulk job on SQLite (issued in one process) or a worker on PostgreSQL uses the machine's
-other cores. Small batches, and ``processes=0``, are signed in the calling process.
+parts already signed, or the batch before (``jobs.tasks.run_bulk_job`` signs two batches
+ahead); a part no process has started when the caller needs it, the caller signs itself. So a
+bulk job on SQLite (issued in one process) or a worker on PostgreSQL uses the machine's other
+cores. Small batches, and ``processes=0``, are signed in the calling process.
 
 The processes are started on first use and live until ``close``; if they cannot start or die,
 the batch (and every later one) is signed in the calling process instead. They are forked from
