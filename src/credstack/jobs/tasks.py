@@ -68,6 +68,7 @@ def run_bulk_job(
                 return handled
             batches += 1
             current = ahead.popleft() if ahead else None
+            following: BulkAhead | None = None
             try:
                 if current is None and not plain:
                     with unit_of_work() as services:
@@ -104,8 +105,9 @@ def run_bulk_job(
                 # A refused batch (SQLite busy, a key taken by a concurrent request) left its
                 # rows queued; the next try replays or issues them. Past a few, the queue's
                 # retry takes over.
-                if current is not None:
-                    current.close()
+                for dropped in (current, following):
+                    if dropped is not None:
+                        dropped.close()
                 _drop(ahead)
                 refused += 1
                 if refused > MAX_REFUSED:
@@ -121,6 +123,8 @@ def run_bulk_job(
                     _drop(ahead)  # read past rows another worker is issuing: start afresh
             elif claimed == 0:
                 return handled
+            else:
+                plain = False  # one batch claimed plainly: sign ahead again, from elsewhere
     finally:
         _drop(ahead)
         if unsigned:
