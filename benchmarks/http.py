@@ -35,7 +35,7 @@ from credstack.bootstrap import build
 from credstack.config import Settings
 from credstack.errors import NotFound
 from credstack.services.actors import Actor
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 
 OPERATOR = Actor.operator("benchmark")
 ACHIEVEMENT: dict[str, Any] = {

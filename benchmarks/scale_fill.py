@@ -34,7 +34,7 @@ from sqlalchemy.exc import DBAPIError
 from credstack.bootstrap import build
 from credstack.config import Settings
 from credstack.services.actors import Actor
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from credstack.services.learners import NO_PASSWORD, SESSION_LIFETIME, SESSION_PREFIX
 from credstack.status import MIN_LENGTH
 from credstack.store.credentials import IssuedCredentialRecord, StatusListRecord

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from credstack.bootstrap import Platform
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from tests.functional.conftest import ACHIEVEMENT, OPERATOR, token_for
 
 HOOK = "https://127.0.0.1:9/services/T01/B02/hooksecretpath?key=querysecret"

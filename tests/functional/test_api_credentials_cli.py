@@ -11,7 +11,7 @@ from pathlib import Path
 from credstack.bootstrap import build
 from credstack.config import Settings
 from credstack.services.actors import Actor
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from tests.functional.conftest import ACHIEVEMENT
 
 

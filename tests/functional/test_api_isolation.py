@@ -31,7 +31,7 @@ from credstack.bootstrap import Platform
 from credstack.config import Settings
 from credstack.jobs.inprocess import InProcessDispatcher
 from credstack.services.assessments import SettingsInput
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from credstack.services.pathways import PathwayInput
 from credstack.services.webhooks import WebhookPolicy
 from credstack.store.models import Base

@@ -23,7 +23,7 @@ from sqlalchemy import update
 from credstack.bootstrap import Platform
 from credstack.issue import Suite, issue
 from credstack.proofs.keys import generate_key
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from credstack.store.oauth import AuthorizationCode, OAuthGrant
 from tests.functional.conftest import ACHIEVEMENT, BASE_URL, OPERATOR, Org
 

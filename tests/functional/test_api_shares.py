@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from credstack.bootstrap import Platform
 from credstack.issue import issue
 from credstack.proofs.keys import generate_key
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from credstack.verify import check
 from tests.functional.conftest import ACHIEVEMENT, OPERATOR
 

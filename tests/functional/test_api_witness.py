@@ -18,7 +18,7 @@ from credstack.config import Settings
 from credstack.errors import Conflict, Forbidden
 from credstack.ledger import Checkpoint, NoteVerifier, open_checkpoint, sign_note, witnessed_by
 from credstack.services.actors import Actor
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from tests.functional.conftest import ACHIEVEMENT
 from tests.integration.databases import DATABASES, postgres_schema
 

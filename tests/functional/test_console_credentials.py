@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from credstack.bootstrap import Platform
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from credstack.status import read_status
 from credstack.store.credentials import IssuedCredentialRecord
 from credstack.store.models import AuditEntry

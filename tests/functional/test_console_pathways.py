@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from credstack.bootstrap import Platform
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from credstack.services.pathways import PathwayInput
 from tests.functional.conftest import OPERATOR
 from tests.functional.console import browser, csrf, make_member, published, sign_in

@@ -11,7 +11,8 @@ from sqlalchemy import text
 from credstack.bootstrap import build
 from credstack.config import Settings
 from credstack.services.actors import Actor
-from credstack.services.credentials import CredentialService, IssueRequest
+from credstack.services.credentials import CredentialService
+from credstack.services.issuing import IssueRequest
 from tests.integration.test_cli_admin import credstack, environment  # noqa: F401 - a fixture
 
 BADGE = {

@@ -11,7 +11,7 @@ from credstack.bootstrap import build
 from credstack.config import Settings
 from credstack.proofs.resolver import KeyResolver, StaticFetcher
 from credstack.services.actors import Actor
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from credstack.verify import check
 from tests.integration.test_cli_admin import credstack, environment
 

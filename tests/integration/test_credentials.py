@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from credstack.errors import Conflict, Forbidden, InvalidInput
 from credstack.services import Services
 from credstack.services.actors import Actor, Role
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from credstack.status import read_status
 from credstack.store.credentials import IssuedCredentialRecord, StatusListRecord
 from tests.integration.conftest import BASE_URL

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from credstack.bootstrap import Platform
 from credstack.services.actors import Actor
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from credstack.services.pathways import PathwayInput
 from credstack.status import Bitstring
 

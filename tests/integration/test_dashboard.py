@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from credstack.errors import Forbidden, InvalidInput
 from credstack.services import Services
 from credstack.services.actors import Actor, Role
-from credstack.services.credentials import IssueRequest
 from credstack.services.dashboard import DashboardService
+from credstack.services.issuing import IssueRequest
 
 OPERATOR = Actor.operator("test")
 BADGE = {

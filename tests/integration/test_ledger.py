@@ -30,7 +30,7 @@ from credstack.ledger import (
 from credstack.services import Services
 from credstack.services.actors import Actor
 from credstack.services.audit import AuditTrail
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from credstack.services.ledger import LedgerPolicy, LedgerService
 from credstack.store.credentials import IssuedCredentialRecord
 from tests.integration.conftest import BASE_URL

@@ -15,7 +15,8 @@ from credstack.ledger import Entry, credential_digest
 from credstack.services import Services
 from credstack.services.actors import Actor
 from credstack.services.audit import AuditTrail
-from credstack.services.credentials import CredentialService, IssueRequest
+from credstack.services.credentials import CredentialService
+from credstack.services.issuing import IssueRequest
 from tests.integration.conftest import BASE_URL
 
 OPERATOR = Actor.operator("test")

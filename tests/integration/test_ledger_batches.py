@@ -14,7 +14,7 @@ from credstack.ledger import MemoryTree, leaf_hash, verify_inclusion
 from credstack.ledger.merkle import root
 from credstack.services import Services
 from credstack.services.actors import Actor
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from credstack.store.credentials import IssuedCredentialRecord
 from credstack.store.ledger import LedgerRepository
 

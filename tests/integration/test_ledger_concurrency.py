@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from credstack.bootstrap import Platform
 from credstack.services.actors import Actor
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 
 OPERATOR = Actor.operator("test")
 THREADS = 6

@@ -14,7 +14,7 @@ import pytest
 from credstack.bootstrap import Platform, build
 from credstack.config import Settings
 from credstack.services.actors import Actor
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from credstack.store.list_revisions import ListRevisions
 from tests.integration.databases import DATABASES, postgres_schema
 

@@ -17,7 +17,7 @@ from credstack.issue import issue
 from credstack.proofs.keys import generate_key
 from credstack.services import Services
 from credstack.services.actors import Actor
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from credstack.services.oauth import (
     ACCESS_LIFETIME,
     CODE_LIFETIME,

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from credstack.errors import Conflict, Forbidden, InvalidInput, NotFound
 from credstack.services import Services
 from credstack.services.actors import Actor, Role
-from credstack.services.credentials import IssueRequest
 from credstack.services.held import digest_of
+from credstack.services.issuing import IssueRequest
 from credstack.services.pathways import PathwayInput
 from credstack.store.credentials import IssuedCredentialRecord
 from credstack.store.models import AuditEntry

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from credstack.bootstrap import Platform
 from credstack.services.actors import Actor
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from credstack.services.pathways import PathwayInput
 from credstack.store.credentials import IssuedCredentialRecord
 

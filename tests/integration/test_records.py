@@ -19,7 +19,7 @@ from credstack.proofs.did_key import did_key_for
 from credstack.proofs.keys import generate_key
 from credstack.services import Services
 from credstack.services.actors import Actor, Role
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from credstack.services.pathways import PathwayInput
 from credstack.store.models import AuditEntry
 from credstack.verify import check

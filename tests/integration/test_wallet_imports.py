@@ -31,9 +31,9 @@ from credstack.proofs.did_key import did_key_for
 from credstack.proofs.keys import PrivateKey, generate_key
 from credstack.services import Services
 from credstack.services.actors import Actor
-from credstack.services.credentials import IssueRequest
 from credstack.services.held import digest_of, held_of_import
 from credstack.services.imports import MAX_BYTES
+from credstack.services.issuing import IssueRequest
 from credstack.services.pathways import PathwayInput
 from credstack.store.credentials import IssuedCredentialRecord
 from credstack.store.holdings import HoldingsRepository

@@ -18,7 +18,7 @@ from credstack.issue import issue
 from credstack.proofs.keys import generate_key
 from credstack.services import Services
 from credstack.services.actors import Actor
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from credstack.services.shares import hash_share_token
 from credstack.store.models import User
 from credstack.store.shares import WalletShare

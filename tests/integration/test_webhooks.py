@@ -24,7 +24,7 @@ from credstack.config import Settings
 from credstack.errors import Forbidden, InvalidInput, NotFound
 from credstack.services.actors import Actor
 from credstack.services.assessments import SettingsInput
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from credstack.services.pathways import PathwayInput
 from credstack.services.webhooks import WebhookService
 from credstack.store.webhooks import WebhookDelivery

@@ -40,8 +40,9 @@ from credstack.errors import Conflict, Forbidden, InvalidInput, NotFound
 from credstack.services.achievements import AchievementService, AchievementView
 from credstack.services.actors import Actor, authorize, authorize_member
 from credstack.services.audit import AuditTrail
-from credstack.services.credentials import CredentialService, IssueRequest
+from credstack.services.credentials import CredentialService
 from credstack.services.held import digest_of
+from credstack.services.issuing import IssueRequest
 from credstack.services.organizations import OrganizationService
 from credstack.services.pathways import learner_key
 from credstack.services.ports import NO_EVENTS, EventPublisher, EvidenceStore

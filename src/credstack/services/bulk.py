@@ -31,7 +31,8 @@ from credstack.issue import SUITES
 from credstack.services.achievements import AchievementService, AchievementView
 from credstack.services.actors import Actor, Role, authorize, check_role
 from credstack.services.audit import AuditTrail
-from credstack.services.credentials import CredentialService, IssueRequest, SignedAhead, Slot
+from credstack.services.credentials import CredentialService
+from credstack.services.issuing import IssueRequest, SignedAhead, Slot
 from credstack.services.organizations import OrganizationService
 from credstack.services.ports import NO_EVENTS, NO_QUEUE, EventPublisher, TaskQueue
 from credstack.store.bulk import BulkJobRecord, BulkJobRepository, BulkJobRowRecord

@@ -24,9 +24,9 @@ import builtins
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Collection, Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, get_args
 
@@ -40,6 +40,14 @@ from credstack.proofs.data_integrity import add_proof
 from credstack.services.achievements import AchievementService
 from credstack.services.actors import Actor, authorize
 from credstack.services.audit import AuditTrail
+from credstack.services.issuing import (
+    BatchReads,
+    IssueRequest,
+    Prepared,
+    Resolved,
+    SignedAhead,
+    Slot,
+)
 from credstack.services.organizations import OrganizationService, Signer, SigningKind
 from credstack.services.ports import (
     IN_PROCESS,
@@ -73,114 +81,12 @@ _KIND: Final[dict[str, SigningKind]] = {"ecdsa-rdfc-2019": "p256"}
 
 
 @dataclass(frozen=True)
-class IssueRequest:
-    """What an issue call asks for; its hash tells a retry from a reuse of the key."""
-
-    recipient: str
-    achievement_id: str | None = None
-    achievement: Mapping[str, Any] | None = None
-    suite: str = "eddsa-rdfc-2022"
-    valid_until: datetime | None = None
-    result: Sequence[Mapping[str, Any]] = ()
-    evidence: Sequence[Mapping[str, Any]] = ()
-    awarded_date: datetime | None = None
-    status_purpose: str = "revocation"
-    # VC-API options: the caller's own name for the credential, and the proof's id.
-    client_credential_id: str | None = None
-    proof_id: str | None = None
-
-    def digest(self) -> str:
-        data = {
-            "recipient": self.recipient,
-            "achievementId": self.achievement_id,
-            "achievement": self.achievement,
-            "suite": self.suite,
-            "validUntil": self.valid_until.isoformat() if self.valid_until else None,
-            "result": list(self.result),
-            "evidence": list(self.evidence),
-            "awardedDate": self.awarded_date.isoformat() if self.awarded_date else None,
-            "statusPurpose": self.status_purpose,
-        }
-        # Only when given, so that the digests stored before these options stay the same.
-        if self.client_credential_id is not None:
-            data["credentialId"] = self.client_credential_id
-        if self.proof_id is not None:
-            data["proofId"] = self.proof_id
-        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class Slot:
-    """A status list index handed out for one credential."""
-
-    list_id: uuid.UUID
-    url: str
-    purpose: str
-    index: int
-
-
-@dataclass(frozen=True)
 class PublishedStatusList:
     """The signed status list credential as served, with its HTTP validators."""
 
     text: str
     etag: str
     last_modified: datetime
-
-
-_Resolved = tuple[dict[str, Any], tuple[uuid.UUID, int] | None, list[str]]
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    """A row of a batch checked and given its index, waiting for its signature."""
-
-    request: IssueRequest
-    suite: Suite
-    key: str | None
-    slot: Slot
-    resolved: _Resolved
-
-
-@dataclass
-class _Batch:
-    """What a batch reads once: achievements by id, signers by kind, and its free indexes
-    (last first); ``draw``: more may be drawn from the lists when they run out."""
-
-    free: builtins.list[Slot]
-    draw: bool = True
-    achievements: dict[str | None, _Resolved] = field(default_factory=dict)
-    signers: dict[SigningKind, Signer] = field(default_factory=dict)
-
-
-class SignedAhead:
-    """Rows of a coming batch being signed now (``CredentialService.sign_ahead``), by
-    idempotency key; read once by ``issue_batch``, or closed to drop them."""
-
-    def __init__(
-        self,
-        streams: builtins.list[
-            tuple[
-                str,
-                builtins.list[tuple[str, _Prepared, IssueCall]],
-                Generator[SignedText | Error, None, None],
-            ]
-        ],
-    ) -> None:
-        self._streams = streams
-        self.rows = {
-            key: (method, prepared) for method, rows, _ in streams for key, prepared, _ in rows
-        }
-
-    def outcomes(self) -> Iterator[tuple[str, _Prepared, IssueCall, SignedText | Error]]:
-        for _, rows, signed in self._streams:
-            for (key, prepared, call), outcome in zip(rows, signed, strict=True):
-                yield key, prepared, call, outcome
-
-    def close(self) -> None:
-        for _, _, signed in self._streams:
-            signed.close()
 
 
 class CredentialService:
@@ -286,10 +192,10 @@ class CredentialService:
         authorize(actor, org.id, "issue")
         keys = [_key(key) for _, key in items]
         earlier = self._earlier(org, keys, unused)
-        batch = _Batch(list(reversed(slots)))
+        batch = BatchReads(list(reversed(slots)))
         results: builtins.list[IssuedCredentialRecord | Error | None] = []
         # Per signing key: the rows to sign with it (their place in results) and their calls.
-        fresh: dict[SigningKind, builtins.list[tuple[int, _Prepared, IssueCall]]] = {}
+        fresh: dict[SigningKind, builtins.list[tuple[int, Prepared, IssueCall]]] = {}
         taken: dict[str, int] = {}  # a row signed ahead: its key, its place in results
         for (request, _), key in zip(items, keys, strict=True):
             try:
@@ -307,9 +213,9 @@ class CredentialService:
             except Error as exc:
                 results.append(exc)
         places: builtins.list[int] = []
-        signed: builtins.list[tuple[_Prepared, IssueCall, SignedText]] = []
+        signed: builtins.list[tuple[Prepared, IssueCall, SignedText]] = []
 
-        def keep(place: int, prepared: _Prepared, call: IssueCall, out: SignedText | Error) -> None:
+        def keep(place: int, prepared: Prepared, call: IssueCall, out: SignedText | Error) -> None:
             if isinstance(out, Error):
                 results[place] = out
             else:
@@ -356,8 +262,8 @@ class CredentialService:
         authorize(actor, org.id, "issue")
         keys = [_key(key) for _, key in items]
         earlier = self._earlier(org, keys, unused)
-        batch = _Batch(list(reversed(slots)), draw=False)
-        rows: dict[SigningKind, builtins.list[tuple[str, _Prepared, IssueCall]]] = {}
+        batch = BatchReads(list(reversed(slots)), draw=False)
+        rows: dict[SigningKind, builtins.list[tuple[str, Prepared, IssueCall]]] = {}
         for (request, _), key in zip(items, keys, strict=True):
             if key in earlier:
                 continue
@@ -391,8 +297,8 @@ class CredentialService:
         return self._credentials.by_idempotency_keys(org.id, asked)
 
     def _prepare(
-        self, org: Organization, slug: str, request: IssueRequest, key: str, batch: _Batch
-    ) -> tuple[SigningKind, _Prepared]:
+        self, org: Organization, slug: str, request: IssueRequest, key: str, batch: BatchReads
+    ) -> tuple[SigningKind, Prepared]:
         """A row checked, its achievement resolved and its index taken (``Error`` if refused)."""
         suite = _suite(request.suite)
         resolved = self._resolved(org, request, batch)
@@ -406,15 +312,15 @@ class CredentialService:
         kind = _KIND.get(suite, "ed25519")
         if kind not in batch.signers:
             batch.signers[kind] = self._organizations.signer(slug, kind)
-        return kind, _Prepared(request, suite, key, slot, resolved)
+        return kind, Prepared(request, suite, key, slot, resolved)
 
-    def _resolved(self, org: Organization, request: IssueRequest, batch: _Batch) -> _Resolved:
+    def _resolved(self, org: Organization, request: IssueRequest, batch: BatchReads) -> Resolved:
         if request.achievement_id not in batch.achievements or request.achievement is not None:
             batch.achievements[request.achievement_id] = self._achievement(org, request)
         return batch.achievements[request.achievement_id]
 
     def _still_current(
-        self, org: Organization, slug: str, ahead: SignedAhead, key: str, batch: _Batch
+        self, org: Organization, slug: str, ahead: SignedAhead, key: str, batch: BatchReads
     ) -> bool:
         """Whether the row was signed ahead with the achievement version and key that
         issuing it now would use (either may have changed in between)."""
@@ -437,17 +343,17 @@ class CredentialService:
         suite: Suite,
         idempotency_key: str | None,
         slot: Slot,
-        resolved: _Resolved,
+        resolved: Resolved,
         signer: Signer,
     ) -> IssuedCredentialRecord:
-        prepared = _Prepared(request, suite, idempotency_key, slot, resolved)
+        prepared = Prepared(request, suite, idempotency_key, slot, resolved)
         call = self._call(org, prepared, signer)
         (outcome,) = issue_many(signer.private_key, [call])
         if isinstance(outcome, Error):
             raise outcome
         return self._store(actor, org, prepared, call, outcome)
 
-    def _call(self, org: Organization, prepared: _Prepared, signer: Signer) -> IssueCall:
+    def _call(self, org: Organization, prepared: Prepared, signer: Signer) -> IssueCall:
         """What signing needs, with the credential's id (a new uuid) chosen here."""
         request, slot = prepared.request, prepared.slot
         achievement, _, contexts = prepared.resolved
@@ -468,7 +374,7 @@ class CredentialService:
         )
 
     def _values(
-        self, org: Organization, prepared: _Prepared, call: IssueCall, issued: SignedText
+        self, org: Organization, prepared: Prepared, call: IssueCall, issued: SignedText
     ) -> dict[str, Any]:
         """The credential's row: its exact text, and the columns it is found by."""
         request, slot, idempotency_key = prepared.request, prepared.slot, prepared.key
@@ -504,7 +410,7 @@ class CredentialService:
         self,
         actor: Actor,
         org: Organization,
-        prepared: _Prepared,
+        prepared: Prepared,
         call: IssueCall,
         issued: SignedText,
     ) -> IssuedCredentialRecord:
@@ -549,7 +455,7 @@ class CredentialService:
         self,
         actor: Actor,
         org: Organization,
-        signed: builtins.list[tuple[_Prepared, IssueCall, SignedText]],
+        signed: builtins.list[tuple[Prepared, IssueCall, SignedText]],
     ) -> builtins.list[IssuedCredentialRecord]:
         """Store a batch's signed credentials: one INSERT of the credentials (before the
         listeners, whose queries must find them) and one of their audit entries, then the
@@ -778,7 +684,7 @@ class CredentialService:
         digest = hashlib.sha256(found.published.encode()).hexdigest()[:32]
         return PublishedStatusList(found.published, f'"{digest}"', found.published_at)
 
-    def _achievement(self, org: Organization, request: IssueRequest) -> _Resolved:
+    def _achievement(self, org: Organization, request: IssueRequest) -> Resolved:
         if (request.achievement_id is None) == (request.achievement is None):
             raise InvalidInput(
                 "Give either achievementId or achievement, not both or neither.",
@@ -991,7 +897,7 @@ def _key(value: str) -> str:
     return key
 
 
-def _detail(prepared: _Prepared) -> dict[str, Any]:
+def _detail(prepared: Prepared) -> dict[str, Any]:
     return {"suite": prepared.suite, "achievement": prepared.resolved[0].get("id")}
 
 

@@ -20,7 +20,7 @@ from credstack.errors import NotFound
 from credstack.model.quality import ECTS, EU_MICROCREDENTIAL_CONTEXT
 from credstack.services import Services
 from credstack.services.actors import Actor
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from credstack.services.pathways import PathwayInput
 
 SLUG: Final = "demo"

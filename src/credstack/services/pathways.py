@@ -42,8 +42,9 @@ from credstack.pathways.rules import WorkloadRule, required_achievements, walk
 from credstack.services.achievements import AchievementService
 from credstack.services.actors import Actor, authorize, authorize_member
 from credstack.services.audit import AuditTrail
-from credstack.services.credentials import CredentialService, IssueRequest
+from credstack.services.credentials import CredentialService
 from credstack.services.held import held_of, held_of_import
+from credstack.services.issuing import IssueRequest
 from credstack.services.organizations import OrganizationService
 from credstack.services.ports import NO_EVENTS, EventPublisher
 from credstack.services.validation import page, uuid_or_none

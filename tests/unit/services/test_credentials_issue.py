@@ -10,7 +10,7 @@ import pytest
 from credstack.errors import InvalidInput
 from credstack.issue import issue
 from credstack.proofs.keys import generate_key
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from credstack.status import status_list_entry
 
 ACHIEVEMENT = {

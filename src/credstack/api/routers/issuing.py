@@ -18,7 +18,7 @@ from credstack.api.deps import CurrentActor, ServicesDep
 from credstack.api.issue_options import issue_options, stored_achievement_id
 from credstack.errors import InvalidInput
 from credstack.services.actors import authorize
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from credstack.store.credentials import IssuedCredentialRecord
 
 router = APIRouter(prefix="/orgs/{slug}", tags=["credentials"])

@@ -21,7 +21,7 @@ from credstack.api.deps import ServicesDep, SessionDep
 from credstack.api.problems import status_for
 from credstack.errors import Error, InvalidInput
 from credstack.services import Services
-from credstack.services.credentials import IssueRequest
+from credstack.services.issuing import IssueRequest
 from credstack.store.credentials import CREDENTIAL_STATUSES
 from credstack.web.console_pages import done, page
 from credstack.web.staff import CheckedStaffDep, Staff, StaffDep
