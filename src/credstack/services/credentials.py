@@ -213,25 +213,25 @@ class CredentialService:
             except Error as exc:
                 results.append(exc)
         places: builtins.list[int] = []
-        signed: builtins.list[tuple[Prepared, IssueCall, SignedText]] = []
+        signed: builtins.list[tuple[Prepared, SignedText]] = []
 
-        def keep(place: int, prepared: Prepared, call: IssueCall, out: SignedText | Error) -> None:
+        def keep(place: int, prepared: Prepared, out: SignedText | Error) -> None:
             if isinstance(out, Error):
                 results[place] = out
             else:
                 places.append(place)
-                signed.append((prepared, call, out))
+                signed.append((prepared, out))
 
         if ahead is not None:
             with closing(ahead):
-                for key, prepared, call, outcome in ahead.outcomes():
+                for key, prepared, outcome in ahead.outcomes():
                     if key in taken:
-                        keep(taken[key], prepared, call, outcome)
+                        keep(taken[key], prepared, outcome)
         for kind, rows in fresh.items():
             calls = [call for _, _, call in rows]
             with closing(self._signing.issue_many(batch.signers[kind].private_key, calls)) as out:
-                for (place, prepared, call), outcome in zip(rows, out, strict=True):
-                    keep(place, prepared, call, outcome)
+                for (place, prepared, _), outcome in zip(rows, out, strict=True):
+                    keep(place, prepared, outcome)
         # A key taken meanwhile by a concurrent request fails the whole batch; run again, it
         # replays.
         for place, record in zip(places, self._store_batch(actor, org, signed), strict=True):
@@ -310,8 +310,7 @@ class CredentialService:
                 raise InvalidInput("No index is reserved for this row.", code="no_reserved_index")
             (slot,) = self._allocate(org, purpose, 1)
         kind = _KIND.get(suite, "ed25519")
-        if kind not in batch.signers:
-            batch.signers[kind] = self._organizations.signer(slug, kind)
+        self._signer(slug, kind, batch)
         return kind, Prepared(request, suite, key, slot, resolved)
 
     def _resolved(self, org: Organization, request: IssueRequest, batch: BatchReads) -> Resolved:
@@ -330,10 +329,13 @@ class CredentialService:
         method, prepared = found
         if self._resolved(org, prepared.request, batch)[1] != prepared.resolved[1]:
             return False
-        kind = _KIND.get(prepared.suite, "ed25519")
+        signer = self._signer(slug, _KIND.get(prepared.suite, "ed25519"), batch)
+        return signer.verification_method == method
+
+    def _signer(self, slug: str, kind: SigningKind, batch: BatchReads) -> Signer:
         if kind not in batch.signers:
             batch.signers[kind] = self._organizations.signer(slug, kind)
-        return batch.signers[kind].verification_method == method
+        return batch.signers[kind]
 
     def _sign_and_store(
         self,
@@ -351,7 +353,7 @@ class CredentialService:
         (outcome,) = issue_many(signer.private_key, [call])
         if isinstance(outcome, Error):
             raise outcome
-        return self._store(actor, org, prepared, call, outcome)
+        return self._store(actor, org, prepared, outcome)
 
     def _call(self, org: Organization, prepared: Prepared, signer: Signer) -> IssueCall:
         """What signing needs, with the credential's id (a new uuid) chosen here."""
@@ -364,7 +366,7 @@ class CredentialService:
             issuer=issuer_profile(org, accreditation=EU_MICROCREDENTIAL_CONTEXT in contexts),
             verification_method=signer.verification_method,
             valid_until=request.valid_until,
-            credential_id=f"{self._base_url}/credentials/{uuid.uuid4()}",
+            credential_id=self._credential_id(prepared),
             extra_contexts=contexts,
             credential_status=status_list_entry(slot.url, slot.index, purpose=slot.purpose),
             result=request.result,
@@ -373,24 +375,23 @@ class CredentialService:
             proof_id=request.proof_id,
         )
 
-    def _values(
-        self, org: Organization, prepared: Prepared, call: IssueCall, issued: SignedText
-    ) -> dict[str, Any]:
+    def _credential_id(self, prepared: Prepared) -> str:
+        return f"{self._base_url}/credentials/{prepared.record_id}"
+
+    def _values(self, org: Organization, prepared: Prepared, issued: SignedText) -> dict[str, Any]:
         """The credential's row: its exact text, and the columns it is found by."""
         request, slot, idempotency_key = prepared.request, prepared.slot, prepared.key
         achievement, version, _ = prepared.resolved
         by_email = recipient_kind(request.recipient) == "email"
-        credential_id = call.credential_id
-        assert credential_id is not None  # _call names every credential
         return {
-            "id": uuid.UUID(credential_id.rsplit("/", 1)[1]),
+            "id": prepared.record_id,
             "organization_id": org.id,
             "achievement_id": version[0] if version else None,
             "achievement_version": version[1] if version else None,
             "name": str(achievement.get("name", ""))[:500],
             "recipient_email": request.recipient.strip() if by_email else None,
             "recipient_did": None if by_email else request.recipient.strip(),
-            "credential_id": credential_id,
+            "credential_id": self._credential_id(prepared),
             "suite": prepared.suite,
             "media_type": issued.media_type,
             "text": issued.text,
@@ -411,12 +412,11 @@ class CredentialService:
         actor: Actor,
         org: Organization,
         prepared: Prepared,
-        call: IssueCall,
         issued: SignedText,
     ) -> IssuedCredentialRecord:
         """Store one signed credential, with its audit entry, listeners and ledger leaf."""
         request, idempotency_key = prepared.request, prepared.key
-        record = IssuedCredentialRecord(**self._values(org, prepared, call, issued))
+        record = IssuedCredentialRecord(**self._values(org, prepared, issued))
         try:
             with self._session.begin_nested():
                 self._credentials.add(record)
@@ -445,9 +445,11 @@ class CredentialService:
             listener.issued(record)
         if self._ledger is not None:
             # Last: the append locks the log's head until commit, so every other lock of this
-            # credential is taken before it, in the same order in every transaction.
-            self._ledger.record(
-                "credential.issued", record.credential_id, issued.text, org.issuer_did
+            # credential is taken before it, in the same order in every transaction. The
+            # digest was made when it was signed.
+            self._ledger.record_many(
+                [("credential.issued", record.credential_id, issued.text, org.issuer_did)],
+                [issued.digest],
             )
         return record
 
@@ -455,7 +457,7 @@ class CredentialService:
         self,
         actor: Actor,
         org: Organization,
-        signed: builtins.list[tuple[Prepared, IssueCall, SignedText]],
+        signed: builtins.list[tuple[Prepared, SignedText]],
     ) -> builtins.list[IssuedCredentialRecord]:
         """Store a batch's signed credentials: one INSERT of the credentials (before the
         listeners, whose queries must find them) and one of their audit entries, then the
@@ -463,7 +465,7 @@ class CredentialService:
 
         The records returned are not in the session: they are written without the ORM's unit
         of work, which cost as much as the signing (docs/performance.md)."""
-        values = [self._values(org, prepared, call, out) for prepared, call, out in signed]
+        values = [self._values(org, prepared, out) for prepared, out in signed]
         self._credentials.insert_many(values)
         records = [IssuedCredentialRecord(**row) for row in values]
         self._audit.record_many(
@@ -472,7 +474,7 @@ class CredentialService:
             "credential.issued",
             [
                 (row["credential_id"], _detail(prepared))
-                for row, (prepared, _, _) in zip(values, signed, strict=True)
+                for row, (prepared, _) in zip(values, signed, strict=True)
             ],
         )
         for record in records:
@@ -483,9 +485,9 @@ class CredentialService:
             self._ledger.record_many(
                 [
                     ("credential.issued", row["credential_id"], out.text, org.issuer_did)
-                    for row, (_, _, out) in zip(values, signed, strict=True)
+                    for row, (_, out) in zip(values, signed, strict=True)
                 ],
-                [out.digest for _, _, out in signed],
+                [out.digest for _, out in signed],
             )
         return records
 

@@ -80,6 +80,8 @@ class Prepared:
     key: str | None
     slot: Slot
     resolved: Resolved
+    # The credential's uuid, chosen before signing: its id is {base_url}/credentials/{uuid}.
+    record_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
 @dataclass
@@ -112,10 +114,10 @@ class SignedAhead:
             key: (method, prepared) for method, rows, _ in streams for key, prepared, _ in rows
         }
 
-    def outcomes(self) -> Iterator[tuple[str, Prepared, IssueCall, SignedText | Error]]:
+    def outcomes(self) -> Iterator[tuple[str, Prepared, SignedText | Error]]:
         for _, rows, signed in self._streams:
-            for (key, prepared, call), outcome in zip(rows, signed, strict=True):
-                yield key, prepared, call, outcome
+            for (key, prepared, _), outcome in zip(rows, signed, strict=True):
+                yield key, prepared, outcome
 
     def close(self) -> None:
         for _, _, signed in self._streams:

@@ -152,8 +152,6 @@ class LedgerRecorder(Protocol):
     """Appends an entry to the transparency ledger in the caller's transaction
     (``services.ledger.LedgerService``)."""
 
-    def record(self, kind: str, credential_id: str, credential: str, issuer: str) -> int: ...
-
     def record_many(
         self, records: Sequence[tuple[str, str, str, str]], digests: Sequence[str] | None = None
     ) -> int:
