@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, or_, select
+from sqlalchemy import Table, or_, select
 from sqlalchemy.orm import Session
 
+from credstack.store.batch import insert_rows
 from credstack.store.models import AuditEntry
 
 
@@ -32,9 +33,8 @@ class AuditRepository:
         return entry
 
     def insert_many(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        """A batch's entries in one INSERT, past the unit of work."""
-        if rows:
-            self._session.execute(insert(cast(Table, AuditEntry.__table__)), list(rows))
+        """A batch's entries in one go (``store.batch``), past the unit of work."""
+        insert_rows(self._session, cast(Table, AuditEntry.__table__), rows)
 
     def for_organization(self, organization_id: uuid.UUID, *, limit: int = 100) -> list[AuditEntry]:
         return list(

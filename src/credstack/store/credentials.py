@@ -23,7 +23,6 @@ from sqlalchemy import (
     UniqueConstraint,
     bindparam,
     func,
-    insert,
     literal,
     literal_column,
     or_,
@@ -32,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from credstack.store.batch import insert_rows
 from credstack.store.models import Base, Organization, _now, _one_of
 
 CREDENTIAL_STATUSES: Final = ("active", "revoked", "suspended")
@@ -146,11 +146,9 @@ class CredentialRepository:
         return record
 
     def insert_many(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Write a batch's credentials in one INSERT, past the unit of work (and the session's
-        identity map): the batch's listeners read them with queries."""
-        if rows:
-            # The table, not the entity: a Core INSERT, without the ORM's work per row.
-            self._session.execute(insert(cast(Table, IssuedCredentialRecord.__table__)), list(rows))
+        """Write a batch's credentials in one go (``store.batch``), past the unit of work (and
+        the session's identity map): the batch's listeners read them with queries."""
+        insert_rows(self._session, cast(Table, IssuedCredentialRecord.__table__), rows)
 
     def get(self, credential_id: uuid.UUID) -> IssuedCredentialRecord | None:
         return self._session.get(IssuedCredentialRecord, credential_id)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Final
+from typing import Final, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -23,10 +23,10 @@ from sqlalchemy import (
     LargeBinary,
     SmallInteger,
     String,
+    Table,
     Text,
     UniqueConstraint,
     func,
-    insert,
     select,
     text,
     update,
@@ -34,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from credstack.ledger.merkle import Node, NodeMap, leaf_hash, left_siblings, new_nodes
+from credstack.store.batch import insert_rows
 from credstack.store.credentials import IssuedCredentialRecord
 from credstack.store.models import AuditEntry, Base, _now, _one_of
 
@@ -170,8 +171,9 @@ class LedgerRepository:
                 known[(level, idx)] = value
                 made.append({"level": level, "idx": idx, "hash": value})
         now = _now()
-        self._session.execute(
-            insert(LedgerLeaf),
+        insert_rows(
+            self._session,
+            cast(Table, LedgerLeaf.__table__),
             [
                 {
                     "idx": start + offset,
@@ -183,7 +185,7 @@ class LedgerRepository:
                 for offset, (kind, credential, data) in enumerate(leaves)
             ],
         )
-        self._session.execute(insert(LedgerNode), made)
+        insert_rows(self._session, cast(Table, LedgerNode.__table__), made)
 
     def nodes(self, wanted: Iterable[Node]) -> NodeMap:
         """The hashes of ``wanted`` nodes in one query: per level an ``idx IN (...)`` on the
