@@ -168,20 +168,33 @@ def add_proof(
         source: dict[str, Any] = document
     else:
         source = {k: v for k, v in document.items() if k != "proof"}
-    # One walk copies the document (the result shares nothing mutable with the caller's) and
-    # checks that JCS may write it fast; the copy is signed, then becomes the result.
-    result: dict[str, Any]
-    result, values_checked = checked_copy(source)
-    signed_input = result
-    if previous_proof is not None:
-        previous = previous_proof if isinstance(previous_proof, str) else list(previous_proof)
-        options["previousProof"] = previous
-        signed_input = dict(result)
-        signed_input["proof"] = copy_json(_matching_proofs(previous, existing))
-        values_checked = False
-    proof = suite.create_proof(signed_input, options, key, values_checked=values_checked)
-    result["proof"] = [*copy_json(existing), proof] if existing else proof
+    try:
+        # One walk copies the document (the result shares nothing mutable with the caller's)
+        # and checks that JCS may write it fast; the copy is signed, then becomes the result.
+        result: dict[str, Any]
+        result, values_checked = checked_copy(source)
+        signed_input = result
+        if previous_proof is not None:
+            previous = previous_proof if isinstance(previous_proof, str) else list(previous_proof)
+            options["previousProof"] = previous
+            signed_input = dict(result)
+            signed_input["proof"] = copy_json(_matching_proofs(previous, existing))
+            values_checked = False
+        proof = suite.create_proof(signed_input, options, key, values_checked=values_checked)
+        result["proof"] = [*copy_json(existing), proof] if existing else proof
+    except RecursionError as exc:
+        # Parsed JSON is refused past 64 levels (model.parse); a document built in Python
+        # reaches here with any depth, and the copy and canonicalization recurse.
+        raise _too_deep() from exc
     return result
+
+
+def _too_deep() -> MalformedCredential:
+    return MalformedCredential(
+        "The document is nested too deep to canonicalize; no credential needs that many "
+        "levels, so it is refused.",
+        code="too_deep",
+    )
 
 
 def _failed(
@@ -298,6 +311,9 @@ def _verify_one(
         # Expected rejections (unsupported suite, bad shape, JSON-LD errors, unresolvable
         # key) become reports; anything else is a bug and propagates.
         return _failed(index, proof, exc.code, exc.message, obsolete=obsolete)
+    except RecursionError:
+        deep = _too_deep()
+        return _failed(index, proof, deep.code, deep.message, obsolete=obsolete)
     return _success(index, proof, suite, method)
 
 

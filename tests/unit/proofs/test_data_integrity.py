@@ -283,3 +283,32 @@ def test_created_is_written_in_utc_to_the_second(created: datetime, written: str
     signed = _sign(DOCUMENT, suite="eddsa-jcs-2022", created=created)
     assert signed["proof"]["created"] == written
     assert _codes(signed) == ["ok"]
+
+
+def _nested(document: dict[str, Any], depth: int) -> dict[str, Any]:
+    """``document`` with its subject nested ``depth`` subjects deep (terms all defined)."""
+    deep = copy.deepcopy(document)
+    inner = deep["credentialSubject"]
+    for _ in range(depth):
+        inner["credentialSubject"] = {"id": "did:example:inner"}
+        inner = inner["credentialSubject"]
+    return deep
+
+
+@pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
+def test_a_document_too_deep_to_sign_is_refused_with_a_code(suite: str) -> None:
+    # Parsed JSON stops at 64 levels (model.parse); a document built in code has no such
+    # limit, and signing it must not end in Python's RecursionError.
+    with pytest.raises(MalformedCredential) as refused:
+        _sign(_nested(DOCUMENT, 5000), suite=suite)
+    assert refused.value.code == "too_deep"
+    # The same shape a few levels deep signs (JCS: the nested terms need no context).
+    assert _codes(_sign(_nested(DOCUMENT, 20), suite="eddsa-jcs-2022")) == ["ok"]
+
+
+def test_a_document_too_deep_to_verify_fails_its_check_with_a_code() -> None:
+    signed = _sign(DOCUMENT, suite="eddsa-jcs-2022")
+    deep = _nested(signed, 5000)
+    deep["proof"] = signed["proof"]
+    (check,) = verify_proofs(deep, KeyResolver())
+    assert (check.verified, check.code) == (False, "too_deep")
