@@ -107,3 +107,27 @@ def test_a_missing_parent_is_an_integrity_error(session: Session) -> None:
 def test_no_rows_writes_nothing(session: Session) -> None:
     insert_rows(session, AUDIT, [])
     assert session.scalars(select(AuditEntry)).all() == []
+
+
+def test_rows_that_give_different_columns_are_refused(session: Session) -> None:
+    org = _organization(session)
+    org.id = uuid.uuid4()
+    left_out = {k: v for k, v in _entry(org, 2).items() if k != "organization_id"}
+    with pytest.raises(ValueError, match="same columns"):
+        insert_rows(session, AUDIT, [_entry(org, 1), left_out])
+    assert session.scalars(select(AuditEntry)).all() == []
+
+
+def test_a_column_with_a_default_of_its_own_left_out_takes_that_default(session: Session) -> None:
+    org = _organization(session)
+    org.id = uuid.uuid4()
+    # id, detail and at have Python-side defaults, which COPY would not know.
+    rows = [
+        {k: v for k, v in _entry(org, n).items() if k not in ("id", "detail", "at")}
+        for n in range(3)
+    ]
+    before = datetime.now(UTC)
+    insert_rows(session, AUDIT, rows)
+    found = session.scalars(select(AuditEntry)).all()
+    assert len({e.id for e in found}) == 3
+    assert all(e.detail == {} and e.at >= before - timedelta(seconds=1) for e in found)

@@ -159,6 +159,7 @@ class BulkService:
                 "status": "queued",
                 "data": row.to_json(),
                 "idempotency_key": row.idempotency_key or f"{OWN_KEY}{job.id}:{row.line}",
+                "error": None,
             }
             for row in bulk.rows
         ] + [

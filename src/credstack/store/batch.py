@@ -20,23 +20,30 @@ from sqlalchemy.orm import Session
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """INSERT ``rows`` (each with the same keys: column names) into ``table``, in the session's
-    transaction; a refused row raises SQLAlchemy's error (``IntegrityError`` for a duplicate)."""
+    """INSERT ``rows`` (dicts by column name, each with the same columns) into ``table``, in the
+    session's transaction, as SQLAlchemy's INSERT would; a refused row raises SQLAlchemy's
+    error (``IntegrityError`` for a duplicate)."""
     if not rows:
         return
+    keys = list(rows[0])
+    if any(len(row) != len(keys) or row.keys() != rows[0].keys() for row in rows):
+        raise ValueError("every row of a batch insert gives the same columns")
     if session.autoflush:
         session.flush()  # as session.execute would: pending objects first (foreign keys)
     connection = session.connection()
     dialect = connection.dialect
-    if dialect.name != "postgresql":
+    columns = [table.c[key] for key in keys]
+    # COPY knows only the database's defaults: rows that leave out a column with a default of
+    # SQLAlchemy's own (a uuid, a time) take the INSERT.
+    if dialect.name != "postgresql" or any(
+        column.default is not None and column.name not in rows[0] for column in table.columns
+    ):
         session.execute(insert(table), list(rows))
         return
-    columns = [table.c[name] for name in rows[0]]
     processors = [column.type._cached_bind_processor(dialect) for column in columns]
     quote = dialect.identifier_preparer
     names = ", ".join(quote.quote(column.name) for column in columns)
     statement = f"COPY {quote.format_table(table)} ({names}) FROM STDIN"
-    keys = list(rows[0])
     raw = connection.connection.driver_connection
     assert isinstance(raw, psycopg.Connection)
     try:
@@ -44,10 +51,8 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
             for row in rows:
                 copy.write_row(
                     [
-                        value if process is None else process(value)
-                        for value, process in zip(
-                            [row[key] for key in keys], processors, strict=True
-                        )
+                        row[key] if process is None else process(row[key])
+                        for key, process in zip(keys, processors, strict=True)
                     ]
                 )
     except psycopg.Error as exc:

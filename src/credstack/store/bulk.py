@@ -23,12 +23,12 @@ from sqlalchemy import (
     Text,
     bindparam,
     func,
-    insert,
     select,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, defer, mapped_column
 
+from credstack.store.batch import insert_rows
 from credstack.store.models import Base, _now, _one_of
 
 JOB_STATUSES: Final = ("running", "finished")
@@ -91,11 +91,11 @@ class BulkJobRepository:
         self._session = session
 
     def add(self, job: BulkJobRecord, rows: list[dict[str, Any]]) -> BulkJobRecord:
-        """The job and its rows (plain dicts: one multi-row INSERT, not an ORM unit per row)."""
+        """The job and its rows (plain dicts written in one go, ``store.batch``: not an ORM
+        unit per row)."""
         self._session.add(job)
         self._session.flush()
-        if rows:
-            self._session.execute(insert(BulkJobRowRecord), rows)
+        insert_rows(self._session, cast(Table, BulkJobRowRecord.__table__), rows)
         return job
 
     def get(self, job_id: uuid.UUID) -> BulkJobRecord | None:
