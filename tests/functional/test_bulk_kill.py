@@ -87,6 +87,16 @@ def counts(env: dict[str, str]) -> tuple[int, int, int]:
         engine.dispose()
 
 
+def job_issued(env: dict[str, str]) -> int:
+    """The job's own count of its rows issued (kept by its batches)."""
+    engine = make_engine(env["CREDSTACK_DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            return int(connection.scalar(select(BulkJobRecord.issued)) or 0)
+    finally:
+        engine.dispose()
+
+
 def job_finished(env: dict[str, str]) -> bool:
     engine = make_engine(env["CREDSTACK_DATABASE_URL"])
     try:
@@ -150,6 +160,7 @@ def test_a_killed_job_finishes_exactly_once(environment: dict[str, str], tmp_pat
             worker.wait(timeout=60)
     assert job_finished(environment)
     assert counts(environment) == (ROWS, ROWS, ROWS)
+    assert job_issued(environment) == ROWS  # the batch the kill undid was not counted
     results = credstack(environment, "bulk", "results", "--org", "acme", job).stdout
     assert results.count(",issued,") == ROWS
 

@@ -23,6 +23,7 @@ from credstack.config import Settings
 from credstack.errors import Conflict, Forbidden, InvalidBulkFile, InvalidInput, NotFound
 from credstack.jobs.tasks import run_bulk_job
 from credstack.services.actors import Actor
+from credstack.store.bulk import BulkJobRepository
 from credstack.store.credentials import IssuedCredentialRecord, StatusListRecord
 from credstack.store.ledger import LedgerCheckpoint
 from credstack.store.models import AuditEntry
@@ -82,6 +83,12 @@ def cohort(count: int, *, start: int = 0) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def row_counts(platform: Platform, job_id: str) -> dict[str, int]:
+    """The job's rows by status, counted from the rows (the job keeps its own counts)."""
+    with platform.sessions() as session:
+        return BulkJobRepository(session).count_rows(uuid.UUID(job_id))
+
+
 def credentials_of(platform: Platform, slug: str) -> list[IssuedCredentialRecord]:
     with platform.unit_of_work() as services:
         org = services.organizations.get(slug)
@@ -124,6 +131,7 @@ def test_a_job_issues_every_row_once_through_the_credential_path(platform: Platf
         results = "".join(services.bulk.results_csv(OPERATOR, slug, job_id))
     assert done.finished
     assert done.counts == {"queued": 0, "issued": 7, "failed": 0, "invalid": 1}
+    assert done.counts == row_counts(platform, job_id)
     issued = credentials_of(platform, slug)
     assert len(issued) == 7
     assert {r.recipient_email for r in issued} == {f"learner{i}@example.com" for i in range(7)}
@@ -172,6 +180,7 @@ def test_given_keys_make_a_second_upload_replay_not_reissue(platform: Platform) 
         (row,) = services.bulk.rows(OPERATOR, slug, view.job.id)
         counts = services.bulk.get(OPERATOR, slug, view.job.id).counts
     assert (row.status, counts["failed"]) == ("failed", 1)
+    assert counts == row_counts(platform, str(view.job.id))
     assert row.error is not None
     assert row.error.endswith("[idempotency_key_reused]")
     assert len(credentials_of(platform, slug)) == 2
@@ -205,6 +214,7 @@ def test_two_workers_share_one_job(platform: Platform) -> None:
     issued = credentials_of(platform, slug)
     assert len(issued) == len({r.recipient_email for r in issued}) == 40
     assert counts["queued"] == 0
+    assert counts == row_counts(platform, str(view.job.id))  # two workers counted each row once
     with platform.sessions() as session:
         lists = session.scalars(
             select(StatusListRecord).where(

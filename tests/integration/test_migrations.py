@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.orm import Session
 
 from credstack.store import bulk, credentials, webhooks  # noqa: F401  # tables join Base.metadata
+from credstack.store.achievements import AchievementRecord
+from credstack.store.bulk import BulkJobRepository
+from credstack.store.db import make_engine
 from credstack.store.migrate import current_revision, head_revision, upgrade
-from credstack.store.models import Base
+from credstack.store.models import Base, Organization
+from tests.integration.databases import DATABASES, postgres_schema
 
 
 def _ours(name: str | None, kind: str, _parent: object) -> bool:
@@ -31,3 +42,70 @@ def test_database_is_at_head_and_upgrade_again_is_a_no_op(engine: Engine) -> Non
     tables = set(inspect(engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
     assert "alembic_version" in tables
+
+
+@pytest.fixture(params=DATABASES)
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+    else:
+        with postgres_schema() as url:
+            yield url
+
+
+def test_0020_counts_the_rows_of_the_jobs_there_are(fresh_url: str) -> None:
+    upgrade(fresh_url, "0019_bulk_row_order")
+    engine = make_engine(fresh_url)
+    org, achievement, job = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    statuses = ["issued"] * 4 + ["failed"] * 2 + ["invalid"] * 3 + ["queued"] * 5
+    try:
+        # The organisation's and achievement's tables are as the models say at 0019; the
+        # job's are not (0020 changes them), so those are written as SQL.
+        with Session(engine) as session, session.begin():
+            session.add(
+                Organization(
+                    id=org, slug="acme", name="Acme", issuer_did="did:web:x:acme", did_method="web"
+                )
+            )
+            session.flush()
+            session.add(
+                AchievementRecord(
+                    id=achievement, organization_id=org, public_id="https://x/a/1", name="A"
+                )
+            )
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO bulk_jobs (id, organization_id, achievement_id, suite, "
+                    "status_purpose, filename, status, total, actor_kind, actor_id, created_at) "
+                    "VALUES (:id, :org, :achievement, 'eddsa-rdfc-2022', 'revocation', 'c.csv', "
+                    "'running', :total, 'operator', 'operator', :at)"
+                ),
+                {
+                    "id": _id(engine, job),
+                    "org": _id(engine, org),
+                    "achievement": _id(engine, achievement),
+                    "total": len(statuses),
+                    "at": datetime.now(UTC),
+                },
+            )
+            for line, status in enumerate(statuses, start=2):
+                connection.execute(
+                    text(
+                        "INSERT INTO bulk_job_rows (job_id, line, status, data, idempotency_key) "
+                        "VALUES (:job, :line, :status, '{}', :key)"
+                    ),
+                    {"job": _id(engine, job), "line": line, "status": status, "key": f"k{line}"},
+                )
+        upgrade(fresh_url)
+        with Session(engine) as session:
+            jobs = BulkJobRepository(session)
+            assert jobs.counts(job) == {"queued": 5, "issued": 4, "failed": 2, "invalid": 3}
+            assert jobs.counts(job) == jobs.count_rows(job)
+    finally:
+        engine.dispose()
+
+
+def _id(engine: Engine, value: uuid.UUID) -> str | uuid.UUID:
+    # SQLAlchemy's Uuid stores 32 hex digits on SQLite.
+    return value.hex if engine.dialect.name == "sqlite" else value

@@ -148,6 +148,7 @@ class BulkService:
             filename=filename[-255:],
             status="running",
             total=len(bulk.rows) + len(bulk.problems),
+            invalid=len(bulk.problems),
             actor_kind=actor.kind,
             actor_id=actor.id,
             actor_role=actor.role,
@@ -379,6 +380,10 @@ class BulkService:
                 for row, outcome in zip(rows, outcomes, strict=True)
             ]
         )
+        # After the rows (and the batch's ledger leaves): the job's row stays locked only from
+        # here to the commit, while the log's head is locked already.
+        failed = sum(isinstance(outcome, Error) for outcome in outcomes)
+        self._jobs.add_counts(job.id, len(outcomes) - failed, failed)
 
     @staticmethod
     def _request(job: BulkJobRecord, row: BulkJobRowRecord) -> IssueRequest:

@@ -54,6 +54,10 @@ class BulkJobRecord(Base):
     filename: Mapped[str] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(16), default="running")
     total: Mapped[int]
+    # Rows by outcome, kept by the batches that issue them (migration 0020); queued is the rest.
+    issued: Mapped[int] = mapped_column(default=0, server_default="0")
+    failed: Mapped[int] = mapped_column(default=0, server_default="0")
+    invalid: Mapped[int] = mapped_column(default=0, server_default="0")
     # Who created the job: its batches issue in that actor's name (and the audit log says so).
     actor_kind: Mapped[str] = mapped_column(String(16))
     actor_id: Mapped[str] = mapped_column(String(200))
@@ -203,6 +207,24 @@ class BulkJobRepository:
         return int(self._session.scalar(select(func.count()).select_from(first)) or 0)
 
     def counts(self, job_id: uuid.UUID) -> dict[str, int]:
+        """The job's rows by status, from its counts (one row read, not the job's rows)."""
+        total, issued, failed, invalid = self._session.execute(
+            select(
+                BulkJobRecord.total,
+                BulkJobRecord.issued,
+                BulkJobRecord.failed,
+                BulkJobRecord.invalid,
+            ).where(BulkJobRecord.id == job_id)
+        ).one()
+        return {
+            "queued": total - issued - failed - invalid,
+            "issued": issued,
+            "failed": failed,
+            "invalid": invalid,
+        }
+
+    def count_rows(self, job_id: uuid.UUID) -> dict[str, int]:
+        """The job's rows by status, counted from the rows themselves (what ``counts`` keeps)."""
         found = self._session.execute(
             select(BulkJobRowRecord.status, func.count())
             .where(BulkJobRowRecord.job_id == job_id)
@@ -211,6 +233,15 @@ class BulkJobRepository:
         counts = dict.fromkeys(ROW_STATUSES, 0)
         counts.update({status: int(count) for status, count in found})
         return counts
+
+    def add_counts(self, job_id: uuid.UUID, issued: int, failed: int) -> None:
+        """Add a batch's outcomes to the job's counts (its row stays locked to the commit)."""
+        self._session.execute(
+            update(BulkJobRecord)
+            .where(BulkJobRecord.id == job_id)
+            .values(issued=BulkJobRecord.issued + issued, failed=BulkJobRecord.failed + failed)
+            .execution_options(synchronize_session=False)
+        )
 
     def rows(
         self, job_id: uuid.UUID, *, offset: int = 0, limit: int | None = None
