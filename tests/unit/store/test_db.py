@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import text
 
@@ -21,6 +23,18 @@ def test_sqlite_engines_enforce_foreign_keys_and_allow_savepoints() -> None:
             connection.execute(text("INSERT INTO t VALUES (1)"))
             nested.rollback()
             assert connection.execute(text("SELECT count(*) FROM t")).scalar() == 0
+
+
+def test_sqlite_files_keep_a_write_ahead_log_checkpointed_every_10000_pages(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'wal.db'}")
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert connection.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 10_000
+    finally:
+        engine.dispose()
 
 
 def test_plain_postgresql_urls_use_psycopg_3() -> None:
