@@ -354,6 +354,44 @@ def test_a_pathway_award_is_announced(platform: Platform, queue: Recorded) -> No
     }
 
 
+def test_a_bulk_batch_tells_the_listeners_of_each_credential(
+    platform: Platform, queue: Recorded
+) -> None:
+    # A batch makes its credentials' records only for listeners that want them: here both
+    # do (an endpoint asks for credential.issued, and a pathway counts the unit).
+    slug = organisation(platform)
+    unit_id, unit = published(platform, slug, "Unit")
+    _, stacked = published(platform, slug, "Certificate")
+    with receiving(204) as receiver:
+        with platform.unit_of_work() as services:
+            created = services.webhooks.create(
+                OPERATOR, slug, receiver.url, ["credential.issued", "pathway.awarded"]
+            )
+            pathway = services.pathways.create(
+                OPERATOR,
+                slug,
+                PathwayInput(
+                    name="Path",
+                    achievement_id=stacked,
+                    requirements={"type": "achievement", "achievement": unit},
+                ),
+            )
+        rows = "recipient\na@example.com\nb@example.com\n"
+        with platform.unit_of_work() as services:
+            job = services.bulk.create(OPERATOR, slug, unit_id, rows.encode(), "c.csv").job
+        queue.run_all(platform)
+        events = received_events(created.secret, receiver.received)
+    with platform.unit_of_work() as services:
+        awards = services.pathways.awards(OPERATOR, slug, pathway.id)
+        job_rows = services.bulk.rows(OPERATOR, slug, job.id)
+    assert sorted(award.learner for award in awards) == ["a@example.com", "b@example.com"]
+    announced = {e["data"]["id"] for e in events if e["type"] == "credential.issued"}
+    # The two the job issued, and the two stacked credentials their awards issued.
+    assert {str(row.credential_id) for row in job_rows} < announced
+    assert len(announced) == 4
+    assert sum(e["type"] == "pathway.awarded" for e in events) == 2
+
+
 def test_assessment_decisions_are_announced_without_the_evidence(
     platform: Platform, queue: Recorded
 ) -> None:

@@ -375,7 +375,7 @@ class BulkService:
                     "error": f"{outcome.message} [{outcome.code}]"
                     if isinstance(outcome, Error)
                     else None,
-                    "credential_id": None if isinstance(outcome, Error) else outcome.id,
+                    "credential_id": None if isinstance(outcome, Error) else outcome,
                 }
                 for row, outcome in zip(rows, outcomes, strict=True)
             ]

@@ -177,8 +177,9 @@ class CredentialService:
         *,
         ahead: SignedAhead | None = None,
         unused: Collection[str] = frozenset(),
-    ) -> builtins.list[IssuedCredentialRecord | Error]:
-        """Issue each ``(request, idempotency key)`` through the same path as ``issue``.
+    ) -> builtins.list[uuid.UUID | Error]:
+        """Issue each ``(request, idempotency key)`` through the same path as ``issue``: each
+        row's credential (its record's id), or the reason it was refused.
 
         The organisation, achievement and signing key are read once for the batch, the keys
         already used are looked up in one query, and indexes come from ``slots`` (reserved
@@ -193,14 +194,14 @@ class CredentialService:
         keys = [_key(key) for _, key in items]
         earlier = self._earlier(org, keys, unused)
         batch = BatchReads(list(reversed(slots)))
-        results: builtins.list[IssuedCredentialRecord | Error | None] = []
+        results: builtins.list[uuid.UUID | Error | None] = []
         # Per signing key: the rows to sign with it (their place in results) and their calls.
         fresh: dict[SigningKind, builtins.list[tuple[int, Prepared, IssueCall]]] = {}
         taken: dict[str, int] = {}  # a row signed ahead: its key, its place in results
         for (request, _), key in zip(items, keys, strict=True):
             try:
                 if key in earlier:
-                    results.append(_replayed(earlier[key], request))
+                    results.append(_replayed(earlier[key], request).id)
                     continue
                 if ahead is not None and self._still_current(org, slug, ahead, key, batch):
                     taken[key] = len(results)
@@ -234,8 +235,8 @@ class CredentialService:
                     keep(place, prepared, outcome)
         # A key taken meanwhile by a concurrent request fails the whole batch; run again, it
         # replays.
-        for place, record in zip(places, self._store_batch(actor, org, signed), strict=True):
-            results[place] = record
+        for place, stored in zip(places, self._store_batch(actor, org, signed), strict=True):
+            results[place] = stored
         done = [outcome for outcome in results if outcome is not None]
         assert len(done) == len(items)  # every row signed was stored or refused
         return done
@@ -458,16 +459,17 @@ class CredentialService:
         actor: Actor,
         org: Organization,
         signed: builtins.list[tuple[Prepared, SignedText]],
-    ) -> builtins.list[IssuedCredentialRecord]:
+    ) -> builtins.list[uuid.UUID]:
         """Store a batch's signed credentials: one INSERT of the credentials (before the
         listeners, whose queries must find them) and one of their audit entries, then the
-        batch's ledger leaves, last (the head's lock is held from there to the commit).
+        batch's ledger leaves, last (the head's lock is held from there to the commit); their
+        ids.
 
-        The records returned are not in the session: they are written without the ORM's unit
-        of work, which cost as much as the signing (docs/performance.md)."""
+        They are written without the ORM's unit of work, which cost as much as the signing
+        (docs/performance.md), and their records are made only for the listeners that want
+        them (``CredentialListener.listens``)."""
         values = [self._values(org, prepared, out) for prepared, out in signed]
         self._credentials.insert_many(values)
-        records = [IssuedCredentialRecord(**row) for row in values]
         self._audit.record_many(
             actor,
             org.id,
@@ -477,9 +479,12 @@ class CredentialService:
                 for row, (prepared, _) in zip(values, signed, strict=True)
             ],
         )
-        for record in records:
-            for listener in self._listeners:
-                listener.issued(record)
+        listening = [listener for listener in self._listeners if listener.listens(org)]
+        if listening:
+            for row in values:
+                record = IssuedCredentialRecord(**row)
+                for listener in listening:
+                    listener.issued(record)
         self._session.flush()  # what the listeners added, before the head's lock
         if self._ledger is not None:
             self._ledger.record_many(
@@ -489,7 +494,7 @@ class CredentialService:
                 ],
                 [out.digest for _, out in signed],
             )
-        return records
+        return [row["id"] for row in values]
 
     def get(self, credential_id: uuid.UUID | str) -> IssuedCredentialRecord:
         """A credential by uuid; public, as its URL is its id."""

@@ -336,15 +336,11 @@ class PathwayService:
         if self._pathways.counting(organization.issuer_did):
             self._pathways.lock_learner(_lock_key(learner_key(recipient)[0]))
 
+    def listens(self, organization: Organization) -> bool:
+        return bool(self._counting_pathways(organization))
+
     def issued(self, record: IssuedCredentialRecord) -> None:
-        org = self._org_by_id(record.organization_id)
-        # Which pathways count this issuer does not depend on the credentials still pending in
-        # this transaction: no flush here, so a bulk batch keeps its one INSERT per batch.
-        candidates = self._counting.get(org.issuer_did)
-        if candidates is None:
-            with self._session.no_autoflush:
-                candidates = self._pathways.counting(org.issuer_did)
-            self._counting[org.issuer_did] = candidates
+        candidates = self._counting_pathways(self._org_by_id(record.organization_id))
         if not candidates:
             return
         key, recipient = _recipient(record)
@@ -352,6 +348,16 @@ class PathwayService:
         for pathway in candidates:
             owner = self._org_by_id(pathway.organization_id)
             self._consider(owner, pathway, key, recipient)
+
+    def _counting_pathways(self, org: Organization) -> builtins.list[PathwayRecord]:
+        # Which pathways count this issuer does not depend on the credentials still pending in
+        # this transaction: no flush here, so a bulk batch keeps its one INSERT per batch.
+        candidates = self._counting.get(org.issuer_did)
+        if candidates is None:
+            with self._session.no_autoflush:
+                candidates = self._pathways.counting(org.issuer_did)
+            self._counting[org.issuer_did] = candidates
+        return candidates
 
     def status_changed(self, record: IssuedCredentialRecord, action: str) -> None:
         if action != "credential.revoked":

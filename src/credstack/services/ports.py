@@ -44,6 +44,10 @@ class CredentialListener(Protocol):
     def issuing(self, organization: Organization, recipient: str) -> None:
         """Before the status list is locked: take, in this order, the locks ``issued`` needs."""
 
+    def listens(self, organization: Organization) -> bool:
+        """Whether ``issued`` has anything to do for the organisation's credentials: a bulk
+        batch makes its credentials' records only for listeners that do."""
+
     def issued(self, record: IssuedCredentialRecord) -> None: ...
 
     def status_changed(self, record: IssuedCredentialRecord, action: str) -> None: ...

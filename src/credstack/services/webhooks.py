@@ -192,6 +192,9 @@ class WebhookService:
     def issuing(self, organization: Organization, recipient: str) -> None:
         return None
 
+    def listens(self, organization: Organization) -> bool:
+        return any("credential.issued" in e.events for e in self._endpoints_of(organization.id))
+
     def issued(self, record: IssuedCredentialRecord) -> None:
         self._announce(record, "credential.issued")
 
@@ -214,13 +217,16 @@ class WebhookService:
     def publish(self, organization_id: uuid.UUID, event: str, data: Mapping[str, object]) -> None:
         """One delivery per endpoint of the organisation that asked for ``event``, written in
         the caller's transaction; each is sent by a task once it commits."""
+        for endpoint in self._endpoints_of(organization_id):
+            if event in endpoint.events:
+                self._deliver_later(endpoint, event, dict(data))
+
+    def _endpoints_of(self, organization_id: uuid.UUID) -> builtins.list[WebhookEndpoint]:
         endpoints = self._endpoints.get(organization_id)
         if endpoints is None:
             endpoints = self._webhooks.endpoints(organization_id)
             self._endpoints[organization_id] = endpoints
-        for endpoint in endpoints:
-            if event in endpoint.events:
-                self._deliver_later(endpoint, event, dict(data))
+        return endpoints
 
     def _deliver_later(
         self, endpoint: WebhookEndpoint, event: str, data: dict[str, Any]
