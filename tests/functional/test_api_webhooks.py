@@ -22,7 +22,7 @@ from credstack.config import Settings
 from credstack.services.actors import Actor
 from credstack.services.webhooks import EVENTS
 from tests.functional.servers import running_server
-from tests.integration.databases import DATABASES, postgres_schema
+from tests.integration.databases import DATABASES, fresh_database
 from tests.receiver import Receiver, receiving, signature_ok
 
 OPERATOR = Actor.operator("test")
@@ -40,11 +40,8 @@ BADGE = {
 
 @pytest.fixture(params=DATABASES)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'hooks.db'}"
-    else:
-        with postgres_schema() as url:
-            yield url
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 def tokens(env: dict[str, str]) -> dict[str, str]:

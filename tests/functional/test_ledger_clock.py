@@ -22,7 +22,7 @@ from credstack.config import Settings
 from credstack.services.actors import Actor
 from credstack.store.db import make_engine
 from tests.functional.servers import running_server
-from tests.integration.databases import DATABASES, postgres_schema
+from tests.integration.databases import DATABASES, fresh_database
 
 OPERATOR = Actor.operator("test")
 CLOCK = {"CREDSTACK_LEDGER_CHECKPOINT_SECONDS": "1"}
@@ -36,11 +36,8 @@ BADGE = {
 
 @pytest.fixture(params=DATABASES)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'clock.db'}"
-    else:
-        with postgres_schema() as url:
-            yield url
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 def set_up(env: dict[str, str]) -> str:

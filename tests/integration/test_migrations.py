@@ -19,7 +19,7 @@ from credstack.store.bulk import BulkJobRepository
 from credstack.store.db import make_engine
 from credstack.store.migrate import current_revision, head_revision, upgrade
 from credstack.store.models import Base, Organization
-from tests.integration.databases import DATABASES, postgres_schema
+from tests.integration.databases import DATABASES, fresh_database
 
 
 def _ours(name: str | None, kind: str, _parent: object) -> bool:
@@ -46,11 +46,8 @@ def test_database_is_at_head_and_upgrade_again_is_a_no_op(engine: Engine) -> Non
 
 @pytest.fixture(params=DATABASES)
 def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-    else:
-        with postgres_schema() as url:
-            yield url
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 def test_0020_counts_the_rows_of_the_jobs_there_are(fresh_url: str) -> None:

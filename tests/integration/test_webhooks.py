@@ -317,6 +317,15 @@ def test_a_finished_bulk_job_is_announced_once_with_its_counts(
     }
 
 
+def unit_pathway(unit: str, stacked: str) -> PathwayInput:
+    """A pathway that awards ``stacked`` for the one achievement ``unit`` (public ids)."""
+    return PathwayInput(
+        name="Path",
+        achievement_id=stacked,
+        requirements={"type": "achievement", "achievement": unit},
+    )
+
+
 def test_a_pathway_award_is_announced(platform: Platform, queue: Recorded) -> None:
     slug = organisation(platform)
     _, unit = published(platform, slug, "Unit")
@@ -324,15 +333,7 @@ def test_a_pathway_award_is_announced(platform: Platform, queue: Recorded) -> No
     with receiving(204) as receiver:
         with platform.unit_of_work() as services:
             created = services.webhooks.create(OPERATOR, slug, receiver.url, ["pathway.awarded"])
-            pathway = services.pathways.create(
-                OPERATOR,
-                slug,
-                PathwayInput(
-                    name="Path",
-                    achievement_id=stacked,
-                    requirements={"type": "achievement", "achievement": unit},
-                ),
-            )
+            pathway = services.pathways.create(OPERATOR, slug, unit_pathway(unit, stacked))
         with platform.unit_of_work() as services:
             services.credentials.issue(
                 OPERATOR, slug, IssueRequest(recipient="Learner@Example.com", achievement_id=unit)
@@ -367,15 +368,7 @@ def test_a_bulk_batch_tells_the_listeners_of_each_credential(
             created = services.webhooks.create(
                 OPERATOR, slug, receiver.url, ["credential.issued", "pathway.awarded"]
             )
-            pathway = services.pathways.create(
-                OPERATOR,
-                slug,
-                PathwayInput(
-                    name="Path",
-                    achievement_id=stacked,
-                    requirements={"type": "achievement", "achievement": unit},
-                ),
-            )
+            pathway = services.pathways.create(OPERATOR, slug, unit_pathway(unit, stacked))
         rows = "recipient\na@example.com\nb@example.com\n"
         with platform.unit_of_work() as services:
             job = services.bulk.create(OPERATOR, slug, unit_id, rows.encode(), "c.csv").job
