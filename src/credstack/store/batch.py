@@ -40,7 +40,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     ):
         session.execute(insert(table), list(rows))
         return
-    processors = [column.type._cached_bind_processor(dialect) for column in columns]
+    processors = [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
     quote = dialect.identifier_preparer
     names = ", ".join(quote.quote(column.name) for column in columns)
     statement = f"COPY {quote.format_table(table)} ({names}) FROM STDIN"
