@@ -885,10 +885,13 @@ def _require_suspendable(record: IssuedCredentialRecord) -> None:
         )
 
 
+_SUITE_NAMES: Final[tuple[Suite, ...]] = get_args(Suite)  # once: a call per credential costs
+
+
 def _suite(value: str) -> Suite:
-    for suite in get_args(Suite):
+    for suite in _SUITE_NAMES:
         if value == suite:
-            return suite  # type: ignore[no-any-return]  # get_args loses the Literal
+            return suite
     raise InvalidInput(
         f"Unknown suite {value!r}; choose one of {', '.join(SUITES)}.",
         code="unsupported_cryptosuite",

@@ -24,7 +24,8 @@ class UtcDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetimes are not stored; give a time zone")
-        value = value.astimezone(UTC)
+        if value.tzinfo is not UTC:  # datetime.now(UTC) needs no conversion
+            value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
