@@ -35,7 +35,7 @@ from credstack.services.credentials import CredentialService
 from credstack.services.issuing import IssueRequest, SignedAhead, Slot
 from credstack.services.organizations import OrganizationService
 from credstack.services.ports import NO_EVENTS, NO_QUEUE, EventPublisher, TaskQueue
-from credstack.store.bulk import BulkJobRecord, BulkJobRepository, BulkJobRowRecord
+from credstack.store.bulk import BulkJobRecord, BulkJobRepository, BulkJobRowRecord, counts_of
 from credstack.store.models import Organization
 
 # Rows per batch: each batch has fixed costs (its reservation, commits, checkpoint and reads of
@@ -183,7 +183,7 @@ class BulkService:
             {"rows": len(bulk.rows), "invalid": len(bulk.problems), "file": job.filename},
         )
         self.enqueue(job, len(bulk.rows))
-        return BulkJobView(job, self._jobs.counts(job.id))
+        return BulkJobView(job, counts_of(job))
 
     def preview(
         self, actor: Actor, slug: str, achievement_id: str, data: bytes, filename: str
@@ -212,7 +212,7 @@ class BulkService:
 
     def get(self, actor: Actor, slug: str, job_id: uuid.UUID | str) -> BulkJobView:
         job = self._owned(actor, slug, job_id)
-        return BulkJobView(job, self._jobs.counts(job.id))
+        return BulkJobView(job, counts_of(job))
 
     def list(
         self, actor: Actor, slug: str, *, offset: int = 0, limit: int = 50
@@ -221,7 +221,7 @@ class BulkService:
         authorize(actor, org.id, "issue")
         _paging(offset, limit)
         jobs = self._jobs.for_organization(org.id, offset=offset, limit=limit)
-        return [BulkJobView(job, self._jobs.counts(job.id)) for job in jobs]
+        return [BulkJobView(job, counts_of(job)) for job in jobs]
 
     def rows(
         self, actor: Actor, slug: str, job_id: uuid.UUID | str, *, offset: int = 0, limit: int = 100
@@ -238,7 +238,7 @@ class BulkService:
     def resume(self, actor: Actor, slug: str, job_id: uuid.UUID | str) -> BulkJobView:
         """Enqueue an unfinished job again (after its worker died); a finished one is left."""
         job = self._owned(actor, slug, job_id)
-        counts = self._jobs.counts(job.id)
+        counts = counts_of(job)
         if job.status == "running":
             self.enqueue(job, counts["queued"])
         return BulkJobView(job, counts)
@@ -256,7 +256,7 @@ class BulkService:
         for job_id in jobs:
             job = self._jobs.get(job_id)
             assert job is not None
-            self.enqueue(job, self._jobs.counts(job_id)["queued"])
+            self.enqueue(job, counts_of(job)["queued"])
         return len(jobs)
 
     # The task side: called by jobs.tasks, as the job's creator.

@@ -25,9 +25,10 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     error (``IntegrityError`` for a duplicate)."""
     if not rows:
         return
-    keys = list(rows[0])
-    if any(len(row) != len(keys) or row.keys() != rows[0].keys() for row in rows):
+    first = rows[0].keys()
+    if any(row.keys() != first for row in rows):
         raise ValueError("every row of a batch insert gives the same columns")
+    keys = list(first)
     if session.autoflush:
         session.flush()  # as session.execute would: pending objects first (foreign keys)
     connection = session.connection()
@@ -36,7 +37,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     # COPY knows only the database's defaults: rows that leave out a column with a default of
     # SQLAlchemy's own (a uuid, a time) take the INSERT.
     if dialect.name != "postgresql" or any(
-        column.default is not None and column.name not in rows[0] for column in table.columns
+        column.default is not None and column.name not in first for column in table.columns
     ):
         session.execute(insert(table), list(rows))
         return

@@ -90,6 +90,17 @@ class BulkJobRowRecord(Base):
     finished_at: Mapped[datetime | None]
 
 
+def counts_of(job: BulkJobRecord) -> dict[str, int]:
+    """The job's rows by status, from the counts its batches keep (not a count of its rows)."""
+    done = job.issued + job.failed + job.invalid
+    return {
+        "queued": job.total - done,
+        "issued": job.issued,
+        "failed": job.failed,
+        "invalid": job.invalid,
+    }
+
+
 class BulkJobRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -207,21 +218,11 @@ class BulkJobRepository:
         return int(self._session.scalar(select(func.count()).select_from(first)) or 0)
 
     def counts(self, job_id: uuid.UUID) -> dict[str, int]:
-        """The job's rows by status, from its counts (one row read, not the job's rows)."""
-        total, issued, failed, invalid = self._session.execute(
-            select(
-                BulkJobRecord.total,
-                BulkJobRecord.issued,
-                BulkJobRecord.failed,
-                BulkJobRecord.invalid,
-            ).where(BulkJobRecord.id == job_id)
-        ).one()
-        return {
-            "queued": total - issued - failed - invalid,
-            "issued": issued,
-            "failed": failed,
-            "invalid": invalid,
-        }
+        """The job's rows by status, its record read afresh (other workers' batches may have
+        committed since it was read in this transaction)."""
+        job = self._session.get(BulkJobRecord, job_id, populate_existing=True)
+        assert job is not None  # the caller read it
+        return counts_of(job)
 
     def count_rows(self, job_id: uuid.UUID) -> dict[str, int]:
         """The job's rows by status, counted from the rows themselves (what ``counts`` keeps)."""
