@@ -8,11 +8,13 @@ integration tests, and each makes an organisation with a fresh slug.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,9 @@ from sqlalchemy import func, select
 from credstack.bootstrap import Platform, build
 from credstack.config import Settings
 from credstack.errors import Conflict, Forbidden, InvalidBulkFile, InvalidInput, NotFound
+from credstack.jobs.garbage import YOUNG_THRESHOLD
 from credstack.jobs.tasks import run_bulk_job
+from credstack.services import Services
 from credstack.services.actors import Actor
 from credstack.store.bulk import BulkJobRepository
 from credstack.store.credentials import IssuedCredentialRecord, StatusListRecord
@@ -123,7 +127,16 @@ def test_a_job_issues_every_row_once_through_the_credential_path(platform: Platf
     job_id = str(view.job.id)
     with platform.sessions() as session:
         checkpoints_before = session.scalar(select(func.count()).select_from(LedgerCheckpoint))
-    assert run_bulk_job(platform.unit_of_work, job_id, batch_size=3) == 7
+    young = gc.get_threshold()[0]
+    seen: list[int] = []
+
+    def unit_of_work() -> AbstractContextManager[Services]:
+        seen.append(gc.get_threshold()[0])  # collections are fewer while the job runs
+        return platform.unit_of_work()
+
+    assert run_bulk_job(unit_of_work, job_id, batch_size=3) == 7
+    assert set(seen) == {max(young, YOUNG_THRESHOLD)}
+    assert gc.get_threshold()[0] == young
     assert run_bulk_job(platform.unit_of_work, job_id, batch_size=3) == 0
     with platform.unit_of_work() as services:
         done = services.bulk.get(OPERATOR, slug, job_id)

@@ -91,11 +91,17 @@ class ProcessSigning:
         futures: list[Future[list[SignedText | Error]]],
     ) -> Generator[SignedText | Error, None, None]:
         try:
+            # Parts no process has started are signed here, the last first, while the
+            # processes go on from the first: the two meet in the middle, and this process
+            # waits only for the parts already handed to a process, not for each in turn.
+            here: dict[int, list[SignedText | Error]] = {}
+            for index in reversed(range(len(futures))):
+                if not futures[index].cancel():
+                    break
+                here[index] = issue_many(key, parts[index])
             for index, future in enumerate(futures):
-                if future.cancel():
-                    # No process has started this part: rather than wait for one, sign it
-                    # here (the caller would only wait), and the processes go on with the next.
-                    yield from issue_many(key, parts[index])
+                if index in here:
+                    yield from here[index]
                     continue
                 try:
                     signed = future.result()

@@ -19,6 +19,7 @@ from datetime import timedelta
 from typing import Final
 
 from credstack.errors import StorageError
+from credstack.jobs.garbage import fewer_collections
 from credstack.services import Services
 from credstack.services.actors import Actor
 from credstack.services.bulk import BATCH_SIZE, BulkAhead
@@ -34,6 +35,7 @@ LEDGER_ACTOR: Final = Actor.operator("ledger")
 PURGE_ACTOR: Final = Actor.operator("purge")
 
 
+@fewer_collections()
 def run_bulk_job(
     unit_of_work: UnitOfWork,
     job_id: str,
