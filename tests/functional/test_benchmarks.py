@@ -157,3 +157,7 @@ def test_the_bulk_benchmark_times_each_database_and_worker_count() -> None:
         assert share.endswith("%"), line
         assert float(peak.replace(",", "")) > 0, line
     assert re.search(r"^2 workers / 1 worker: \d+\.\d\dx$", run.stdout, re.M), run.stdout
+    # The ceiling: rounds signed before the first run and after each of the three.
+    assert re.search(
+        r"^in-memory rounds of 120: 12, best [\d,]+/s, worst [\d,]+/s;", run.stdout, re.M
+    )

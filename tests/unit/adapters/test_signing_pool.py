@@ -97,6 +97,25 @@ def test_batches_are_signed_here_while_the_processes_start() -> None:
         signing.close()
 
 
+def test_parts_no_process_started_are_signed_here_and_come_back_in_order() -> None:
+    signing = ProcessSigning(1)
+    signing.start(wait_ready=True)
+    try:
+        key = generate_key("ed25519")
+        first, second = calls(100), calls(100)
+        busy = signing.issue_many(key, first)  # the one process has four parts of this
+        waiting = signing.issue_many(key, second)
+        # Read first: the process has not started its parts, so this process signs them.
+        later = list(waiting)
+        earlier = list(busy)
+        for batch, out in ((first, earlier), (second, later)):
+            assert [json.loads(o.text)["id"] for o in out if isinstance(o, SignedText)] == [
+                c.credential_id for c in batch
+            ]
+    finally:
+        signing.close()
+
+
 def test_dead_processes_leave_the_batch_to_this_process(signing: ProcessSigning) -> None:
     key = generate_key("ed25519")
     assert all(isinstance(o, SignedText) for o in signing.issue_many(key, calls(20)))
