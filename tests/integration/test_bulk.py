@@ -160,13 +160,15 @@ def test_a_job_issues_every_row_once_through_the_credential_path(platform: Platf
     assert table[-1]["error"] == "recipient: neither an email address nor a DID or URL"
     assert table[0]["credential"].endswith(f"/credentials/{rows[0].credential_id}")
     with platform.sessions() as session:
-        audited = session.scalar(
-            select(func.count())
-            .select_from(AuditEntry)
+        audited = session.scalars(
+            select(AuditEntry.id)
             .where(AuditEntry.action == "credential.issued")
             .where(AuditEntry.subject.in_([r.credential_id for r in issued]))
-        )
-    assert audited == 7
+        ).all()
+    assert len(audited) == 7
+    # Time-ordered ids (store.ids), so that these rows land at the end of their indexes.
+    assert {entry.version for entry in audited} == {7}
+    assert {record.id.version for record in issued} == {7}
     # A checkpoint signed after each of the three batches: every leaf is in a signed tree.
     with platform.sessions() as session:
         signed = session.scalar(select(func.count()).select_from(LedgerCheckpoint))

@@ -27,6 +27,7 @@ from credstack.errors import InvalidInput, NotFound
 from credstack.services.actors import Actor, authorize
 from credstack.services.validation import page
 from credstack.store.audit import AuditFilter, AuditRepository
+from credstack.store.ids import time_ordered_id
 from credstack.store.models import AuditEntry
 from credstack.store.organizations import OrganizationRepository
 
@@ -105,7 +106,7 @@ class AuditTrail:
         self._entries.insert_many(
             [
                 {
-                    "id": uuid.uuid4(),
+                    "id": time_ordered_id(),
                     "organization_id": organization_id,
                     "actor": actor.label,
                     "action": action,

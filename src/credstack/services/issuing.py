@@ -18,6 +18,7 @@ from typing import Any
 from credstack.errors import Error
 from credstack.issue import IssueCall, SignedText, Suite
 from credstack.services.organizations import Signer, SigningKind
+from credstack.store.ids import time_ordered_id
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class Prepared:
     slot: Slot
     resolved: Resolved
     # The credential's uuid, chosen before signing: its id is {base_url}/credentials/{uuid}.
-    record_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    record_id: uuid.UUID = field(default_factory=time_ordered_id)
 
 
 @dataclass

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from credstack.store.batch import insert_rows
+from credstack.store.ids import time_ordered_id
 from credstack.store.models import Base, Organization, _now, _one_of
 
 CREDENTIAL_STATUSES: Final = ("active", "revoked", "suspended")
@@ -96,7 +97,7 @@ class IssuedCredentialRecord(Base):
         ),
     )
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=time_ordered_id)
     organization_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("organizations.id", ondelete="CASCADE")
     )

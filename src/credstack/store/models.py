@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from credstack.store.ids import time_ordered_id
 from credstack.store.types import JsonDocument, UtcDateTime
 
 ROLES: Final = ("owner", "admin", "issuer", "assessor")
@@ -175,7 +176,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
     __table_args__ = (Index(None, "organization_id", "at"),)
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=time_ordered_id)
     # No cascade: deleting an organisation must not erase the record of what was done.
     organization_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organizations.id"))
     actor: Mapped[str] = mapped_column(String(200))
