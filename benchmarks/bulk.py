@@ -52,6 +52,14 @@ class Row:
     command_per_second: float | None = None  # the whole command, process start included
 
 
+@dataclass(frozen=True)
+class Run:
+    kind: int  # 0 SQLite, 1 and 2 the PostgreSQL worker counts
+    repetition: int
+    row: Row
+    share: float  # of the in-memory rounds signed just before and just after it
+
+
 def job_seconds(url: str) -> float:
     """From the job's creation to its end, as the database recorded them."""
     from sqlalchemy import select
@@ -219,13 +227,20 @@ def postgres_schema() -> Iterator[str]:
 
 
 def sqlite_row(rows: int, folder: Path) -> Row:
-    url = f"sqlite:///{folder / 'bench.db'}"
-    with environment(url, folder) as (env, achievement):
-        file = cohort(folder / "cohort.csv", rows)
-        elapsed, peak = run_timed(
-            env, ["bulk", "issue", "--org", "acme", "--achievement", achievement, str(file)], []
-        )
-        job = job_seconds(url)
+    database = folder / "bench.db"
+    url = f"sqlite:///{database}"
+    try:
+        with environment(url, folder) as (env, achievement):
+            file = cohort(folder / "cohort.csv", rows)
+            elapsed, peak = run_timed(
+                env,
+                ["bulk", "issue", "--org", "acme", "--achievement", achievement, str(file)],
+                [],
+            )
+            job = job_seconds(url)
+    finally:  # each run starts from an empty database (``--repeat``)
+        for path in folder.glob("bench.db*"):
+            path.unlink()
     return Row("SQLite (issued in the command's process)", rows / job, peak, rows / elapsed)
 
 
@@ -317,6 +332,13 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         help="credstack worker --concurrency: a worker's tasks at once, in threads (1)",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run every row this many times, the PostgreSQL ones in alternating order, and "
+        "print medians (the 2 / 1 worker ratio drifts with the machine between two runs)",
+    )
     arguments = parser.parse_args(argv)
     rows = arguments.rows
     SIGNING["processes"] = arguments.signing_processes
@@ -334,40 +356,86 @@ def main(argv: list[str] | None = None) -> int:
             f"worker concurrency {WORKER['concurrency']}, "
             f"load average {os.getloadavg()[0]:.1f}"
         )
+        kinds: list[Callable[[], Row]] = [partial(sqlite_row, rows, folder)]
+        if not arguments.no_postgres:
+            kinds += [
+                partial(postgres_row, rows, 1, folder),
+                partial(postgres_row, rows, 2, folder),
+            ]
         # This machine's speed drifts by a third within minutes, so each run is set against
         # in-memory rounds signed just before and just after it, not against one best round.
-        runs: list[Callable[[], Row]] = [partial(sqlite_row, rows, folder)]
-        if not arguments.no_postgres:
-            runs += [partial(postgres_row, rows, 1, folder), partial(postgres_row, rows, 2, folder)]
         rounds = [in_memory_rounds(rows)]
         # Before the runs, whose timing reads the database from this process too.
         memory_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        results: list[Row] = []
-        for run in runs:
-            results.append(run())
-            rounds.append(in_memory_rounds(rows))
+        runs: list[Run] = []
+        for repetition in range(max(1, arguments.repeat)):
+            # 1 then 2 workers, then 2 then 1: a drift in between favours neither.
+            order = [0, *range(1, len(kinds))[:: 1 if repetition % 2 == 0 else -1]]
+            for kind in order:
+                row = kinds[kind]()
+                rounds.append(in_memory_rounds(rows))
+                reference = median(rounds[-2] + rounds[-1])
+                runs.append(Run(kind, repetition, row, row.per_second / reference))
         every = [rate for taken in rounds for rate in taken]
         print(f"{'run':<44}{'cred/s':>10}{'of memory':>11}{'peak MB':>9}{'command/s':>11}")
         print(
             f"{'in-memory signing (no database)':<44}{median(every):>10,.0f}"
             f"{'100%':>10}{memory_peak:>9,.0f}"
         )
-        for index, row in enumerate(results):
-            share = row.per_second / median(rounds[index] + rounds[index + 1])
-            command = f"{row.command_per_second:>11,.0f}" if row.command_per_second else ""
+        for run in runs:
+            print_row(run.row, run.share)
+        if arguments.repeat > 1:
+            print(f"median of {arguments.repeat} runs of each:")
+            for kind in range(len(kinds)):
+                mine = [run for run in runs if run.kind == kind]
+                commands = [r.row.command_per_second for r in mine if r.row.command_per_second]
+                middle = Row(
+                    mine[0].row.name,
+                    median(run.row.per_second for run in mine),
+                    max(run.row.peak_mb for run in mine),
+                    median(commands) if commands else None,
+                )
+                print_row(middle, median(run.share for run in mine))
+        if len(kinds) == 3:
+            ratios = []
+            for repetition in range(max(1, arguments.repeat)):
+                one, two = (
+                    next(r for r in runs if r.kind == k and r.repetition == repetition)
+                    for k in (1, 2)
+                )
+                ratios.append((one.row.per_second, two.row.per_second, two.share / one.share))
             print(
-                f"{row.name:<44}{row.per_second:>10,.0f}{share:>10.0%}{row.peak_mb:>9,.0f}"
-                f"{command}",
-                flush=True,
+                "2 workers / 1 worker: "
+                + ", ".join(f"{two / one:.2f}x" for one, two, _ in ratios)
+                + (
+                    f" (median {median(two / one for one, two, _ in ratios):.2f}x)"
+                    if len(ratios) > 1
+                    else ""
+                )
             )
-        if len(results) == 3:
-            print(f"2 workers / 1 worker: {results[2].per_second / results[1].per_second:.2f}x")
+            print(
+                "2 workers / 1 worker, each as a share of its rounds: "
+                + ", ".join(f"{share:.2f}x" for _, _, share in ratios)
+                + (
+                    f" (median {median(share for _, _, share in ratios):.2f}x)"
+                    if len(ratios) > 1
+                    else ""
+                )
+            )
         print(
             f"in-memory rounds of {min(rows, 1000):,}: {len(every)}, best {max(every):,.0f}/s, "
             f"worst {min(every):,.0f}/s; each run's share is of the median of the six rounds "
             "signed just before and just after it"
         )
     return 0
+
+
+def print_row(row: Row, share: float) -> None:
+    command = f"{row.command_per_second:>11,.0f}" if row.command_per_second else ""
+    print(
+        f"{row.name:<44}{row.per_second:>10,.0f}{share:>10.0%}{row.peak_mb:>9,.0f}{command}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -249,8 +249,8 @@ def main(argv: list[str] | None = None) -> int:
                 elif name not in SLOW:  # connections, caches and plans warmed up, not counted
                     run(served, requests, rate=10, seconds=1.0, threads=4)
                 spent = cpu_seconds(pid)
-                # A 503 (SQLite busy: two server processes writing one file) is asked again,
-                # as a client should, and shown as retried.
+                # A 503 (SQLite: a write that waited 15 s for the other server process's) is
+                # asked again, as a client should, and shown as retried.
                 outcome = run(served, requests, rate=rate, seconds=seconds, threads=16,
                               retry_statuses=frozenset({503}), retries=10)  # fmt: skip
                 # The server's own CPU per answer: what the code costs, whatever the load.

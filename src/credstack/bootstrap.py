@@ -65,7 +65,7 @@ from credstack.services.users import UserService
 from credstack.services.wallet import WalletService
 from credstack.services.webhooks import WebhookPolicy, WebhookService
 from credstack.services.witness import WitnessService
-from credstack.store.db import make_engine, make_session_factory
+from credstack.store.db import deferred, make_engine, make_session_factory
 from credstack.store.migrate import upgrade
 
 __all__ = ["Actor", "Platform", "build"]
@@ -91,8 +91,10 @@ class Platform:
     webhook_policy: WebhookPolicy = field(init=False, repr=False)
     webhook_sender: HttpWebhookSender = field(init=False, repr=False)
     signing: ProcessSigning = field(init=False, repr=False)
+    _reading_engine: Engine = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self._reading_engine = deferred(self.engine)
         # Read once, so that a bad verifier key in the settings fails at start, not per request.
         settings = self.settings
         anchor = settings.ledger_anchor_file
@@ -257,10 +259,19 @@ class Platform:
     def uses_postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"
 
+    def reading_session(self) -> Session:
+        """A session for work that mostly reads (``store.db.deferred``)."""
+        return self.sessions(bind=self._reading_engine)
+
     @contextmanager
-    def unit_of_work(self) -> Iterator[Services]:
-        """One transaction: committed when the block ends, rolled back when it raises."""
-        with self.sessions() as session:
+    def unit_of_work(self, *, read_mostly: bool = False) -> Iterator[Services]:
+        """One transaction: committed when the block ends, rolled back when it raises.
+
+        On SQLite it takes the write lock at its start, so writers wait for each other in
+        turn. With ``read_mostly`` (the verifier's reads) it takes no lock until it writes,
+        and never waits for a writer (``store.db.deferred``).
+        """
+        with self.reading_session() if read_mostly else self.sessions() as session:
             try:
                 yield self.services(session)
                 session.commit()

@@ -36,6 +36,7 @@ def sign_in(page: Page, email: str, then: str = "/console") -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def labelled(page: Page) -> None:

@@ -72,8 +72,8 @@ async def get_reading_services(platform: PlatformDep, request: Request) -> Async
     than the hand-off to a worker thread that ``SessionDep`` takes (the verifier reads its
     keys and lists on the loop the same way). The transaction is rolled back at the end, so a
     write made through these services is lost: routes that change anything take
-    ``ServicesDep``."""
-    with platform.sessions() as session:
+    ``ServicesDep``. On SQLite it takes no lock (``store.db.deferred``)."""
+    with platform.reading_session() as session:
         try:
             yield platform.services(session, client=request.client.host if request.client else None)
         finally:

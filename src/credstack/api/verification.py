@@ -115,7 +115,7 @@ class LocalDidFetcher:
         remembered = self._documents.get(url)
         if remembered is not None and time.monotonic() - remembered[0] < DID_DOCUMENT_SECONDS:
             return remembered[1]
-        with self._platform.unit_of_work() as services:
+        with self._platform.unit_of_work(read_mostly=True) as services:
             document = services.organizations.did_document(slug)
         self._documents[url] = (time.monotonic(), document)
         return document
@@ -135,7 +135,7 @@ class LocalDidFetcher:
                 and time.monotonic() - remembered[0] < LIST_SECONDS
             ):
                 return remembered[2]
-        with self._platform.unit_of_work() as services:
+        with self._platform.unit_of_work(read_mostly=True) as services:
             version = services.status_lists.version(slug, list_id)
             if (
                 remembered is not None
@@ -199,7 +199,7 @@ class LocalLedger:
             return None
         leaf = self._leaves.get(credential_id)
         if leaf is None:
-            with self._platform.unit_of_work() as services:
+            with self._platform.unit_of_work(read_mostly=True) as services:
                 leaf = services.ledger.issuance_leaf(credential_id)
             if leaf is None:  # not remembered: it may be appended yet
                 return None
@@ -210,7 +210,7 @@ class LocalLedger:
             return LedgerLookup(head.trust, None, index)
         proof = self._proofs.get((index, head.size))
         if proof is None:
-            with self._platform.unit_of_work() as services:
+            with self._platform.unit_of_work(read_mostly=True) as services:
                 proof = services.ledger.proof(index, head.size)
             _remember(self._proofs, (index, head.size), proof)
         return LedgerLookup(head.trust, InclusionEvidence(index, data, proof, head.note), index)
@@ -228,7 +228,7 @@ class LocalLedger:
         fresh = remembered is not None and time.monotonic() - remembered[0] < LEDGER_SECONDS
         if remembered is not None and fresh and covering < remembered[1].size:
             return remembered[1]
-        with self._platform.unit_of_work() as services:
+        with self._platform.unit_of_work(read_mostly=True) as services:
             if (
                 remembered is not None
                 and fresh

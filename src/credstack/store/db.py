@@ -18,6 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from credstack.errors import ConfigurationError
 
 WAL_CHECKPOINT_PAGES: Final = 10_000
+# How long a SQLite transaction waits for the write lock before "database is locked" (503):
+# longer than any one write (a bulk batch commits in well under a second).
+BUSY_SECONDS: Final = 15.0
+_DEFERRED: Final = "credstack_deferred"
 
 
 def make_engine(url: str) -> Engine:
@@ -32,7 +36,9 @@ def make_engine(url: str) -> Engine:
         ) from exc
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        engine = create_engine(parsed, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            parsed, connect_args={"check_same_thread": False, "timeout": BUSY_SECONDS}
+        )
         _fix_sqlite_transactions(engine)
         return engine
     if backend == "postgresql":
@@ -69,7 +75,20 @@ def _fix_sqlite_transactions(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock at the start, waiting for it (BUSY_SECONDS). A
+        # deferred transaction that reads, then writes after another writer committed, is
+        # refused at once ("database is locked", SQLITE_BUSY_SNAPSHOT) with no wait; so every
+        # transaction that may write is IMMEDIATE (Django's and Rails' fix), and only those
+        # that mostly read (``deferred``) wait for nobody.
+        deferred = connection.get_execution_options().get(_DEFERRED, False)
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+def deferred(engine: Engine) -> Engine:
+    """``engine`` (same pool) for transactions that mostly read: on SQLite they take the write
+    lock only when they first write, so they never wait for a writer, but a write they make
+    after another writer's commit is refused. PostgreSQL is unchanged."""
+    return engine.execution_options(**{_DEFERRED: True})
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

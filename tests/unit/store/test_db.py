@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 
 from credstack.config import Settings
 from credstack.errors import ConfigurationError
-from credstack.store.db import make_engine
+from credstack.store.db import deferred, make_engine
 
 
 def test_sqlite_engines_enforce_foreign_keys_and_allow_savepoints() -> None:
@@ -35,6 +38,54 @@ def test_sqlite_files_keep_a_write_ahead_log_checkpointed_every_10000_pages(
             assert connection.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 10_000
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def shared_file(tmp_path: Path) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'shared.db'}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (x INTEGER)"))
+    yield engine
+    engine.dispose()
+
+
+def count(engine: Engine) -> int:
+    with deferred(engine).connect() as connection:
+        return int(connection.execute(text("SELECT count(*) FROM t")).scalar_one())
+
+
+def test_a_sqlite_writer_waits_for_the_other_one_instead_of_being_refused(
+    shared_file: Engine,
+) -> None:
+    seen: list[int] = []
+
+    def second_writer() -> None:
+        with shared_file.begin() as connection:  # waits here for the first to commit
+            seen.append(int(connection.execute(text("SELECT count(*) FROM t")).scalar_one()))
+            connection.execute(text("INSERT INTO t VALUES (2)"))
+
+    with shared_file.begin() as first:
+        first.execute(text("INSERT INTO t VALUES (1)"))
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        thread.join(timeout=0.5)
+        assert thread.is_alive()  # holding no snapshot yet: it waits for the lock
+        assert count(shared_file) == 0  # a reader does not wait for the writer
+    thread.join(timeout=10)
+    assert seen == [1]  # it began after the first committed, and saw its row
+    assert count(shared_file) == 2
+
+
+def test_a_deferred_sqlite_transaction_that_read_before_another_commit_cannot_write(
+    shared_file: Engine,
+) -> None:
+    with deferred(shared_file).connect() as reader, reader.begin():
+        assert reader.execute(text("SELECT count(*) FROM t")).scalar_one() == 0
+        with shared_file.begin() as writer:
+            writer.execute(text("INSERT INTO t VALUES (1)"))
+        with pytest.raises(OperationalError, match="locked"):
+            reader.execute(text("INSERT INTO t VALUES (2)"))
+    assert count(shared_file) == 1
 
 
 def test_plain_postgresql_urls_use_psycopg_3() -> None:
