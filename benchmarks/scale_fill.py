@@ -38,7 +38,7 @@ from credstack.services.issuing import IssueRequest
 from credstack.services.learners import NO_PASSWORD, SESSION_LIFETIME, SESSION_PREFIX
 from credstack.status import MIN_LENGTH
 from credstack.store.credentials import IssuedCredentialRecord, StatusListRecord
-from credstack.store.db import make_engine
+from credstack.store.db import deferred, make_engine
 from credstack.store.learners import LearnerEmail, LearnerSession
 from credstack.store.models import User
 
@@ -360,7 +360,8 @@ def _analyze(engine: Engine) -> None:
 def _size(engine: Engine, url: str) -> int:
     """Bytes the database takes: the SQLite file, or the schema's tables with indexes."""
     if url.startswith("sqlite"):
-        with engine.connect() as connection:
+        # Deferred: a checkpoint cannot run in a transaction that holds the write lock.
+        with deferred(engine).connect() as connection:
             connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         return Path(url.split("///", 1)[1]).stat().st_size
     with engine.connect() as connection:

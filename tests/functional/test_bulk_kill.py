@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from credstack.store.bulk import BulkJobRecord, BulkJobRowRecord
 from credstack.store.credentials import IssuedCredentialRecord
-from credstack.store.db import make_engine
+from credstack.store.db import deferred, make_engine
 from tests.integration.databases import DATABASES, postgres_schema
 
 ROWS = 400
@@ -70,7 +70,8 @@ def start(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
 
 def counts(env: dict[str, str]) -> tuple[int, int, int]:
     """(rows issued, credentials stored, distinct recipients of those credentials)."""
-    engine = make_engine(env["CREDSTACK_DATABASE_URL"])
+    # Deferred: read beside the job's batches, as the progress bar does.
+    engine = deferred(make_engine(env["CREDSTACK_DATABASE_URL"]))
     try:
         with engine.connect() as connection:
             issued = connection.scalar(
@@ -89,7 +90,8 @@ def counts(env: dict[str, str]) -> tuple[int, int, int]:
 
 def job_issued(env: dict[str, str]) -> int:
     """The job's own count of its rows issued (kept by its batches)."""
-    engine = make_engine(env["CREDSTACK_DATABASE_URL"])
+    # Deferred: read beside the job's batches, as the progress bar does.
+    engine = deferred(make_engine(env["CREDSTACK_DATABASE_URL"]))
     try:
         with engine.connect() as connection:
             return int(connection.scalar(select(BulkJobRecord.issued)) or 0)
@@ -98,7 +100,8 @@ def job_issued(env: dict[str, str]) -> int:
 
 
 def job_finished(env: dict[str, str]) -> bool:
-    engine = make_engine(env["CREDSTACK_DATABASE_URL"])
+    # Deferred: read beside the job's batches, as the progress bar does.
+    engine = deferred(make_engine(env["CREDSTACK_DATABASE_URL"]))
     try:
         with engine.connect() as connection:
             return connection.scalar(select(BulkJobRecord.status)) == "finished"
@@ -166,7 +169,8 @@ def test_a_killed_job_finishes_exactly_once(environment: dict[str, str], tmp_pat
 
 
 def _job_id(env: dict[str, str]) -> str:
-    engine = make_engine(env["CREDSTACK_DATABASE_URL"])
+    # Deferred: read beside the job's batches, as the progress bar does.
+    engine = deferred(make_engine(env["CREDSTACK_DATABASE_URL"]))
     try:
         with engine.connect() as connection:
             return str(connection.scalar(select(BulkJobRecord.id)))

@@ -191,3 +191,20 @@ def test_a_status_list_is_valid_from_its_last_change_not_from_the_request(
     valid_from = datetime.fromisoformat(listed["validFrom"].replace("Z", "+00:00"))
     assert valid_from <= record.issued_at
     assert datetime.fromisoformat(listed["validUntil"].replace("Z", "+00:00")) > datetime.now(UTC)
+
+
+def test_a_status_list_read_with_keep_false_is_signed_but_not_stored(
+    services: Services, acme: str, session: Session
+) -> None:
+    record = services.credentials.issue(
+        OPERATOR, acme, IssueRequest(recipient="ada@example.com", achievement=BADGE)
+    )
+    list_id = record.status_list_id
+    fresh = services.credentials.status_list_credential(acme, list_id, keep=False)
+    assert read_status(json.loads(record.text)["credentialStatus"], fresh).valid
+    stored = session.get(StatusListRecord, list_id)
+    assert stored is not None
+    assert stored.published is None
+    kept = services.credentials.status_list_credential(acme, list_id)
+    assert stored.published is not None
+    assert json.loads(stored.published) == kept

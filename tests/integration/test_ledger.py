@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from credstack.bootstrap import Platform
@@ -33,6 +33,7 @@ from credstack.services.audit import AuditTrail
 from credstack.services.issuing import IssueRequest
 from credstack.services.ledger import LedgerPolicy, LedgerService
 from credstack.store.credentials import IssuedCredentialRecord
+from credstack.store.ledger import LedgerKey
 from tests.integration.conftest import BASE_URL
 
 OPERATOR = Actor.operator("test")
@@ -295,3 +296,17 @@ def test_a_due_checkpoint_waits_for_growth_and_for_its_period(
     assert signed.tree_size == first.tree_size + 1 == services.ledger.latest_size()
     with pytest.raises(Forbidden):
         services.ledger.checkpoint_due(Actor("token", "t", None, "owner"), timedelta(0))
+
+
+def test_the_first_leaf_makes_the_log_key(services: Services, session: Session, acme: str) -> None:
+    # So that a verifier reading the ledger (a read that cannot write: store.db.deferred)
+    # finds the key there before any checkpoint.
+    def log_keys() -> int:
+        return len(session.scalars(select(LedgerKey).where(LedgerKey.purpose == "log")).all())
+
+    assert services.ledger.size() == 0
+    assert log_keys() == 0
+    issue(services, acme)
+    assert log_keys() == 1
+    assert services.ledger.head().size == 0
+    assert log_keys() == 1

@@ -1,7 +1,9 @@
 """Request dependencies, declared once as ``Annotated`` aliases.
 
 ``SessionDep`` is one transaction per request: committed when the route returns, rolled back
-when it raises (before the answer is sent, so a failed commit is a 503, not a lie).
+when it raises (before the answer is sent, so a failed commit is a 503, not a lie). On SQLite
+a request that may change something (POST, PUT, PATCH, DELETE) takes the write lock first and
+waits for the writer before it; a GET takes none (docs/operations.md, "One writer at a time").
 """
 
 from __future__ import annotations
@@ -40,8 +42,14 @@ async def get_verifier(request: Request) -> Verifier:
 VerifierDep = Annotated[Verifier, Depends(get_verifier)]
 
 
-def get_session(platform: PlatformDep) -> Iterator[Session]:
-    with platform.sessions() as session:
+# Requests that change nothing by their method: on SQLite their transaction takes no lock
+# (``store.db.deferred``), so pages and progress polls are served while a bulk job writes.
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_session(platform: PlatformDep, request: Request) -> Iterator[Session]:
+    safe = request.method in _SAFE_METHODS
+    with platform.reading_session() if safe else platform.sessions() as session:
         try:
             yield session
             session.commit()

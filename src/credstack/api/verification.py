@@ -143,7 +143,7 @@ class LocalDidFetcher:
                 and time.monotonic() - remembered[0] < LIST_SECONDS
             ):
                 return remembered[2]
-            document = services.credentials.status_list_credential(slug, list_id)
+            document = services.credentials.status_list_credential(slug, list_id, keep=False)
         self._lists[url] = (time.monotonic(), version, document)
         return document
 

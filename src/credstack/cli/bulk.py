@@ -102,7 +102,7 @@ def results(
     """Print every row's outcome as CSV (line, recipient, status, credential, error)."""
     from credstack.services.actors import Actor
 
-    with open_platform() as platform, platform.unit_of_work() as services:
+    with open_platform() as platform, platform.unit_of_work(read_mostly=True) as services:
         for chunk in services.bulk.results_csv(Actor.operator(), org, job):
             sys.stdout.write(chunk)
 
@@ -122,7 +122,8 @@ def _follow(platform: Platform, org: str, job_id: str) -> None:
     from credstack.services.actors import Actor
 
     def poll() -> BulkJobView:
-        with platform.unit_of_work() as services:
+        # Read beside the job's batches, never waiting for SQLite's write lock.
+        with platform.unit_of_work(read_mostly=True) as services:
             return services.bulk.get(Actor.operator(), org, job_id)
 
     view = poll()

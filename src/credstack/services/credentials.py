@@ -627,19 +627,29 @@ class CredentialService:
             raise Conflict("A revocation cannot be undone.", code="credential_revoked")
         return self.revoke(actor, slug, record.id) if status else record
 
-    def status_list_credential(self, slug: str, list_id: uuid.UUID | str) -> dict[str, Any]:
-        """The signed ``BitstringStatusListCredential`` (public), as a JSON object."""
-        parsed: dict[str, Any] = json.loads(self.published_status_list(slug, list_id).text)
+    def status_list_credential(
+        self, slug: str, list_id: uuid.UUID | str, *, keep: bool = True
+    ) -> dict[str, Any]:
+        """The signed ``BitstringStatusListCredential`` (public), as a JSON object; with
+        ``keep=False`` a list signed again is not stored (``published_status_list``)."""
+        published = self.published_status_list(slug, list_id, keep=keep)
+        parsed: dict[str, Any] = json.loads(published.text)
         return parsed
 
-    def published_status_list(self, slug: str, list_id: uuid.UUID | str) -> PublishedStatusList:
-        """The stored signed list, signed again first if its bits changed or it is ageing."""
+    def published_status_list(
+        self, slug: str, list_id: uuid.UUID | str, *, keep: bool = True
+    ) -> PublishedStatusList:
+        """The stored signed list, signed again first if its bits changed or it is ageing.
+
+        With ``keep=False`` nothing is written: the verifier reads lists inside requests that
+        hold SQLite's write lock (a wallet's upload), where a write of its own cannot wait.
+        """
         key = _uuid(list_id)
         found = self._credentials.status_list(key) if key is not None else None
         org = self._organizations.get(slug)
         if found is None or found.organization_id != org.id:
             raise NotFound(f"{slug!r} has no status list {list_id}.", code="status_list_not_found")
-        return self._publish(org, found)
+        return self._publish(org, found, keep=keep)
 
     def publish_status_list(self, list_id: uuid.UUID | str) -> None:
         """The ``publish_status_list`` task: sign the list again if it is stale."""
@@ -651,7 +661,9 @@ class CredentialService:
         assert org is not None  # a foreign key
         self._publish(org, found)
 
-    def _publish(self, org: Organization, found: StatusListRecord) -> PublishedStatusList:
+    def _publish(
+        self, org: Organization, found: StatusListRecord, *, keep: bool = True
+    ) -> PublishedStatusList:
         now = datetime.now(UTC).replace(microsecond=0)
         stale = (
             found.published is None
@@ -681,15 +693,17 @@ class CredentialService:
                 verification_method=signer.verification_method,
                 created=now,
             )
-            found.published = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
+            text = json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
+            if not keep:
+                return _published(text, now)
+            found.published = text
             found.published_revision = found.revision
             found.published_at = now
             found.published_until = now + LIST_VALIDITY
             self._session.flush()
         assert found.published is not None
         assert found.published_at is not None
-        digest = hashlib.sha256(found.published.encode()).hexdigest()[:32]
-        return PublishedStatusList(found.published, f'"{digest}"', found.published_at)
+        return _published(found.published, found.published_at)
 
     def _achievement(self, org: Organization, request: IssueRequest) -> Resolved:
         if (request.achievement_id is None) == (request.achievement is None):
@@ -939,3 +953,8 @@ def _uuid(value: uuid.UUID | str) -> uuid.UUID | None:
         return uuid.UUID(value.rstrip("/").rsplit("/", 1)[-1])
     except ValueError:
         return None
+
+
+def _published(text: str, at: datetime) -> PublishedStatusList:
+    digest = hashlib.sha256(text.encode()).hexdigest()[:32]
+    return PublishedStatusList(text, f'"{digest}"', at)

@@ -171,6 +171,7 @@ class LedgerService:
         with self._session.no_autoflush:
             index = self._ledger.claim_index()
             self._ledger.append(index, kind, credential_id, data, leaf_hash(data))
+        self._first_leaf(index)
         return index
 
     def record_many(self, records: Sequence[Recorded], digests: Sequence[str] | None = None) -> int:
@@ -194,7 +195,14 @@ class LedgerService:
         with self._session.no_autoflush:
             start = self._ledger.claim_index(len(leaves))
             self._ledger.append_many(start, leaves)
+        self._first_leaf(start)
         return start
+
+    def _first_leaf(self, index: int) -> None:
+        """With the log's first leaf, its key: a verifier reading the ledger then never makes
+        it (a write, which a read inside a request holding SQLite's write lock cannot do)."""
+        if index == 0:
+            self.signer()
 
     def size(self) -> int:
         return self._ledger.size()
