@@ -397,30 +397,13 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 print_row(middle, median(run.share for run in mine))
         if len(kinds) == 3:
-            ratios = []
-            for repetition in range(max(1, arguments.repeat)):
-                one, two = (
-                    next(r for r in runs if r.kind == k and r.repetition == repetition)
-                    for k in (1, 2)
-                )
-                ratios.append((one.row.per_second, two.row.per_second, two.share / one.share))
-            print(
-                "2 workers / 1 worker: "
-                + ", ".join(f"{two / one:.2f}x" for one, two, _ in ratios)
-                + (
-                    f" (median {median(two / one for one, two, _ in ratios):.2f}x)"
-                    if len(ratios) > 1
-                    else ""
-                )
-            )
-            print(
-                "2 workers / 1 worker, each as a share of its rounds: "
-                + ", ".join(f"{share:.2f}x" for _, _, share in ratios)
-                + (
-                    f" (median {median(share for _, _, share in ratios):.2f}x)"
-                    if len(ratios) > 1
-                    else ""
-                )
+            pairs = [
+                [next(r for r in runs if r.kind == k and r.repetition == i) for k in (1, 2)]
+                for i in range(max(1, arguments.repeat))
+            ]
+            print_ratios("", [two.row.per_second / one.row.per_second for one, two in pairs])
+            print_ratios(
+                ", each as a share of its rounds", [two.share / one.share for one, two in pairs]
             )
         print(
             f"in-memory rounds of {min(rows, 1000):,}: {len(every)}, best {max(every):,.0f}/s, "
@@ -428,6 +411,11 @@ def main(argv: list[str] | None = None) -> int:
             "signed just before and just after it"
         )
     return 0
+
+
+def print_ratios(what: str, ratios: list[float]) -> None:
+    middle = f" (median {median(ratios):.2f}x)" if len(ratios) > 1 else ""
+    print(f"2 workers / 1 worker{what}: " + ", ".join(f"{r:.2f}x" for r in ratios) + middle)
 
 
 def print_row(row: Row, share: float) -> None:
