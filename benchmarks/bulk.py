@@ -341,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     arguments = parser.parse_args(argv)
     rows = arguments.rows
+    repeat = max(1, arguments.repeat)
     SIGNING["processes"] = arguments.signing_processes
     WORKER["concurrency"] = max(1, arguments.worker_concurrency)
     with tempfile.TemporaryDirectory(prefix="credstack-bench-") as name:
@@ -368,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
         # Before the runs, whose timing reads the database from this process too.
         memory_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         runs: list[Run] = []
-        for repetition in range(max(1, arguments.repeat)):
+        for repetition in range(repeat):
             # 1 then 2 workers, then 2 then 1: a drift in between favours neither.
             order = [0, *range(1, len(kinds))[:: 1 if repetition % 2 == 0 else -1]]
             for kind in order:
@@ -384,8 +385,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         for run in runs:
             print_row(run.row, run.share)
-        if arguments.repeat > 1:
-            print(f"median of {arguments.repeat} runs of each:")
+        if repeat > 1:
+            print(f"median of {repeat} runs of each:")
             for kind in range(len(kinds)):
                 mine = [run for run in runs if run.kind == kind]
                 commands = [r.row.command_per_second for r in mine if r.row.command_per_second]
@@ -399,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
         if len(kinds) == 3:
             pairs = [
                 [next(r for r in runs if r.kind == k and r.repetition == i) for k in (1, 2)]
-                for i in range(max(1, arguments.repeat))
+                for i in range(repeat)
             ]
             print_ratios("", [two.row.per_second / one.row.per_second for one, two in pairs])
             print_ratios(

@@ -15,10 +15,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from credstack.store.bulk import BulkJobRecord, BulkJobRowRecord
 from credstack.store.credentials import IssuedCredentialRecord
@@ -68,45 +69,42 @@ def start(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
     )
 
 
-def counts(env: dict[str, str]) -> tuple[int, int, int]:
-    """(rows issued, credentials stored, distinct recipients of those credentials)."""
-    # Deferred: read beside the job's batches, as the progress bar does.
+@contextmanager
+def reading(env: dict[str, str]) -> Iterator[Connection]:
+    """A connection to the job's database that reads beside its batches, as the progress bar
+    does (deferred: it never waits for SQLite's write lock)."""
     engine = deferred(make_engine(env["CREDSTACK_DATABASE_URL"]))
     try:
         with engine.connect() as connection:
-            issued = connection.scalar(
-                select(func.count())
-                .select_from(BulkJobRowRecord)
-                .where(BulkJobRowRecord.status == "issued")
-            )
-            stored = connection.scalar(select(func.count()).select_from(IssuedCredentialRecord))
-            recipients = connection.scalar(
-                select(func.count(func.distinct(IssuedCredentialRecord.recipient_email)))
-            )
-            return int(issued or 0), int(stored or 0), int(recipients or 0)
+            yield connection
     finally:
         engine.dispose()
+
+
+def counts(env: dict[str, str]) -> tuple[int, int, int]:
+    """(rows issued, credentials stored, distinct recipients of those credentials)."""
+    with reading(env) as connection:
+        issued = connection.scalar(
+            select(func.count())
+            .select_from(BulkJobRowRecord)
+            .where(BulkJobRowRecord.status == "issued")
+        )
+        stored = connection.scalar(select(func.count()).select_from(IssuedCredentialRecord))
+        recipients = connection.scalar(
+            select(func.count(func.distinct(IssuedCredentialRecord.recipient_email)))
+        )
+        return int(issued or 0), int(stored or 0), int(recipients or 0)
 
 
 def job_issued(env: dict[str, str]) -> int:
     """The job's own count of its rows issued (kept by its batches)."""
-    # Deferred: read beside the job's batches, as the progress bar does.
-    engine = deferred(make_engine(env["CREDSTACK_DATABASE_URL"]))
-    try:
-        with engine.connect() as connection:
-            return int(connection.scalar(select(BulkJobRecord.issued)) or 0)
-    finally:
-        engine.dispose()
+    with reading(env) as connection:
+        return int(connection.scalar(select(BulkJobRecord.issued)) or 0)
 
 
 def job_finished(env: dict[str, str]) -> bool:
-    # Deferred: read beside the job's batches, as the progress bar does.
-    engine = deferred(make_engine(env["CREDSTACK_DATABASE_URL"]))
-    try:
-        with engine.connect() as connection:
-            return connection.scalar(select(BulkJobRecord.status)) == "finished"
-    finally:
-        engine.dispose()
+    with reading(env) as connection:
+        return connection.scalar(select(BulkJobRecord.status)) == "finished"
 
 
 def kill_mid_job(process: subprocess.Popen[str], env: dict[str, str]) -> int:
@@ -169,10 +167,5 @@ def test_a_killed_job_finishes_exactly_once(environment: dict[str, str], tmp_pat
 
 
 def _job_id(env: dict[str, str]) -> str:
-    # Deferred: read beside the job's batches, as the progress bar does.
-    engine = deferred(make_engine(env["CREDSTACK_DATABASE_URL"]))
-    try:
-        with engine.connect() as connection:
-            return str(connection.scalar(select(BulkJobRecord.id)))
-    finally:
-        engine.dispose()
+    with reading(env) as connection:
+        return str(connection.scalar(select(BulkJobRecord.id)))
