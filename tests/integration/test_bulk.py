@@ -201,6 +201,49 @@ def test_given_keys_make_a_second_upload_replay_not_reissue(platform: Platform) 
     assert len(credentials_of(platform, slug)) == 2
 
 
+def test_a_batch_records_each_rows_own_outcome(platform: Platform) -> None:
+    # One batch of issued and refused rows: each row gets its own status, error and
+    # credential (the batch writes every outcome in one statement on PostgreSQL).
+    slug, achievement = setup(platform)
+    first = b"recipient,idempotency_key\na@example.com,m-a\nb@example.com,m-b\ne@example.com,m-e\n"
+    with platform.unit_of_work() as services:
+        view = services.bulk.create(OPERATOR, slug, achievement, first, "c.csv")
+    run_bulk_job(platform.unit_of_work, str(view.job.id))
+    mixed = (
+        b"recipient,idempotency_key\n"
+        b"x@example.com,m-a\n"  # the key names another recipient's credential: refused
+        b"c@example.com,m-c\n"
+        b"b@example.com,m-b\n"  # the same row again: replayed
+        b"y@example.com,m-e\n"  # refused
+        b"d@example.com,m-d\n"
+    )
+    with platform.unit_of_work() as services:
+        view = services.bulk.create(OPERATOR, slug, achievement, mixed, "c.csv")
+    run_bulk_job(platform.unit_of_work, str(view.job.id))
+    with platform.unit_of_work() as services:
+        rows = services.bulk.rows(OPERATOR, slug, view.job.id)
+        counts = services.bulk.get(OPERATOR, slug, view.job.id).counts
+    issued = {c.id: c.recipient_email for c in credentials_of(platform, slug)}
+    assert [row.status for row in rows] == ["failed", "issued", "issued", "failed", "issued"]
+    assert [issued.get(row.credential_id) for row in rows] == [  # type: ignore[arg-type]
+        None,
+        "c@example.com",
+        "b@example.com",
+        None,
+        "d@example.com",
+    ]
+    for row in rows:
+        assert row.finished_at is not None
+        if row.status == "failed":
+            assert row.error is not None
+            assert row.error.endswith("[idempotency_key_reused]")
+        else:
+            assert row.error is None
+    assert counts == {"queued": 0, "issued": 3, "failed": 2, "invalid": 0}
+    assert counts == row_counts(platform, str(view.job.id))
+    assert len(issued) == 5
+
+
 def test_two_workers_share_one_job(platform: Platform) -> None:
     slug, achievement = setup(platform)
     with platform.unit_of_work() as services:

@@ -35,7 +35,13 @@ from credstack.services.credentials import CredentialService
 from credstack.services.issuing import IssueRequest, SignedAhead, Slot
 from credstack.services.organizations import OrganizationService
 from credstack.services.ports import NO_EVENTS, NO_QUEUE, EventPublisher, TaskQueue
-from credstack.store.bulk import BulkJobRecord, BulkJobRepository, BulkJobRowRecord, counts_of
+from credstack.store.bulk import (
+    BulkJobRecord,
+    BulkJobRepository,
+    BulkJobRowRecord,
+    RowOutcome,
+    counts_of,
+)
 from credstack.store.models import Organization
 
 # Rows per batch: each batch has fixed costs (its reservation, commits, checkpoint and reads of
@@ -364,21 +370,15 @@ class BulkService:
             ahead=ahead.signed if ahead else None,
             unused=_own_keys(job, rows),
         )
-        now = datetime.now(UTC)
         self._jobs.finish_rows(
+            job.id,
+            datetime.now(UTC),
             [
-                {
-                    "job_id": row.job_id,
-                    "line": row.line,
-                    "finished_at": now,
-                    "status": "failed" if isinstance(outcome, Error) else "issued",
-                    "error": f"{outcome.message} [{outcome.code}]"
-                    if isinstance(outcome, Error)
-                    else None,
-                    "credential_id": None if isinstance(outcome, Error) else outcome,
-                }
+                RowOutcome(row.line, "failed", f"{outcome.message} [{outcome.code}]", None)
+                if isinstance(outcome, Error)
+                else RowOutcome(row.line, "issued", None, outcome)
                 for row, outcome in zip(rows, outcomes, strict=True)
-            ]
+            ],
         )
         # After the rows (and the batch's ledger leaves): the job's row stays locked only from
         # here to the commit, while the log's head is locked already.
