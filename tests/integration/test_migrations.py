@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, event, inspect, text
 from sqlalchemy.orm import Session
 
 from credstack.store import bulk, credentials, webhooks  # noqa: F401  # tables join Base.metadata
@@ -106,3 +107,87 @@ def test_0020_counts_the_rows_of_the_jobs_there_are(fresh_url: str) -> None:
 def _id(engine: Engine, value: uuid.UUID) -> str | uuid.UUID:
     # SQLAlchemy's Uuid stores 32 hex digits on SQLite.
     return value.hex if engine.dialect.name == "sqlite" else value
+
+
+def test_0021_indexes_only_queued_rows_and_dids_and_claims_from_that_index(
+    fresh_url: str,
+) -> None:
+    upgrade(fresh_url)
+    engine = make_engine(fresh_url)
+    postgres = engine.dialect.name == "postgresql"
+    try:
+        catalog = (
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname"
+            if postgres
+            else "SELECT name, sql FROM sqlite_master WHERE name"
+        )
+        with engine.connect() as connection:
+            found = {
+                str(name): str(definition)
+                for name, definition in connection.execute(
+                    text(
+                        f"{catalog} IN "
+                        "('ix_bulk_job_rows_queued', 'ix_issued_credentials_recipient_did')"
+                    )
+                )
+            }
+            if postgres:
+                compression = connection.execute(
+                    text(
+                        "SELECT attcompression FROM pg_attribute WHERE attname = 'text' "
+                        "AND attrelid = 'issued_credentials'::regclass"
+                    )
+                ).scalar_one()
+                assert compression == "l"  # lz4
+        assert "WHERE ((status)::text = 'queued'::text)" in found["ix_bulk_job_rows_queued"] or (
+            "WHERE status = 'queued'" in found["ix_bulk_job_rows_queued"]
+        )
+        assert "recipient_did IS NOT NULL" in found["ix_issued_credentials_recipient_did"]
+        assert "ix_bulk_job_rows_job_id_status_line" not in inspect_index_names(engine)
+        # The queries that look for a job's queued rows can use the partial index.
+        statements: list[tuple[str, object]] = []
+
+        def keep(_c: object, _cur: object, statement: str, parameters: object, *_: object) -> None:
+            if "FROM bulk_job_rows" in statement:
+                statements.append((statement, parameters))
+
+        event.listen(engine, "before_cursor_execute", keep)
+        with Session(engine) as session:
+            jobs = BulkJobRepository(session)
+            job = uuid.uuid4()
+            jobs.claim(job, 10)
+            jobs.peek(job, 10, 5)
+            jobs.queued(job, 100)
+            session.rollback()
+        event.remove(engine, "before_cursor_execute", keep)
+        assert len(statements) == 3
+        with engine.connect() as connection:
+            if postgres:
+                # psycopg prepares a statement run often, and PostgreSQL may then plan it once
+                # for any parameters: that plan must use the index too.
+                connection.exec_driver_sql("SET enable_seqscan = off")
+                connection.exec_driver_sql("SET plan_cache_mode = force_generic_plan")
+            for number, (statement, parameters) in enumerate(statements):
+                if postgres:
+                    assert isinstance(parameters, dict)
+                    names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", statement)))
+                    numbered = re.sub(
+                        r"%\((\w+)\)s",
+                        lambda m, names=names: f"${names.index(m.group(1)) + 1}",  # type: ignore[misc]
+                        statement,
+                    )
+                    connection.exec_driver_sql(f"PREPARE q{number} AS {numbered}")
+                    values = ", ".join(f"'{parameters[name]}'" for name in names)
+                    plan = connection.exec_driver_sql(f"EXPLAIN EXECUTE q{number}({values})").all()
+                else:
+                    plan = connection.exec_driver_sql(
+                        "EXPLAIN QUERY PLAN " + statement,
+                        parameters,  # type: ignore[arg-type]
+                    ).all()
+                assert "ix_bulk_job_rows_queued" in " ".join(str(line) for line in plan), plan
+    finally:
+        engine.dispose()
+
+
+def inspect_index_names(engine: Engine) -> set[str]:
+    return {str(index["name"]) for index in inspect(engine).get_indexes("bulk_job_rows")}

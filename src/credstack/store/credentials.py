@@ -27,6 +27,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
     tuple_,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -90,6 +91,12 @@ class IssuedCredentialRecord(Base):
         # The organisation's list pages in this order; with the id, the index alone finds a
         # page, however deep (see ``for_organization``).
         Index(None, "organization_id", "issued_at", "id"),
+        Index(
+            "ix_issued_credentials_recipient_did",
+            "recipient_did",
+            postgresql_where=text("recipient_did IS NOT NULL"),
+            sqlite_where=text("recipient_did IS NOT NULL"),
+        ),
         # A learner's wallet finds what was issued to their addresses (store/wallet.py).
         Index(
             "ix_issued_credentials_recipient_email_lower",
@@ -107,8 +114,9 @@ class IssuedCredentialRecord(Base):
     achievement_version: Mapped[int | None]
     name: Mapped[str] = mapped_column(String(500))
     recipient_email: Mapped[str | None] = mapped_column(String(320))
-    # An organisation's record of a learner finds their credentials by DID (store/records.py).
-    recipient_did: Mapped[str | None] = mapped_column(String(2048), index=True)
+    # An organisation's record of a learner finds their credentials by DID (store/records.py):
+    # an index of the credentials that have one (most go to an email; migration 0021).
+    recipient_did: Mapped[str | None] = mapped_column(String(2048))
     # {base_url}/credentials/{id}: the credential's own id.
     credential_id: Mapped[str] = mapped_column(String(2048), unique=True)
     suite: Mapped[str] = mapped_column(String(32))
