@@ -9,12 +9,15 @@ signs the same credentials with no database at all, for the ratio the issue asks
 rounds before the first run and three after each, and each run's share is of the median of
 the six around it (this machine's speed drifts by a third within minutes; one best round
 against a run of minutes compared different machines).
+After the PostgreSQL rows it measures what this machine allows two workers: in-memory signing in
+two processes at once over one alone, and reads the workers' 2 / 1 ratio against that.
 ``--profile`` runs one job in this process under pyinstrument and prints where the time went.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import resource
 import signal
@@ -28,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
+from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from statistics import median
 from typing import Final
@@ -88,9 +92,8 @@ def cohort(path: Path, rows: int) -> Path:
     return path
 
 
-def in_memory_rounds(rows: int) -> list[float]:
-    """The same credentials signed in this process, with no database (the ceiling): the rates
-    of three rounds of up to 1,000, after a warm-up."""
+def signer() -> Callable[[int], None]:
+    """Signs the benchmark's credential for learner ``i``, with no database."""
     import json
 
     from credstack.issue import issue
@@ -115,6 +118,13 @@ def in_memory_rounds(rows: int) -> list[float]:
             evidence=[{"type": ["Evidence"], "id": f"https://lms.example/{i}"}],
         )
 
+    return sign
+
+
+def in_memory_rounds(rows: int) -> list[float]:
+    """The same credentials signed in this process, with no database (the ceiling): the rates
+    of three rounds of up to 1,000, after a warm-up."""
+    sign = signer()
     for i in range(100):
         sign(i)
     count = min(rows, 1000)
@@ -125,6 +135,44 @@ def in_memory_rounds(rows: int) -> list[float]:
             sign(i)
         rates.append(count / (time.perf_counter() - start))
     return rates
+
+
+def machine_ratios(seconds: float, repeat: int) -> list[float]:
+    """This machine's own 2 / 1 ratio: in-memory signing in two processes at once over one
+    process alone (nothing shared, no database), ``repeat`` times, in alternating order. No
+    two workers scale better than that; where the two cores slow each other down (a virtual
+    machine's often do), it is well under 2."""
+    context = multiprocessing.get_context("spawn")
+    ratios = []
+    for repetition in range(repeat):
+        rates: dict[int, float] = {}
+        for processes in (1, 2) if repetition % 2 == 0 else (2, 1):
+            ready = context.Barrier(processes)
+            out: multiprocessing.Queue[float] = context.Queue()
+            started = [
+                context.Process(target=sign_for, args=(seconds, ready, out))
+                for _ in range(processes)
+            ]
+            for process in started:
+                process.start()
+            rates[processes] = sum(out.get() for _ in started)
+            for process in started:
+                process.join()
+        ratios.append(rates[2] / rates[1])
+    return ratios
+
+
+def sign_for(seconds: float, ready: Barrier, out: multiprocessing.Queue[float]) -> None:
+    """One process of ``machine_ratios``: warm up, wait for the others, sign for ``seconds``."""
+    sign = signer()
+    for i in range(100):
+        sign(i)
+    ready.wait()
+    count, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        sign(count)
+        count += 1
+    out.put(count / (time.perf_counter() - start))
 
 
 def credstack(env: dict[str, str], *args: str) -> str:
@@ -402,9 +450,18 @@ def main(argv: list[str] | None = None) -> int:
                 [next(r for r in runs if r.kind == k and r.repetition == i) for k in (1, 2)]
                 for i in range(repeat)
             ]
-            print_ratios("", [two.row.per_second / one.row.per_second for one, two in pairs])
+            workers = [two.row.per_second / one.row.per_second for one, two in pairs]
+            print_ratios("2 workers / 1 worker", workers)
             print_ratios(
-                ", each as a share of its rounds", [two.share / one.share for one, two in pairs]
+                "2 workers / 1 worker, each as a share of its rounds",
+                [two.share / one.share for one, two in pairs],
+            )
+            # What the machine allows: the workers' ratio is read against it.
+            machine = machine_ratios(max(1.0, min(10.0, rows / 1000)), repeat)
+            print_ratios("this machine, in-memory signing in 2 processes / 1", machine)
+            print(
+                f"2 workers / 1 worker over this machine's 2 / 1: "
+                f"{median(workers) / median(machine):.0%} (median over median)"
             )
         print(
             f"in-memory rounds of {min(rows, 1000):,}: {len(every)}, best {max(every):,.0f}/s, "
@@ -414,9 +471,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def print_ratios(what: str, ratios: list[float]) -> None:
+def print_ratios(label: str, ratios: list[float]) -> None:
     middle = f" (median {median(ratios):.2f}x)" if len(ratios) > 1 else ""
-    print(f"2 workers / 1 worker{what}: " + ", ".join(f"{r:.2f}x" for r in ratios) + middle)
+    print(f"{label}: " + ", ".join(f"{r:.2f}x" for r in ratios) + middle)
 
 
 def print_row(row: Row, share: float) -> None:

@@ -168,6 +168,16 @@ def test_the_bulk_benchmark_times_each_database_and_worker_count() -> None:
     assert re.search(
         rf"^2 workers / 1 worker, each as a share of its rounds: {ratio}", run.stdout, re.M
     )
+    # The machine's own 2 / 1 (two signing processes at once over one), and the workers'
+    # ratio read against it.
+    assert re.search(
+        rf"^this machine, in-memory signing in 2 processes / 1: {ratio}", run.stdout, re.M
+    ), run.stdout
+    assert re.search(
+        r"^2 workers / 1 worker over this machine's 2 / 1: \d+% \(median over median\)$",
+        run.stdout,
+        re.M,
+    ), run.stdout
     # The ceiling: rounds signed before the first run and after each of the six.
     assert re.search(
         r"^in-memory rounds of 120: 21, best [\d,]+/s, worst [\d,]+/s;", run.stdout, re.M

@@ -223,8 +223,9 @@ class BulkJobRepository:
         return list(self._session.scalars(query))
 
     def finish_rows(self, job_id: uuid.UUID, at: datetime, outcomes: Sequence[RowOutcome]) -> None:
-        """Each row's outcome, finished ``at``, in one statement; the rows' objects in the
-        session are left as they were (the transaction ends next)."""
+        """Each row's outcome, finished ``at``: one statement on PostgreSQL, one prepared
+        statement run per row on SQLite (in C). The rows' objects in the session are left as
+        they were (the transaction ends next)."""
         if not outcomes:
             return
         if self._session.get_bind().dialect.name == "postgresql":
