@@ -20,6 +20,7 @@ from credstack.store.bulk import BulkJobRepository
 from credstack.store.db import make_engine
 from credstack.store.migrate import current_revision, head_revision, upgrade
 from credstack.store.models import Base, Organization
+from credstack.store.records import RecordRepository
 from tests.integration.databases import DATABASES, fresh_database
 
 
@@ -109,7 +110,7 @@ def _id(engine: Engine, value: uuid.UUID) -> str | uuid.UUID:
     return value.hex if engine.dialect.name == "sqlite" else value
 
 
-def test_0021_indexes_only_queued_rows_and_dids_and_claims_from_that_index(
+def test_0021_indexes_only_queued_rows_and_dids_and_queries_use_those_indexes(
     fresh_url: str,
 ) -> None:
     upgrade(fresh_url)
@@ -144,12 +145,18 @@ def test_0021_indexes_only_queued_rows_and_dids_and_claims_from_that_index(
         )
         assert "recipient_did IS NOT NULL" in found["ix_issued_credentials_recipient_did"]
         assert "ix_bulk_job_rows_job_id_status_line" not in inspect_index_names(engine)
-        # The queries that look for a job's queued rows can use the partial index.
-        statements: list[tuple[str, object]] = []
+        # The queries that look for a job's queued rows, or for credentials by DID, can use the
+        # partial indexes.
+        statements: list[tuple[str, object, str]] = []
+        indexes = {
+            "FROM bulk_job_rows": "ix_bulk_job_rows_queued",
+            "FROM issued_credentials": "ix_issued_credentials_recipient_did",
+        }
 
         def keep(_c: object, _cur: object, statement: str, parameters: object, *_: object) -> None:
-            if "FROM bulk_job_rows" in statement:
-                statements.append((statement, parameters))
+            for table, index in indexes.items():
+                if table in statement:
+                    statements.append((statement, parameters, index))
 
         event.listen(engine, "before_cursor_execute", keep)
         with Session(engine) as session:
@@ -158,16 +165,19 @@ def test_0021_indexes_only_queued_rows_and_dids_and_claims_from_that_index(
             jobs.claim(job, 10)
             jobs.peek(job, 10, 5)
             jobs.queued(job, 100)
+            RecordRepository(session).issued_to(dids=["did:example:learner"])
             session.rollback()
         event.remove(engine, "before_cursor_execute", keep)
-        assert len(statements) == 3
+        assert [index for *_, index in statements] == [indexes["FROM bulk_job_rows"]] * 3 + [
+            indexes["FROM issued_credentials"]
+        ]
         with engine.connect() as connection:
             if postgres:
                 # psycopg prepares a statement run often, and PostgreSQL may then plan it once
                 # for any parameters: that plan must use the index too.
                 connection.exec_driver_sql("SET enable_seqscan = off")
                 connection.exec_driver_sql("SET plan_cache_mode = force_generic_plan")
-            for number, (statement, parameters) in enumerate(statements):
+            for number, (statement, parameters, index) in enumerate(statements):
                 if postgres:
                     assert isinstance(parameters, dict)
                     names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", statement)))
@@ -184,7 +194,7 @@ def test_0021_indexes_only_queued_rows_and_dids_and_claims_from_that_index(
                         "EXPLAIN QUERY PLAN " + statement,
                         parameters,  # type: ignore[arg-type]
                     ).all()
-                assert "ix_bulk_job_rows_queued" in " ".join(str(line) for line in plan), plan
+                assert index in " ".join(str(line) for line in plan), plan
     finally:
         engine.dispose()
 
