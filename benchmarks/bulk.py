@@ -139,9 +139,9 @@ def in_memory_rounds(rows: int) -> list[float]:
 
 def machine_ratios(seconds: float, repeat: int) -> list[float]:
     """This machine's own 2 / 1 ratio: in-memory signing in two processes at once over one
-    process alone (nothing shared, no database), ``repeat`` times, in alternating order. No
-    two workers scale better than that; where the two cores slow each other down (a virtual
-    machine's often do), it is well under 2."""
+    process alone (nothing shared, no database), ``repeat`` times, in alternating order. Two
+    processes that each keep a core busy scale no better; where the two cores slow each other
+    down (a virtual machine's often do), it is well under 2."""
     context = multiprocessing.get_context("spawn")
     ratios = []
     for repetition in range(repeat):
