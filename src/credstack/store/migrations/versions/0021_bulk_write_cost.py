@@ -12,7 +12,7 @@
   before stay as they are (PostgreSQL reads both).
 
 The indexes are built in the migration's transaction, which holds writes to the two tables
-while it runs (about a second per million rows here).
+while it reads them (the DID index: 0.11 s for 200,000 credentials here, the table in memory).
 
 Revision ID: 0021_bulk_write_cost
 Revises: 0020_bulk_job_counts
