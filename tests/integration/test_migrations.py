@@ -140,11 +140,15 @@ def test_0021_indexes_only_queued_rows_and_dids_and_queries_use_those_indexes(
                     )
                 ).scalar_one()
                 assert compression == "l"  # lz4
-        assert "WHERE ((status)::text = 'queued'::text)" in found["ix_bulk_job_rows_queued"] or (
-            "WHERE status = 'queued'" in found["ix_bulk_job_rows_queued"]
+        queued = (
+            "WHERE ((status)::text = 'queued'::text)" if postgres else "WHERE status = 'queued'"
         )
+        assert queued in found["ix_bulk_job_rows_queued"]
         assert "recipient_did IS NOT NULL" in found["ix_issued_credentials_recipient_did"]
-        assert "ix_bulk_job_rows_job_id_status_line" not in inspect_index_names(engine)
+        replaced = "ix_bulk_job_rows_job_id_status_line"
+        assert replaced not in {
+            index["name"] for index in inspect(engine).get_indexes("bulk_job_rows")
+        }
         # The queries that look for a job's queued rows, or for credentials by DID, can use the
         # partial indexes.
         statements: list[tuple[str, object, str]] = []
@@ -197,7 +201,3 @@ def test_0021_indexes_only_queued_rows_and_dids_and_queries_use_those_indexes(
                 assert index in " ".join(str(line) for line in plan), plan
     finally:
         engine.dispose()
-
-
-def inspect_index_names(engine: Engine) -> set[str]:
-    return {str(index["name"]) for index in inspect(engine).get_indexes("bulk_job_rows")}
