@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from credstack.adapters.signing_pool import ProcessSigning
 from credstack.bootstrap import Platform, build
 from credstack.config import Settings
 from credstack.errors import Conflict, Forbidden, InvalidBulkFile, InvalidInput, NotFound
@@ -372,6 +373,36 @@ def test_a_task_hands_on_after_its_share_of_batches(platform: Platform) -> None:
     finally:
         platform.dispatch = None
     assert len(credentials_of(platform, slug)) == 5
+
+
+def test_batches_issued_in_process_grow_while_many_rows_wait(platform: Platform) -> None:
+    # As a PostgreSQL worker issues (signing in its own process): batches of 5 rows grow to a
+    # quarter of the rows waiting, at most 20, and shrink to 5 again as the job ends.
+    slug, achievement = setup(platform)
+    sent: list[tuple[str, dict[str, str]]] = []
+    with platform.unit_of_work() as services:
+        view = services.bulk.create(OPERATOR, slug, achievement, cohort(100), "c.csv")
+    job_id = str(view.job.id)
+    signing, platform.signing = platform.signing, ProcessSigning(0)
+    platform.dispatch = lambda task, arguments: sent.append((task, arguments))
+    try:
+        # 20 and 20 rows: past its 30 rows, the task hands on.
+        assert run_bulk_job(platform.unit_of_work, job_id, batch_size=5, max_rows=30) == 40
+        assert sent == [("run_bulk_job", {"job_id": job_id})]
+        assert row_counts(platform, job_id)["queued"] == 60
+        # 15 (of 60), 11 (of 45) and 8 (of 34): three batches.
+        assert run_bulk_job(platform.unit_of_work, job_id, batch_size=5, max_batches=3) == 34
+        assert len(sent) == 2
+        # 6 (of 26), then 5 at a time.
+        assert run_bulk_job(platform.unit_of_work, job_id, batch_size=5) == 26
+        assert len(sent) == 2  # finished: nothing handed on
+    finally:
+        platform.signing.close()
+        platform.signing = signing
+        platform.dispatch = None
+    assert row_counts(platform, job_id) == {"queued": 0, "issued": 100, "failed": 0, "invalid": 0}
+    issued = credentials_of(platform, slug)
+    assert len({credential.status_index for credential in issued}) == 100
 
 
 def signed_ahead(platform: Platform, slug: str, achievement: str, rows: int) -> tuple[str, object]:

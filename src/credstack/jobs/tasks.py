@@ -28,6 +28,7 @@ UnitOfWork = Callable[[], AbstractContextManager[Services]]
 _log = logging.getLogger(__name__)
 MAX_REFUSED: Final = 5
 MAX_BATCHES: Final = 20
+MAX_ROWS: Final = 5_000
 # Batches signed ahead of the one being stored: two keep the signing processes busy through
 # a slow commit or checkpoint of this process.
 AHEAD: Final = 2
@@ -41,11 +42,16 @@ def run_bulk_job(
     job_id: str,
     batch_size: int = BATCH_SIZE,
     max_batches: int = MAX_BATCHES,
+    max_rows: int = MAX_ROWS,
 ) -> int:
     """Issue batches of the job until none is left for this worker; the rows it handled.
 
-    After ``max_batches`` the task enqueues its own continuation and ends, so a worker asked to
-    stop (procrastinate lets the running task finish) stops within seconds, not after the job.
+    After ``max_batches`` batches or ``max_rows`` rows, the task enqueues its own continuation
+    and ends, so a worker asked to stop (procrastinate lets the running task finish) stops
+    within seconds, not after the job.
+
+    Batches issued here are of ``batch_size`` rows, or larger while many rows wait
+    (``BulkService.reserve``); those signed in other processes keep ``batch_size``.
 
     When batches are signed in other processes (``Signing``), the next batches (``AHEAD``) are
     started before the current one is stored: their rows are read (not claimed) and their
@@ -64,7 +70,7 @@ def run_bulk_job(
     unsigned = False
     try:
         while True:
-            if batches == max_batches:
+            if batches == max_batches or handled >= max_rows:
                 with unit_of_work() as services:
                     services.bulk.continue_job(job_id)
                 return handled
@@ -98,7 +104,9 @@ def run_bulk_job(
                         slots = services.bulk.reserve(job_id, batch_size)
                 with unit_of_work() as services:
                     if current is None:
-                        claimed = services.bulk.issue_next_batch(job_id, slots, batch_size)
+                        claimed = services.bulk.issue_next_batch(
+                            job_id, slots, max(batch_size, len(slots))
+                        )
                     else:
                         claimed = services.bulk.issue_next_batch(
                             job_id, [], batch_size, ahead=current

@@ -47,6 +47,11 @@ from credstack.store.models import Organization
 # Rows per batch: each batch has fixed costs (its reservation, commits, checkpoint and reads of
 # the job) that at 100 rows were a fifth of a PostgreSQL worker's time.
 BATCH_SIZE: Final = 250
+# A batch issued in this process grows up to this many times BATCH_SIZE while many rows wait
+# (a quarter of them at most, so that workers sharing a job finish together); at 1,000 rows a
+# PostgreSQL worker issued a fifth more per second than at 250 (docs/performance.md).
+GROWTH: Final = 4
+SPREAD: Final = 4
 # Copies of the job's task: each works until no row is left, so this many workers can share it.
 MAX_PARALLEL: Final = 16
 ROWS_PER_WORKER: Final = 200
@@ -268,12 +273,16 @@ class BulkService:
     # The task side: called by jobs.tasks, as the job's creator.
 
     def reserve(self, job_id: uuid.UUID | str, limit: int = BATCH_SIZE) -> builtins.list[Slot]:
-        """Status list indexes for the next batch (its own transaction); none when no row waits."""
+        """Status list indexes for the next batch (its own transaction), as many as the rows it
+        will claim (``batch_rows``); none when no row waits."""
         job, org = self._job(job_id)
-        waiting = self._jobs.queued(job.id, limit) if job.status == "running" else 0
+        counted = limit * GROWTH * SPREAD
+        waiting = self._jobs.queued(job.id, counted) if job.status == "running" else 0
         if waiting == 0:
             return []
-        return self._credentials.reserve(_creator(job), org.slug, job.status_purpose, waiting)
+        return self._credentials.reserve(
+            _creator(job), org.slug, job.status_purpose, batch_rows(waiting, limit)
+        )
 
     def sign_ahead(
         self, job_id: uuid.UUID | str, limit: int = BATCH_SIZE, after: int | None = None
@@ -439,6 +448,17 @@ class BulkService:
         if job is None or job.organization_id != org.id:
             raise NotFound(f"{slug!r} has no bulk job {job_id}.", code="bulk_job_not_found")
         return job
+
+
+def batch_rows(waiting: int, limit: int) -> int:
+    """The rows of the next batch when ``waiting`` rows are queued: ``limit``, or more while
+    many wait (up to ``GROWTH`` times, and a ``SPREAD``th of those waiting), never more than
+    wait.
+
+    >>> [batch_rows(waiting, 250) for waiting in (100, 250, 1600, 4000, 100_000)]
+    [100, 250, 400, 1000, 1000]
+    """
+    return min(waiting, max(limit, min(limit * GROWTH, waiting // SPREAD)))
 
 
 def _own_keys(job: BulkJobRecord, rows: builtins.list[BulkJobRowRecord]) -> set[str]:
