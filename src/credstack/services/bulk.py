@@ -452,8 +452,8 @@ class BulkService:
 
 def batch_rows(waiting: int, limit: int) -> int:
     """The rows of the next batch when ``waiting`` rows are queued: ``limit``, or more while
-    many wait (up to ``GROWTH`` times, and a ``SPREAD``th of those waiting), never more than
-    wait.
+    many wait (up to ``GROWTH`` times ``limit``, and a ``SPREAD``th of those waiting); never
+    more than are waiting.
 
     >>> [batch_rows(waiting, 250) for waiting in (100, 250, 1600, 4000, 100_000)]
     [100, 250, 400, 1000, 1000]
