@@ -377,24 +377,29 @@ def test_a_task_hands_on_after_its_share_of_batches(platform: Platform) -> None:
 
 def test_batches_issued_in_process_grow_while_many_rows_wait(platform: Platform) -> None:
     # As a PostgreSQL worker issues (signing in its own process): batches of 5 rows grow to a
-    # quarter of the rows waiting, at most 20, and shrink to 5 again as the job ends.
+    # quarter of the rows waiting, at most 20, and shrink to 5 again as the job ends. On
+    # SQLite they stay at 5: a batch holds the write lock while it is signed.
     slug, achievement = setup(platform)
     sent: list[tuple[str, dict[str, str]]] = []
     with platform.unit_of_work() as services:
         view = services.bulk.create(OPERATOR, slug, achievement, cohort(100), "c.csv")
     job_id = str(view.job.id)
+    grows = platform.uses_postgres
     signing, platform.signing = platform.signing, ProcessSigning(0)
     platform.dispatch = lambda task, arguments: sent.append((task, arguments))
     try:
-        # 20 and 20 rows: past its 30 rows, the task hands on.
-        assert run_bulk_job(platform.unit_of_work, job_id, batch_size=5, max_rows=30) == 40
+        # 20 and 20 rows (or six batches of 5): past its 30 rows, the task hands on.
+        handled = run_bulk_job(platform.unit_of_work, job_id, batch_size=5, max_rows=30)
+        assert handled == (40 if grows else 30)
         assert sent == [("run_bulk_job", {"job_id": job_id})]
-        assert row_counts(platform, job_id)["queued"] == 60
+        assert row_counts(platform, job_id)["queued"] == 100 - handled
         # 15 (of 60), 11 (of 45) and 8 (of 34): three batches.
-        assert run_bulk_job(platform.unit_of_work, job_id, batch_size=5, max_batches=3) == 34
+        assert run_bulk_job(platform.unit_of_work, job_id, batch_size=5, max_batches=3) == (
+            34 if grows else 15
+        )
         assert len(sent) == 2
         # 6 (of 26), then 5 at a time.
-        assert run_bulk_job(platform.unit_of_work, job_id, batch_size=5) == 26
+        assert run_bulk_job(platform.unit_of_work, job_id, batch_size=5) == (26 if grows else 55)
         assert len(sent) == 2  # finished: nothing handed on
     finally:
         platform.signing.close()

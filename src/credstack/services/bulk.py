@@ -274,9 +274,12 @@ class BulkService:
 
     def reserve(self, job_id: uuid.UUID | str, limit: int = BATCH_SIZE) -> builtins.list[Slot]:
         """Status list indexes for the next batch (its own transaction), as many as the rows it
-        will claim (``batch_rows``); none when no row waits."""
+        will claim: on PostgreSQL ``batch_rows``, on SQLite ``limit`` at most (a batch signed
+        in its transaction holds SQLite's write lock, which every other writer waits for);
+        none when no row waits."""
         job, org = self._job(job_id)
-        counted = limit * GROWTH * SPREAD
+        grows = self._session.get_bind().dialect.name == "postgresql"
+        counted = limit * GROWTH * SPREAD if grows else limit
         waiting = self._jobs.queued(job.id, counted) if job.status == "running" else 0
         if waiting == 0:
             return []
