@@ -50,8 +50,8 @@ def run_bulk_job(
     and ends, so a worker asked to stop (procrastinate lets the running task finish) stops
     within seconds, not after the job.
 
-    Batches issued here are of ``batch_size`` rows, or larger while many rows wait
-    (``BulkService.reserve``); those signed in other processes keep ``batch_size``.
+    Batches signed here are of ``batch_size`` rows, or on PostgreSQL larger while many rows
+    wait (``BulkService.reserve``); those signed in other processes keep ``batch_size``.
 
     When batches are signed in other processes (``Signing``), the next batches (``AHEAD``) are
     started before the current one is stored: their rows are read (not claimed) and their
