@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from credstack.bootstrap import Platform
+from credstack.errors import Error
 from credstack.ledger import MemoryTree, leaf_hash, verify_inclusion
 from credstack.ledger.merkle import root
 from credstack.services import Services
@@ -77,6 +78,34 @@ def test_a_bulk_batch_appends_one_leaf_per_credential_in_order(services: Service
     # Replayed rows append nothing.
     services.credentials.issue_batch(OPERATOR, "cohort", items[:3])
     assert services.ledger.size() == start + 9
+
+
+def test_a_batch_gives_its_outcomes_before_its_leaves_lock_the_head(services: Services) -> None:
+    # A bulk batch records its rows' outcomes there, outside the log's head lock.
+    services.organizations.create(OPERATOR, slug="early", name="Early Academy")
+    start = services.ledger.size()
+    items = [
+        (IssueRequest(recipient=f"e{i}@example.com", achievement=BADGE), f"early-{i}")
+        for i in range(4)
+    ]
+    items.append((IssueRequest(recipient="not an address", achievement=BADGE), "early-bad"))
+    seen: list[tuple[list[uuid.UUID | Error], int, list[str]]] = []
+
+    def stored(outcomes: list[uuid.UUID | Error]) -> None:
+        written = [
+            services.credentials.get(outcome).credential_id
+            for outcome in outcomes
+            if isinstance(outcome, uuid.UUID)
+        ]
+        seen.append((list(outcomes), services.ledger.size(), written))
+
+    results = services.credentials.issue_batch(OPERATOR, "early", items, stored=stored)
+    ((outcomes, size, written),) = seen
+    assert outcomes == results
+    assert isinstance(results[4], Error)
+    assert len(written) == 4  # the credentials are written...
+    assert size == start  # ...and their leaves not yet appended
+    assert services.ledger.size() == start + 4
 
 
 def test_batches_racing_single_issues_never_fork_or_lose_a_leaf(

@@ -374,6 +374,21 @@ class BulkService:
         items = [
             (known.get(row.line) or self._request(job, row), row.idempotency_key) for row in rows
         ]
+
+        def finish(outcomes: builtins.list[uuid.UUID | Error]) -> None:
+            # Before the batch's ledger leaves: the rows are this batch's already (claimed), so
+            # their update waits for no one and is not done under the log's head lock.
+            self._jobs.finish_rows(
+                job.id,
+                datetime.now(UTC),
+                [
+                    RowOutcome(row.line, "failed", f"{outcome.message} [{outcome.code}]", None)
+                    if isinstance(outcome, Error)
+                    else RowOutcome(row.line, "issued", None, outcome)
+                    for row, outcome in zip(rows, outcomes, strict=True)
+                ],
+            )
+
         outcomes = self._credentials.issue_batch(
             _creator(job),
             org.slug,
@@ -381,19 +396,10 @@ class BulkService:
             slots,
             ahead=ahead.signed if ahead else None,
             unused=_own_keys(job, rows),
+            stored=finish,
         )
-        self._jobs.finish_rows(
-            job.id,
-            datetime.now(UTC),
-            [
-                RowOutcome(row.line, "failed", f"{outcome.message} [{outcome.code}]", None)
-                if isinstance(outcome, Error)
-                else RowOutcome(row.line, "issued", None, outcome)
-                for row, outcome in zip(rows, outcomes, strict=True)
-            ],
-        )
-        # After the rows (and the batch's ledger leaves): the job's row stays locked only from
-        # here to the commit, while the log's head is locked already.
+        # After the batch's ledger leaves: the job's row stays locked only from here to the
+        # commit, while the log's head is locked already.
         failed = sum(isinstance(outcome, Error) for outcome in outcomes)
         self._jobs.add_counts(job.id, len(outcomes) - failed, failed)
 

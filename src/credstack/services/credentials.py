@@ -177,6 +177,7 @@ class CredentialService:
         *,
         ahead: SignedAhead | None = None,
         unused: Collection[str] = frozenset(),
+        stored: Callable[[builtins.list[uuid.UUID | Error]], None] | None = None,
     ) -> builtins.list[uuid.UUID | Error]:
         """Issue each ``(request, idempotency key)`` through the same path as ``issue``: each
         row's credential (its record's id), or the reason it was refused.
@@ -188,6 +189,9 @@ class CredentialService:
         already, with the achievement version and key still current, take those credentials.
         A row that is refused gives its error in place of a credential; the others are issued.
         ``unused``: keys the caller knows no credential holds (a bulk job's own), not looked up.
+        ``stored``, when given, is called with the outcomes once the credentials are written and
+        before their ledger leaves lock the log's head: what it writes is not done under that
+        lock, which every issue waits for.
         """
         org = self._organizations.get(slug)
         authorize(actor, org.id, "issue")
@@ -235,10 +239,17 @@ class CredentialService:
                     keep(place, prepared, outcome)
         # A key taken meanwhile by a concurrent request fails the whole batch; run again, it
         # replays.
-        for place, stored in zip(places, self._store_batch(actor, org, signed), strict=True):
-            results[place] = stored
-        done = [outcome for outcome in results if outcome is not None]
-        assert len(done) == len(items)  # every row signed was stored or refused
+        done: builtins.list[uuid.UUID | Error] = []
+
+        def written(ids: builtins.list[uuid.UUID]) -> None:
+            for place, made in zip(places, ids, strict=True):
+                results[place] = made
+            done.extend(outcome for outcome in results if outcome is not None)
+            assert len(done) == len(items)  # every row signed was stored or refused
+            if stored is not None:
+                stored(done)
+
+        self._store_batch(actor, org, signed, written)
         return done
 
     def sign_ahead(
@@ -459,11 +470,12 @@ class CredentialService:
         actor: Actor,
         org: Organization,
         signed: builtins.list[tuple[Prepared, SignedText]],
-    ) -> builtins.list[uuid.UUID]:
+        written: Callable[[builtins.list[uuid.UUID]], None],
+    ) -> None:
         """Store a batch's signed credentials: one INSERT of the credentials (before the
-        listeners, whose queries must find them) and one of their audit entries, then the
-        batch's ledger leaves, last (the head's lock is held from there to the commit); their
-        ids.
+        listeners, whose queries must find them) and one of their audit entries; then tell
+        ``written`` their ids; then the batch's ledger leaves, last (the head's lock is held
+        from there to the commit).
 
         They are written without the ORM's unit of work, which cost as much as the signing
         (docs/performance.md), and their records are made only for the listeners that want
@@ -485,7 +497,8 @@ class CredentialService:
                 record = IssuedCredentialRecord(**row)
                 for listener in listening:
                     listener.issued(record)
-        self._session.flush()  # what the listeners added, before the head's lock
+        written([row["id"] for row in values])
+        self._session.flush()  # what the listeners and ``written`` added, before the head's lock
         if self._ledger is not None:
             self._ledger.record_many(
                 [
@@ -494,7 +507,6 @@ class CredentialService:
                 ],
                 [out.digest for _, out in signed],
             )
-        return [row["id"] for row in values]
 
     def get(self, credential_id: uuid.UUID | str) -> IssuedCredentialRecord:
         """A credential by uuid; public, as its URL is its id."""
