@@ -29,6 +29,16 @@ BADGE = {
 CREDENTIAL = '{"id": "urn:x", "type": ["VerifiableCredential"]}'
 
 
+def cohort(name: str, count: int) -> list[tuple[IssueRequest, str]]:
+    """``count`` rows of a batch, then one that is refused (not an address)."""
+    items = [
+        (IssueRequest(recipient=f"{name}{i}@example.com", achievement=BADGE), f"{name}-{i}")
+        for i in range(count)
+    ]
+    items.append((IssueRequest(recipient="not an address", achievement=BADGE), f"{name}-bad"))
+    return items
+
+
 def test_batches_of_any_size_build_the_same_tree_as_single_appends(
     services: Services, session: Session
 ) -> None:
@@ -63,11 +73,7 @@ def test_batches_of_any_size_build_the_same_tree_as_single_appends(
 def test_a_bulk_batch_appends_one_leaf_per_credential_in_order(services: Services) -> None:
     services.organizations.create(OPERATOR, slug="cohort", name="Cohort Academy")
     start = services.ledger.size()
-    items = [
-        (IssueRequest(recipient=f"l{i}@example.com", achievement=BADGE), f"cohort-{i}")
-        for i in range(9)
-    ]
-    items.append((IssueRequest(recipient="not an address", achievement=BADGE), "cohort-bad"))
+    items = cohort("cohort", 9)
     results = services.credentials.issue_batch(OPERATOR, "cohort", items)
     issued = [services.credentials.get(r) for r in results if isinstance(r, uuid.UUID)]
     assert len(issued) == 9  # the bad row is refused and has no leaf
@@ -84,11 +90,7 @@ def test_a_batch_gives_its_outcomes_before_its_leaves_lock_the_head(services: Se
     # A bulk batch records its rows' outcomes there, outside the log's head lock.
     services.organizations.create(OPERATOR, slug="early", name="Early Academy")
     start = services.ledger.size()
-    items = [
-        (IssueRequest(recipient=f"e{i}@example.com", achievement=BADGE), f"early-{i}")
-        for i in range(4)
-    ]
-    items.append((IssueRequest(recipient="not an address", achievement=BADGE), "early-bad"))
+    items = cohort("early", 4)
     seen: list[tuple[list[uuid.UUID | Error], int, list[str]]] = []
 
     def stored(outcomes: list[uuid.UUID | Error]) -> None:
