@@ -278,8 +278,7 @@ class BulkService:
         in its transaction holds SQLite's write lock, which every other writer waits for);
         none when no row waits."""
         job, org = self._job(job_id)
-        grows = self._session.get_bind().dialect.name == "postgresql"
-        counted = limit * GROWTH * SPREAD if grows else limit
+        counted = limit * GROWTH * SPREAD if self._on_postgres() else limit
         waiting = self._jobs.queued(job.id, counted) if job.status == "running" else 0
         if waiting == 0:
             return []
@@ -303,7 +302,7 @@ class BulkService:
         if job.status != "running":
             return None
         skip = 0
-        if after is None and self._session.get_bind().dialect.name == "postgresql":
+        if after is None and self._on_postgres():
             # Each worker starts its run of batches at a random queued row, so that workers
             # sharing the job seldom read (and sign) the same rows ahead. (On SQLite one
             # process issues the job.)
@@ -441,6 +440,9 @@ class BulkService:
             if len(page) < MAX_PAGE:
                 return
             offset += MAX_PAGE
+
+    def _on_postgres(self) -> bool:
+        return self._session.get_bind().dialect.name == "postgresql"
 
     def _job(self, job_id: uuid.UUID | str) -> tuple[BulkJobRecord, Organization]:
         job = self._jobs.get(_uuid(job_id))

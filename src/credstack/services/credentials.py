@@ -239,17 +239,14 @@ class CredentialService:
                     keep(place, prepared, outcome)
         # A key taken meanwhile by a concurrent request fails the whole batch; run again, it
         # replays.
-        done: builtins.list[uuid.UUID | Error] = []
-
-        def written(ids: builtins.list[uuid.UUID]) -> None:
-            for place, made in zip(places, ids, strict=True):
-                results[place] = made
-            done.extend(outcome for outcome in results if outcome is not None)
-            assert len(done) == len(items)  # every row signed was stored or refused
-            if stored is not None:
-                stored(done)
-
-        self._store_batch(actor, org, signed, written)
+        values = self._store_batch(actor, org, signed)
+        for place, row in zip(places, values, strict=True):
+            results[place] = row["id"]
+        done = [outcome for outcome in results if outcome is not None]
+        assert len(done) == len(items)  # every row signed was stored or refused
+        if stored is not None:
+            stored(done)
+        self._append_leaves(org, values, signed)  # last: it locks the log's head
         return done
 
     def sign_ahead(
@@ -470,12 +467,10 @@ class CredentialService:
         actor: Actor,
         org: Organization,
         signed: builtins.list[tuple[Prepared, SignedText]],
-        written: Callable[[builtins.list[uuid.UUID]], None],
-    ) -> None:
+    ) -> builtins.list[dict[str, Any]]:
         """Store a batch's signed credentials: one INSERT of the credentials (before the
-        listeners, whose queries must find them) and one of their audit entries; then tell
-        ``written`` their ids; then the batch's ledger leaves, last (the head's lock is held
-        from there to the commit).
+        listeners, whose queries must find them) and one of their audit entries; their rows.
+        Their ledger leaves are appended apart (``_append_leaves``), last.
 
         They are written without the ORM's unit of work, which cost as much as the signing
         (docs/performance.md), and their records are made only for the listeners that want
@@ -497,8 +492,16 @@ class CredentialService:
                 record = IssuedCredentialRecord(**row)
                 for listener in listening:
                     listener.issued(record)
-        written([row["id"] for row in values])
-        self._session.flush()  # what the listeners and ``written`` added, before the head's lock
+        return values
+
+    def _append_leaves(
+        self,
+        org: Organization,
+        values: builtins.list[dict[str, Any]],
+        signed: builtins.list[tuple[Prepared, SignedText]],
+    ) -> None:
+        """The batch's ledger leaves: the head's lock is held from here to the commit."""
+        self._session.flush()  # what the listeners and the caller added, before the head's lock
         if self._ledger is not None:
             self._ledger.record_many(
                 [
