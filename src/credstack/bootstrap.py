@@ -264,8 +264,9 @@ class Platform:
         return self.sessions(bind=self._reading_engine)
 
     @contextmanager
-    def unit_of_work(self, *, read_mostly: bool = False) -> Iterator[Services]:
-        """One transaction: committed when the block ends, rolled back when it raises.
+    def transaction(self, *, read_mostly: bool = False) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back when it raises; a
+        refusal of the database's becomes ``StorageError``.
 
         On SQLite it takes the write lock at its start, so writers wait for each other in
         turn. With ``read_mostly`` (the verifier's reads) it takes no lock until it writes,
@@ -273,7 +274,7 @@ class Platform:
         """
         with self.reading_session() if read_mostly else self.sessions() as session:
             try:
-                yield self.services(session)
+                yield session
                 session.commit()
             except SQLAlchemyError as exc:
                 session.rollback()
@@ -284,6 +285,12 @@ class Platform:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def unit_of_work(self, *, read_mostly: bool = False) -> Iterator[Services]:
+        """The services of one ``transaction``."""
+        with self.transaction(read_mostly=read_mostly) as session:
+            yield self.services(session)
 
     def start_clock(self) -> None:
         """Periodic work in a thread of this process (``credstack serve`` and ``credstack

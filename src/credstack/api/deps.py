@@ -13,12 +13,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from credstack.api.verification import Verifier
 from credstack.bootstrap import Platform
-from credstack.errors import Forbidden, StorageError
+from credstack.errors import Forbidden
 from credstack.services import Services
 from credstack.services.actors import Actor
 from credstack.services.learners import Learner
@@ -48,19 +47,8 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_session(platform: PlatformDep, request: Request) -> Iterator[Session]:
-    safe = request.method in _SAFE_METHODS
-    with platform.reading_session() if safe else platform.sessions() as session:
-        try:
-            yield session
-            session.commit()
-        except SQLAlchemyError as exc:
-            session.rollback()
-            raise StorageError(
-                f"The database refused the change: {type(exc).__name__}.", code="storage_error"
-            ) from exc
-        except BaseException:
-            session.rollback()
-            raise
+    with platform.transaction(read_mostly=request.method in _SAFE_METHODS) as session:
+        yield session
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
