@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from credstack.api.app import create_app
+from credstack.app import create_app
 from credstack.bootstrap import Platform, build
 from credstack.config import Settings
 from credstack.issue import Suite, issue

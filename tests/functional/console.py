@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import select
 
-from credstack.api.app import create_app
+from credstack.app import create_app
 from credstack.bootstrap import Platform
 from credstack.store.credentials import IssuedCredentialRecord
 from tests.functional.conftest import ACHIEVEMENT, OPERATOR

@@ -24,8 +24,8 @@ from sqlalchemy import select
 import credstack.store.achievements
 import credstack.store.credentials
 import credstack.store.webhooks  # noqa: F401 - these register their tables for snapshot()
-from credstack.api.app import create_app
 from credstack.api.deps import get_actor
+from credstack.app import create_app
 from credstack.assessment import EvidenceItem
 from credstack.bootstrap import Platform
 from credstack.config import Settings

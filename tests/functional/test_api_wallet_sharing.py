@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import pytest
 from fastapi.testclient import TestClient
 
-from credstack.api.app import create_app
+from credstack.app import create_app
 from credstack.bootstrap import Platform, build
 from credstack.formats.baked import bake, tiny_png
 from credstack.issue import issue

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from credstack.api.app import create_app
+from credstack.app import create_app
 from credstack.bootstrap import Platform, build
 from tests.functional.wallet import fresh_email, page_token, sign_in
 

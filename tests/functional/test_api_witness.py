@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from credstack.adapters.ledger_client import HttpLogClient
-from credstack.api.app import create_app
+from credstack.app import create_app
 from credstack.bootstrap import Platform, build
 from credstack.config import Settings
 from credstack.errors import Conflict, Forbidden

@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from credstack.api.app import create_app
+from credstack.app import create_app
 from credstack.bootstrap import build
 from credstack.config import Settings
 from credstack.store.credentials import IssuedCredentialRecord

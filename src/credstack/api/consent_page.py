@@ -1,8 +1,8 @@
 """The sign-in and consent page of the OAuth authorize endpoint: plain HTML that works without
 JavaScript. The form posts the authorize request back with the user's email and password.
 
-One small page, so it is built with ``html.escape`` rather than a template engine, like the
-credential page (routers/credential_pages.py).
+One small page, so it is built with ``html.escape`` rather than the templates of
+``credstack.web``, which the API does not import.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 # An import string and factory=True: each worker process builds its own app and platform.
-APP_FACTORY = "credstack.api.app:create_app"
+APP_FACTORY = "credstack.app:create_app"
 
 
 def serve(

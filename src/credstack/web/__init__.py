@@ -5,7 +5,7 @@ conveniences. Nothing is fetched from another host at run time: the stylesheet a
 package data, served under ``/static`` with a content hash in their URLs and a year's caching.
 
 A page router renders with ``templating.render(request, "name.html", **context)``;
-``install`` adds the static files and every page router to an app (``api.app.create_app``).
+``install`` adds the static files and every page router to an app (``credstack.app.create_app``).
 """
 
 from __future__ import annotations

@@ -1,1 +1,1 @@
-"""One router per resource family; ``api.app`` mounts them."""
+"""One router per resource family; ``credstack.app`` mounts them."""

@@ -1,7 +1,8 @@
 """The FastAPI application factory; ``credstack serve`` runs it under uvicorn.
 
-Nothing happens at import: ``create_app`` makes an app, and the app builds the platform
-(engine, migrations, key store) when it starts, unless it is handed one.
+It puts the API's routers (``credstack.api``) and the pages (``credstack.web``) in one app; the
+API never imports the pages. Nothing happens at import: ``create_app`` makes an app, and the app
+builds the platform (engine, migrations, key store) when it starts, unless it is handed one.
 
 >>> from credstack.config import Settings
 >>> app = create_app(Settings(database_url="sqlite://", secret_key="x" * 32))
@@ -26,7 +27,6 @@ from credstack.api.routers import (
     bulk,
     contexts,
     credential_files,
-    credential_pages,
     health,
     issuing,
     keys,
@@ -52,6 +52,7 @@ from credstack.bootstrap import Platform, build
 from credstack.config import Settings
 from credstack.web import install as install_pages
 from credstack.web.console import install as install_console
+from credstack.web.routers import credential_pages
 
 DESCRIPTION = """Open Badges 3.0 micro-credentials: public verification, DID documents, the
 W3C VC-API, and the 1EdTech Open Badges 3.0 API under `/ims/ob/v3p0`. Errors are RFC 9457
