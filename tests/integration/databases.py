@@ -12,12 +12,15 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
+from credstack.bootstrap import Platform, build
+from credstack.config import Settings
 from credstack.store.db import make_engine
 
 POSTGRES_URL = os.environ.get(
@@ -63,3 +66,18 @@ def fresh_database(kind: str, folder: Path) -> Iterator[str]:
     else:
         with postgres_schema() as url:
             yield url
+
+
+@contextmanager
+def own_platform(kind: str, folder: Path, **settings: Any) -> Iterator[Platform]:
+    """A platform on a ``fresh_database`` of ``kind``, migrated, with ``settings`` (its key file
+    in ``folder``), for tests whose changes commit for real (the shared database of
+    tests/integration/conftest.py must stay empty between tests); closed afterwards."""
+    with fresh_database(kind, folder) as url:
+        platform = build(
+            Settings(database_url=url, key_file=folder / "unused.key", **settings), migrate=True
+        )
+        try:
+            yield platform
+        finally:
+            platform.close()

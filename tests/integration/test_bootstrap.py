@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from credstack.bootstrap import Platform, build
-from credstack.config import Settings
+from credstack.bootstrap import Platform
 from credstack.errors import StorageError
 from credstack.services.actors import Actor
 from credstack.store.models import Organization
-from tests.integration.databases import DATABASES, postgres_schema
+from tests.integration.databases import DATABASES, own_platform
 
 OPERATOR = Actor.operator()
 
@@ -25,23 +23,12 @@ OPERATOR = Actor.operator()
 def platform(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Platform]:
-    def made(url: str) -> Platform:
-        settings = Settings(
-            database_url=url,
-            secret_key="bootstrap-integration-master-secret-0123",
-            key_file=Path(tmp_path_factory.mktemp("keys") / "unused.key"),
-        )
-        return build(settings, migrate=True)
-
-    if request.param == "sqlite":
-        platform = made(f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'tx.db'}")
+    with own_platform(
+        request.param,
+        tmp_path_factory.mktemp("tx"),
+        secret_key="bootstrap-integration-master-secret-0123",
+    ) as platform:
         yield platform
-        platform.close()
-    else:
-        with postgres_schema() as url:
-            platform = made(url)
-            yield platform
-            platform.close()
 
 
 def _slug() -> str:

@@ -15,14 +15,12 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from credstack.adapters.signing_pool import ProcessSigning
-from credstack.bootstrap import Platform, build
-from credstack.config import Settings
+from credstack.bootstrap import Platform
 from credstack.errors import Conflict, Forbidden, InvalidBulkFile, InvalidInput, NotFound
 from credstack.jobs.garbage import YOUNG_THRESHOLD
 from credstack.jobs.tasks import run_bulk_job
@@ -32,7 +30,7 @@ from credstack.store.bulk import BulkJobRepository
 from credstack.store.credentials import IssuedCredentialRecord, StatusListRecord
 from credstack.store.ledger import LedgerCheckpoint
 from credstack.store.models import AuditEntry
-from tests.integration.databases import DATABASES, postgres_schema
+from tests.integration.databases import DATABASES, own_platform
 
 OPERATOR = Actor.operator("test")
 BADGE = {
@@ -47,29 +45,16 @@ BADGE = {
 def platform(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Platform]:
-    def made(url: str) -> Platform:
-        folder = tmp_path_factory.mktemp("bulk")
-        settings = Settings(
-            database_url=url,
-            base_url="https://badges.example.edu",
-            secret_key="bulk-integration-master-secret-0123456789",
-            key_file=Path(folder / "unused.key"),
-            # Batches of 16 rows or more are signed in a process of their own, and ahead.
-            signing_processes=1,
-        )
-        built = build(settings, migrate=True)
-        built.dispatch = None  # the tests run the task functions themselves
-        return built
-
-    if request.param == "sqlite":
-        platform = made(f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'bulk.db'}")
+    with own_platform(
+        request.param,
+        tmp_path_factory.mktemp("bulk"),
+        base_url="https://badges.example.edu",
+        secret_key="bulk-integration-master-secret-0123456789",
+        # Batches of 16 rows or more are signed in a process of their own, and ahead.
+        signing_processes=1,
+    ) as platform:
+        platform.dispatch = None  # the tests run the task functions themselves
         yield platform
-        platform.close()
-    else:
-        with postgres_schema() as url:
-            platform = made(url)
-            yield platform
-            platform.close()
 
 
 def setup(platform: Platform) -> tuple[str, str]:

@@ -16,7 +16,7 @@ from credstack.config import Settings
 from credstack.services.actors import Actor
 from credstack.services.issuing import IssueRequest
 from credstack.store.list_revisions import ListRevisions
-from tests.integration.databases import DATABASES, postgres_schema
+from tests.integration.databases import DATABASES, own_platform
 
 OPERATOR = Actor.operator("test")
 BADGE = {
@@ -34,25 +34,13 @@ def platform(
     """A database of this module's own: its changes commit for real (the shared one of
     tests/integration/conftest.py must stay empty between tests)."""
 
-    def made(url: str) -> Platform:
-        folder = tmp_path_factory.mktemp("revisions")
-        settings = Settings(
-            database_url=url,
-            base_url="https://badges.example.edu",
-            secret_key="list-revisions-master-secret-0123456789abc",
-            key_file=Path(folder / "unused.key"),
-        )
-        return build(settings, migrate=True)
-
-    if request.param == "sqlite":
-        built = made(f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'revisions.db'}")
-        yield built
-        built.close()
-    else:
-        with postgres_schema() as url:
-            built = made(url)
-            yield built
-            built.close()
+    with own_platform(
+        request.param,
+        tmp_path_factory.mktemp("revisions"),
+        base_url="https://badges.example.edu",
+        secret_key="list-revisions-master-secret-0123456789abc",
+    ) as platform:
+        yield platform
 
 
 def issued(platform: Platform) -> tuple[str, uuid.UUID, uuid.UUID]:

@@ -13,14 +13,12 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from credstack.assessment import EvidenceItem
-from credstack.bootstrap import Platform, build
-from credstack.config import Settings
+from credstack.bootstrap import Platform
 from credstack.errors import Forbidden, InvalidInput, NotFound
 from credstack.services.actors import Actor
 from credstack.services.assessments import SettingsInput
@@ -28,7 +26,7 @@ from credstack.services.issuing import IssueRequest
 from credstack.services.pathways import PathwayInput
 from credstack.services.webhooks import WebhookService
 from credstack.store.webhooks import WebhookDelivery
-from tests.integration.databases import DATABASES, postgres_schema
+from tests.integration.databases import DATABASES, own_platform
 from tests.receiver import Received, receiving, signature_ok
 
 OPERATOR = Actor.operator("test")
@@ -70,28 +68,17 @@ class Recorded:
 def platform(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Platform]:
-    def made(url: str) -> Platform:
-        settings = Settings(
-            database_url=url,
-            base_url="https://badges.example.edu",
-            secret_key="webhook-integration-master-secret-0123456789",
-            key_file=Path(tmp_path_factory.mktemp("hooks") / "unused.key"),
-            allow_private_network=True,
-            webhook_retry_seconds=0.5,
-            webhook_max_attempts=3,
-            evidence_dir=tmp_path_factory.mktemp("evidence"),
-        )
-        return build(settings, migrate=True)
-
-    if request.param == "sqlite":
-        built = made(f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'hooks.db'}")
-        yield built
-        built.close()
-    else:
-        with postgres_schema() as url:
-            built = made(url)
-            yield built
-            built.close()
+    with own_platform(
+        request.param,
+        tmp_path_factory.mktemp("hooks"),
+        base_url="https://badges.example.edu",
+        secret_key="webhook-integration-master-secret-0123456789",
+        allow_private_network=True,
+        webhook_retry_seconds=0.5,
+        webhook_max_attempts=3,
+        evidence_dir=tmp_path_factory.mktemp("evidence"),
+    ) as platform:
+        yield platform
 
 
 @pytest.fixture
