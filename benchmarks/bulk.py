@@ -4,11 +4,12 @@
 a small default size). Each database row times the real command, ``credstack bulk issue`` on a
 CSV file of N learners, from start to the job's end: on SQLite the command issues in its own
 process; on PostgreSQL it only follows while ``credstack worker`` processes (1, then 2) issue.
-Peak memory is the largest resident set (VmHWM) of the processes that issued. The first row
-signs the same credentials with no database at all, for the ratio the issue asks about: three
-rounds before the first run and three after each, and each run's share is of the median of
-the six around it (this machine's speed drifts by a third within minutes; one best round
-against a run of minutes compared different machines).
+Peak memory is the largest resident set (VmHWM) of the processes that issued. Each run starts
+after a PostgreSQL CHECKPOINT and a sync, so that no run pays for the writes of the one before
+(``settle``). The first row signs the same credentials with no database at all, for the ratio
+the issue asks about: three rounds before the first run and three after each, and each run's
+share is of the median of the six around it (this machine's speed drifts by a third within
+minutes; one best round against a run of minutes compared different machines).
 After the PostgreSQL rows it measures what this machine allows two workers: in-memory signing in
 two processes at once over one alone, and reads the workers' 2 / 1 ratio against that.
 ``--profile`` runs one job in this process under pyinstrument and prints where the time went.
@@ -201,10 +202,31 @@ def peak_mb(pid: int) -> float:
     return 0.0
 
 
+def settle() -> None:
+    """What earlier runs wrote reaches the disk before the next run starts: a PostgreSQL
+    CHECKPOINT (as pgbench advises), then the kernel's sync. Left to happen during a run, the
+    writes of the one before took a core from it, and idle cores from one worker only."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from credstack.store.db import make_engine
+
+    engine = make_engine(POSTGRES_URL)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("CHECKPOINT"))
+    except DBAPIError:
+        pass  # not a superuser nor pg_checkpoint, or no PostgreSQL (--no-postgres): sync alone
+    finally:
+        engine.dispose()
+    os.sync()
+
+
 def run_timed(
     env: dict[str, str], args: list[str], watch: list[subprocess.Popen[str]]
 ) -> tuple[float, float]:
     """Seconds the command took, and the highest VmHWM of it and ``watch`` meanwhile."""
+    settle()
     start = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "credstack", *args],
