@@ -204,8 +204,8 @@ def peak_mb(pid: int) -> float:
 
 def settle() -> None:
     """What earlier runs wrote reaches the disk before the next run starts: a PostgreSQL
-    CHECKPOINT (as pgbench advises), then the kernel's sync. Left to happen during a run, the
-    writes of the one before took a core from it, and idle cores from one worker only."""
+    CHECKPOINT (as pgbench advises), then the kernel's sync. Left to a later run, those writes
+    would take CPU from two workers, but only the idle core from one."""
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
 
