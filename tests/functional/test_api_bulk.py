@@ -106,6 +106,48 @@ def test_json_upload(client: TestClient, api_platform: Platform, make_org: Any) 
     assert job.json()["statusPurpose"] == "suspension"
 
 
+def test_multipart_upload(client: TestClient, api_platform: Platform, make_org: Any) -> None:
+    """``curl -F file=@cohort.csv``: the part's name picks the format and names the job."""
+    org = make_org()
+    secret = token_for(api_platform, org.slug, "admin")
+    achievement = published(client, org.slug, secret)
+    url = f"/orgs/{org.slug}/bulk?achievementId={achievement}"
+    cohort = b"recipient,grade\nada@example.com,A\ngrace@example.com,B\n"
+    created = client.post(
+        url,
+        files={"file": ("C:\\exports\\cohort.csv", cohort, "application/octet-stream")},
+        headers=bearer(secret),
+    )
+    assert created.status_code == 202, created.text
+    assert created.json()["filename"] == "cohort.csv"
+    assert created.json()["counts"]["queued"] == 2
+    finish(api_platform, created.json()["id"])
+    rows = client.get(f"/orgs/{org.slug}/bulk/{created.json()['id']}/rows", headers=bearer(secret))
+    assert [(r["recipient"], r["status"]) for r in rows.json()] == [
+        ("ada@example.com", "issued"),
+        ("grace@example.com", "issued"),
+    ]
+
+    # JSON by the part's type when its name says nothing; a bad row refuses the whole file.
+    refused = client.post(
+        url,
+        files={"file": ("export", b'[{"recipient": "nobody"}]', "application/json")},
+        headers=bearer(secret),
+    )
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["code"] == "invalid_bulk_file"
+    assert [p["line"] for p in refused.json()["problems"]] == [1]
+    by_name = client.post(
+        url,
+        files={"file": ("cohort.JSON", b'[{"recipient": "did:example:lin"}]', "text/plain")},
+        headers=bearer(secret),
+    )
+    assert by_name.status_code == 202, by_name.text
+    assert by_name.json()["filename"] == "cohort.JSON"
+    jobs = client.get(f"/orgs/{org.slug}/bulk", headers=bearer(secret)).json()
+    assert len(jobs) == 2
+
+
 def test_bad_requests_and_other_tenants_are_refused(
     client: TestClient, api_platform: Platform, make_org: Any
 ) -> None:
@@ -133,6 +175,18 @@ def test_bad_requests_and_other_tenants_are_refused(
         response = client.post(path, content=content, headers=headers)
         assert response.status_code == status, (path, content, response.text)
         assert response.headers["content-type"] == "application/problem+json"
+    uploads = [
+        ({"other": ("a.csv", body, "text/csv")}, bearer(secret), 400, "missing_file"),
+        ({"file": ("a.txt", body, "text/plain")}, bearer(secret), 415, "unsupported_media_type"),
+        # The token first: an upload without one is refused before it is read.
+        ({"file": ("a.txt", body, "text/plain")}, {}, 401, "invalid_credentials"),
+        ({"file": ("a.csv", body, "text/csv")}, bearer(stranger), 403, "other_organization"),
+    ]
+    for files, headers, status, code in uploads:
+        response = client.post(url, headers=headers, files=files)
+        assert response.status_code == status, (files, response.text)
+        assert response.json()["code"] == code, response.text
+    assert client.get(f"/orgs/{org.slug}/bulk", headers=bearer(secret)).json() == []
     created = client.post(url, content=body, headers=bearer(secret, **csv_type)).json()
     finish(api_platform, created["id"])
     for path in (

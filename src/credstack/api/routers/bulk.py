@@ -1,28 +1,92 @@
 """``/orgs/{slug}/bulk``: bulk issuance jobs (API token of the organisation, issuer or above).
 
 The file is the request body: CSV (``text/csv``) or JSON (``application/json``), columns as in
-docs/bulk.md. A clean file (or any file with ``skipInvalid=true``) becomes a job, answered 202
-with its counts; a file with bad rows is 400 ``invalid_bulk_file`` with every bad row's line
-and reason in ``problems``. The job's rows are issued by the task queue; poll the job.
+docs/bulk.md; or the ``file`` part of a ``multipart/form-data`` upload (``curl -F``, an HTML
+form), whose name's ending (``.csv``, ``.json``) or type picks the format. A clean file (or any
+file with ``skipInvalid=true``) becomes a job, answered 202 with its counts; a file with bad
+rows is 400 ``invalid_bulk_file`` with every bad row's line and reason in ``problems``. The
+job's rows are issued by the task queue; poll the job.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
+from starlette.datastructures import UploadFile
 
-from credstack.api.deps import CurrentActor, RawBody, ServicesDep
+from credstack.api.deps import CurrentActor, ServicesDep
 from credstack.errors import InvalidInput
 from credstack.services.bulk import BulkJobView
 from credstack.store.bulk import BulkJobRowRecord
 
 router = APIRouter(prefix="/orgs/{slug}/bulk", tags=["bulk issuance"])
 _FORMATS = {"text/csv": "bulk.csv", "application/json": "bulk.json"}
+_UNSUPPORTED = (
+    "Send the file as the body with Content-Type text/csv or application/json, or as the "
+    "'file' part of a multipart/form-data upload named *.csv or *.json."
+)
+BODY: dict[str, Any] = {
+    "required": True,
+    "description": "The bulk file: CSV or JSON as the body, or the `file` part of a "
+    "multipart/form-data upload (its name's ending, .csv or .json, or its type picks the "
+    "format).",
+    "content": {
+        "text/csv": {"schema": {"type": "string"}},
+        "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+            }
+        },
+    },
+}
+
+
+class Upload(NamedTuple):
+    data: bytes
+    filename: str  # its ending picks the format (formats.bulk.read_bulk_file)
+
+
+async def read_upload(request: Request) -> Upload:
+    """The bulk file: the body, or the ``file`` part of a multipart upload (the body's size is
+    already bounded by ``limits.BodySizeLimit``)."""
+    content_type = _media_type(request.headers.get("content-type", "text/csv"))
+    if content_type != "multipart/form-data":
+        filename = _FORMATS.get(content_type)
+        if filename is None:
+            raise InvalidInput(_UNSUPPORTED, code="unsupported_media_type")
+        return Upload(await request.body(), filename)
+    async with request.form(max_files=1, max_fields=4) as form:
+        part = form.get("file")
+        if isinstance(part, str):  # a text field, not a file: read as a body without a type
+            return Upload(part.encode(), "bulk.csv")
+        if isinstance(part, UploadFile):
+            return Upload(await part.read(), _part_name(part))
+    raise InvalidInput(
+        "A multipart upload carries the bulk file as its 'file' part.", code="missing_file"
+    )
+
+
+def _part_name(part: UploadFile) -> str:
+    # A browser may send the client's whole path; the job keeps the file's own name.
+    name = (part.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    if name.lower().endswith((".csv", ".json")):
+        return name
+    filename = _FORMATS.get(_media_type(part.content_type or ""))
+    if filename is None:
+        raise InvalidInput(_UNSUPPORTED, code="unsupported_media_type")
+    return filename
+
+
+def _media_type(header: str) -> str:
+    return header.split(";", 1)[0].strip().lower()
 
 
 class _Model(BaseModel):
@@ -84,29 +148,29 @@ class BulkRowPublic(_Model):
         )
 
 
-@router.post("", status_code=202, summary="Start a bulk issuance job from a CSV or JSON file")
+@router.post(
+    "",
+    status_code=202,
+    summary="Start a bulk issuance job from a CSV or JSON file",
+    openapi_extra={"requestBody": BODY},
+)
 def create_job(
     slug: str,
-    body: RawBody,
     services: ServicesDep,
     actor: CurrentActor,
+    # After the actor: nobody's multipart upload is parsed before their token is checked.
+    upload: Annotated[Upload, Depends(read_upload)],
     achievement_id: Annotated[str, Query(alias="achievementId", max_length=2048)],
-    content_type: Annotated[str, Header()] = "text/csv",
     skip_invalid: Annotated[bool, Query(alias="skipInvalid")] = False,
     suite: Annotated[str, Query(max_length=32)] = "eddsa-rdfc-2022",
     status_purpose: Annotated[str, Query(alias="statusPurpose", max_length=16)] = "revocation",
 ) -> BulkJobPublic:
-    filename = _FORMATS.get(content_type.split(";", 1)[0].strip().lower())
-    if filename is None:
-        raise InvalidInput(
-            "Send the file as text/csv or application/json.", code="unsupported_media_type"
-        )
     view = services.bulk.create(
         actor,
         slug,
         achievement_id,
-        body,
-        filename,
+        upload.data,
+        upload.filename,
         skip_invalid=skip_invalid,
         suite=suite,
         status_purpose=status_purpose,
