@@ -106,6 +106,37 @@ def test_json_upload(client: TestClient, api_platform: Platform, make_org: Any) 
     assert job.json()["statusPurpose"] == "suspension"
 
 
+def test_rows_of_one_status(client: TestClient, api_platform: Platform, make_org: Any) -> None:
+    """The failed rows of a job, as a page and as CSV: a key given again for another learner
+    fails its row, and the others are issued."""
+    org = make_org()
+    secret = token_for(api_platform, org.slug, "admin")
+    achievement = published(client, org.slug, secret)
+    url = f"/orgs/{org.slug}/bulk?achievementId={achievement}"
+    csv_type = bearer(secret, **{"Content-Type": "text/csv"})
+    first = client.post(
+        url, content="recipient,idempotency_key\nada@example.com,k1\n", headers=csv_type
+    )
+    finish(api_platform, first.json()["id"])
+    body = "recipient,idempotency_key\ngrace@example.com,k1\nlin@example.com,k2\n"
+    job = client.post(url, content=body, headers=csv_type).json()["id"]
+    finish(api_platform, job)
+    base = f"/orgs/{org.slug}/bulk/{job}"
+    failed = client.get(f"{base}/rows?status=failed", headers=bearer(secret)).json()
+    assert [(r["line"], r["recipient"]) for r in failed] == [(2, "grace@example.com")]
+    assert failed[0]["error"]
+    issued = client.get(f"{base}/rows?status=issued", headers=bearer(secret)).json()
+    assert [r["line"] for r in issued] == [3]
+    assert client.get(f"{base}/rows?status=invalid", headers=bearer(secret)).json() == []
+    table = client.get(f"{base}/results.csv?status=failed", headers=bearer(secret)).text
+    assert [row["line"] for row in csv.DictReader(io.StringIO(table))] == ["2"]
+    for path in (f"{base}/rows?status=done", f"{base}/results.csv?status=done"):
+        refused = client.get(path, headers=bearer(secret))
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["code"] == "unknown_row_status"
+        assert "queued, issued, failed, invalid" in refused.json()["detail"]
+
+
 def test_multipart_upload(client: TestClient, api_platform: Platform, make_org: Any) -> None:
     """``curl -F file=@cohort.csv``: the part's name picks the format and names the job."""
     org = make_org()

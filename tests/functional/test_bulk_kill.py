@@ -164,6 +164,21 @@ def test_a_killed_job_finishes_exactly_once(environment: dict[str, str], tmp_pat
     assert job_issued(environment) == ROWS  # the batch the kill undid was not counted
     results = credstack(environment, "bulk", "results", "--org", "acme", job).stdout
     assert results.count(",issued,") == ROWS
+    # --status: the rows of one outcome only; an unknown one is refused, with the known ones.
+    results_of = ["bulk", "results", "--org", "acme", job, "--status"]
+    assert len(credstack(environment, *results_of, "issued").stdout.splitlines()) == ROWS + 1
+    failed = credstack(environment, *results_of, "failed").stdout
+    assert failed.splitlines() == ["line,recipient,status,credential,error"]
+    unknown = subprocess.run(
+        [sys.executable, "-m", "credstack", *results_of, "done"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+    assert unknown.returncode == 1, unknown.stderr
+    assert "not one of queued, issued, failed, invalid" in unknown.stderr
 
 
 def _job_id(env: dict[str, str]) -> str:

@@ -70,6 +70,18 @@ def test_preview_shows_row_errors_and_stores_nothing_until_started(
         results = client.get(f"{job_path}/results.csv")
         assert results.headers["content-type"].startswith("text/csv")
         assert results.text.splitlines()[0] == "line,recipient,status,credential,error"
+        # The bad rows of a big job are a link away, on the page and as CSV.
+        assert f'href="{job_path}?status=invalid">Show the invalid rows (1)</a>' in page.text
+        assert "?status=failed" not in page.text
+        only = client.get(f"{job_path}?status=invalid")
+        assert "Showing the invalid rows only." in only.text
+        assert re.findall(r"<tr[^>]*><td>(\d+)</td>", only.text) == ["3"]
+        csv_rows = client.get(f"{job_path}/results.csv?status=invalid").text.splitlines()
+        assert [line.split(",")[:3] for line in csv_rows[1:]] == [["3", "", "invalid"]]
+        assert "No row is failed." in client.get(f"{job_path}?status=failed").text
+        unknown = client.get(f"{job_path}?status=broken")
+        assert unknown.status_code == 400
+        assert "unknown_row_status" in unknown.text
     assert sorted(r.recipient_email or "" for r in issued(api_platform, org.slug)) == [
         "ada@example.com",
         "cy@example.com",

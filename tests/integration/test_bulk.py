@@ -332,6 +332,39 @@ def test_results_csv_cells_never_start_a_formula(platform: Platform) -> None:
     assert [row["status"] for row in table] == ["issued", "issued"]
 
 
+def test_results_of_a_large_job_come_page_by_page_and_by_status(platform: Platform) -> None:
+    """Past a page (MAX_PAGE rows) the CSV goes on from the last line written: every row once,
+    in line order, with or without a status."""
+    slug, achievement = setup(platform)
+    bad = 1_200  # invalid rows: kept by the job, issued never, so the test stays quick
+    data = b"recipient\nada@x.example.com\n" + b"nobody\n" * bad + b"grace@x.example.com\n"
+    with platform.unit_of_work() as services:
+        view = services.bulk.create(OPERATOR, slug, achievement, data, "c.csv", skip_invalid=True)
+    run_bulk_job(platform.unit_of_work, str(view.job.id))
+    with platform.unit_of_work() as services:
+        every = list(
+            csv.DictReader(
+                io.StringIO("".join(services.bulk.results_csv(OPERATOR, slug, view.job.id)))
+            )
+        )
+        invalid = list(
+            csv.DictReader(
+                io.StringIO(
+                    "".join(
+                        services.bulk.results_csv(OPERATOR, slug, view.job.id, status="invalid")
+                    )
+                )
+            )
+        )
+        issued = services.bulk.rows(OPERATOR, slug, view.job.id, status="issued")
+        with pytest.raises(InvalidInput, match="not one of queued, issued, failed, invalid"):
+            services.bulk.rows(OPERATOR, slug, view.job.id, status="Issued")
+    assert [int(row["line"]) for row in every] == list(range(2, bad + 4))
+    assert [int(row["line"]) for row in invalid] == list(range(3, bad + 3))
+    assert {row["status"] for row in invalid} == {"invalid"}
+    assert [row.line for row in issued] == [2, bad + 3]
+
+
 def test_a_draft_achievement_is_not_issued_in_bulk(platform: Platform) -> None:
     slug, _ = setup(platform)
     with platform.unit_of_work() as services:

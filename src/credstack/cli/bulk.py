@@ -98,12 +98,18 @@ def resume(
 def results(
     org: Annotated[str, typer.Option("--org")],
     job: Annotated[str, typer.Argument()],
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status", help="Only the rows of this status: queued, issued, failed, invalid."
+        ),
+    ] = None,
 ) -> None:
     """Print every row's outcome as CSV (line, recipient, status, credential, error)."""
     from credstack.services.actors import Actor
 
     with open_platform() as platform, platform.unit_of_work(read_mostly=True) as services:
-        for chunk in services.bulk.results_csv(Actor.operator(), org, job):
+        for chunk in services.bulk.results_csv(Actor.operator(), org, job, status=status):
             sys.stdout.write(chunk)
 
 

@@ -36,6 +36,7 @@ from credstack.services.issuing import IssueRequest, SignedAhead, Slot
 from credstack.services.organizations import OrganizationService
 from credstack.services.ports import NO_EVENTS, NO_QUEUE, EventPublisher, TaskQueue
 from credstack.store.bulk import (
+    ROW_STATUSES,
     BulkJobRecord,
     BulkJobRepository,
     BulkJobRowRecord,
@@ -235,16 +236,28 @@ class BulkService:
         return [BulkJobView(job, counts_of(job)) for job in jobs]
 
     def rows(
-        self, actor: Actor, slug: str, job_id: uuid.UUID | str, *, offset: int = 0, limit: int = 100
+        self,
+        actor: Actor,
+        slug: str,
+        job_id: uuid.UUID | str,
+        *,
+        offset: int = 0,
+        limit: int = 100,
+        status: str | None = None,
     ) -> builtins.list[BulkJobRowRecord]:
+        """A page of the job's rows in line order; only those of ``status`` when given (the
+        failed ones, say, of a job of 50,000)."""
         job = self._owned(actor, slug, job_id)
         _paging(offset, limit)
-        return self._jobs.rows(job.id, offset=offset, limit=limit)
+        return self._jobs.rows(job.id, offset=offset, limit=limit, status=_row_status(status))
 
-    def results_csv(self, actor: Actor, slug: str, job_id: uuid.UUID | str) -> Iterator[str]:
-        """Every row's outcome as CSV text, header first, a page of rows at a time."""
+    def results_csv(
+        self, actor: Actor, slug: str, job_id: uuid.UUID | str, *, status: str | None = None
+    ) -> Iterator[str]:
+        """Every row's outcome (or every one of ``status``) as CSV text, header first, a page of
+        rows at a time."""
         job = self._owned(actor, slug, job_id)
-        return self._csv(job.id)
+        return self._csv(job.id, _row_status(status))
 
     def resume(self, actor: Actor, slug: str, job_id: uuid.UUID | str) -> BulkJobView:
         """Enqueue an unfinished job again (after its worker died); a finished one is left."""
@@ -415,13 +428,13 @@ class BulkService:
             status_purpose=job.status_purpose,
         )
 
-    def _csv(self, job_id: uuid.UUID) -> Iterator[str]:
+    def _csv(self, job_id: uuid.UUID, status: str | None) -> Iterator[str]:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(RESULT_COLUMNS)
-        offset = 0
+        after: int | None = None
         while True:
-            page = self._jobs.rows(job_id, offset=offset, limit=MAX_PAGE)
+            page = self._jobs.rows(job_id, limit=MAX_PAGE, status=status, after=after)
             for row in page:
                 writer.writerow(
                     (
@@ -439,7 +452,7 @@ class BulkService:
             buffer.truncate()
             if len(page) < MAX_PAGE:
                 return
-            offset += MAX_PAGE
+            after = page[-1].line
 
     def _on_postgres(self) -> bool:
         return self._session.get_bind().dialect.name == "postgresql"
@@ -498,6 +511,15 @@ def _creator(job: BulkJobRecord) -> Actor:
 
 def _role(value: str | None) -> Role | None:
     return None if value is None else check_role(value)
+
+
+def _row_status(value: str | None) -> str | None:
+    if value is None or value in ROW_STATUSES:
+        return value
+    raise InvalidInput(
+        f"Row status {value[:40]!r} is not one of {', '.join(ROW_STATUSES)}.",
+        code="unknown_row_status",
+    )
 
 
 def _paging(offset: int, limit: int) -> None:

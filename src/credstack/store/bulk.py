@@ -303,14 +303,26 @@ class BulkJobRepository:
         )
 
     def rows(
-        self, job_id: uuid.UUID, *, offset: int = 0, limit: int | None = None
+        self,
+        job_id: uuid.UUID,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+        status: str | None = None,
+        after: int | None = None,
     ) -> list[BulkJobRowRecord]:
+        """Rows in line order: past ``offset`` of them, or past line ``after`` (a reader of every
+        row pages by line, so no page rescans the rows before it)."""
         query = (
             select(BulkJobRowRecord)
             .where(BulkJobRowRecord.job_id == job_id)
             .order_by(BulkJobRowRecord.line)
             .offset(offset)
         )
+        if status is not None:
+            query = query.where(BulkJobRowRecord.status == status)
+        if after is not None:
+            query = query.where(BulkJobRowRecord.line > after)
         return list(self._session.scalars(query if limit is None else query.limit(limit)))
 
     def finish(self, job_id: uuid.UUID, at: datetime) -> bool:

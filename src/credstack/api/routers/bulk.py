@@ -49,6 +49,10 @@ BODY: dict[str, Any] = {
 }
 
 
+# Only the rows of this status: queued, issued, failed or invalid (services.bulk checks it).
+RowStatus = Annotated[str | None, Query(max_length=16)]
+
+
 class Upload(NamedTuple):
     data: bytes
     filename: str  # its ending picks the format (formats.bulk.read_bulk_file)
@@ -205,8 +209,9 @@ def job_rows(
     actor: CurrentActor,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    status: RowStatus = None,
 ) -> list[BulkRowPublic]:
-    rows = services.bulk.rows(actor, slug, job_id, offset=offset, limit=limit)
+    rows = services.bulk.rows(actor, slug, job_id, offset=offset, limit=limit, status=status)
     return [BulkRowPublic.of(row) for row in rows]
 
 
@@ -216,9 +221,13 @@ def job_rows(
     responses={200: {"content": {"text/csv": {}}}},
 )
 def job_results(
-    slug: str, job_id: uuid.UUID, services: ServicesDep, actor: CurrentActor
+    slug: str,
+    job_id: uuid.UUID,
+    services: ServicesDep,
+    actor: CurrentActor,
+    status: RowStatus = None,
 ) -> Response:
-    text = "".join(services.bulk.results_csv(actor, slug, job_id))
+    text = "".join(services.bulk.results_csv(actor, slug, job_id, status=status))
     return Response(
         text,
         media_type="text/csv",

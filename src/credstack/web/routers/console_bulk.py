@@ -13,7 +13,7 @@ import binascii
 import uuid
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from credstack.api.deps import ServicesDep, SessionDep
@@ -96,11 +96,18 @@ def start(
 
 @router.get("/{job_id}", response_class=HTMLResponse)
 def job(
-    request: Request, job_id: uuid.UUID, staff: StaffDep, services: ServicesDep
+    request: Request,
+    job_id: uuid.UUID,
+    staff: StaffDep,
+    services: ServicesDep,
+    status: Annotated[str | None, Query(max_length=16)] = None,
 ) -> HTMLResponse:
+    """The job's progress and its first rows; with ``status`` (the failed ones, say), only the
+    rows of that status."""
     view = services.bulk.get(staff.actor, staff.slug, job_id)
-    rows = services.bulk.rows(staff.actor, staff.slug, job_id, limit=ROW_PAGE)
+    rows = services.bulk.rows(staff.actor, staff.slug, job_id, limit=ROW_PAGE, status=status)
     done_rows = sum(view.counts[k] for k in ("issued", "failed", "invalid"))
+    shown = view.job.total if status is None else view.counts[status]
     return page(
         request,
         staff,
@@ -108,7 +115,8 @@ def job(
         view=view,
         rows=rows,
         done_rows=done_rows,
-        more_rows=view.job.total > ROW_PAGE,
+        more_rows=shown > ROW_PAGE,
+        status=status,
     )
 
 
@@ -124,9 +132,14 @@ def progress(job_id: uuid.UUID, staff: StaffDep, services: ServicesDep) -> JSONR
 
 
 @router.get("/{job_id}/results.csv")
-def results(job_id: uuid.UUID, staff: StaffDep, services: ServicesDep) -> Response:
+def results(
+    job_id: uuid.UUID,
+    staff: StaffDep,
+    services: ServicesDep,
+    status: Annotated[str | None, Query(max_length=16)] = None,
+) -> Response:
     # Read inside the request's transaction, as the API's results.csv does.
-    text = "".join(services.bulk.results_csv(staff.actor, staff.slug, job_id))
+    text = "".join(services.bulk.results_csv(staff.actor, staff.slug, job_id, status=status))
     return Response(
         text,
         media_type="text/csv",
