@@ -137,6 +137,36 @@ def test_rows_of_one_status(client: TestClient, api_platform: Platform, make_org
         assert "queued, issued, failed, invalid" in refused.json()["detail"]
 
 
+def test_an_upload_sent_again_under_its_idempotency_key(
+    client: TestClient, api_platform: Platform, make_org: Any
+) -> None:
+    """A client that lost the answer sends the upload again: the same job, not a second one
+    issuing every learner twice; the key with another file is 409."""
+    org = make_org()
+    secret = token_for(api_platform, org.slug, "admin")
+    achievement = published(client, org.slug, secret)
+    url = f"/orgs/{org.slug}/bulk?achievementId={achievement}"
+    keyed = bearer(secret, **{"Content-Type": "text/csv", "Idempotency-Key": "ats-run-42"})
+    body = "recipient\nada@example.com\ngrace@example.com\n"
+    first = client.post(url, content=body, headers=keyed)
+    assert first.status_code == 202, first.text
+    again = client.post(url, content=body, headers=keyed)
+    assert again.status_code == 202, again.text
+    assert again.json()["id"] == first.json()["id"]
+    finish(api_platform, first.json()["id"])
+    finished = client.post(url, content=body, headers=keyed).json()
+    assert (finished["id"], finished["status"]) == (first.json()["id"], "finished")
+    assert finished["counts"]["issued"] == 2
+    other = client.post(url, content="recipient\nlin@example.com\n", headers=keyed)
+    assert other.status_code == 409, other.text
+    assert other.json()["code"] == "idempotency_key_reused"
+    blank = client.post(url, content=body, headers={**keyed, "Idempotency-Key": " "})
+    assert blank.status_code == 400, blank.text
+    assert blank.json()["code"] == "invalid_idempotency_key"
+    jobs = client.get(f"/orgs/{org.slug}/bulk", headers=bearer(secret)).json()
+    assert [job["id"] for job in jobs] == [first.json()["id"]]
+
+
 def test_multipart_upload(client: TestClient, api_platform: Platform, make_org: Any) -> None:
     """``curl -F file=@cohort.csv``: the part's name picks the format and names the job."""
     org = make_org()

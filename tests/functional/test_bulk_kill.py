@@ -181,6 +181,51 @@ def test_a_killed_job_finishes_exactly_once(environment: dict[str, str], tmp_pat
     assert "not one of queued, issued, failed, invalid" in unknown.stderr
 
 
+def test_a_command_run_again_with_its_key_follows_the_same_job(
+    environment: dict[str, str], tmp_path: Path
+) -> None:
+    """A script that retries ``bulk issue`` (after a kill, a lost terminal) with
+    ``--idempotency-key`` gets the job it made, not a second one."""
+    credstack(environment, "org", "create", "--slug", "acme", "--name", "Acme")
+    (tmp_path / "a.json").write_text(ACHIEVEMENT)
+    achievement = (
+        credstack(
+            environment,
+            "achievement",
+            "create",
+            "--org",
+            "acme",
+            "--file",
+            str(tmp_path / "a.json"),
+            "--publish",
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("recipient\nada@example.com\ngrace@example.com\n")
+    issue = ["bulk", "issue", "--org", "acme", "--achievement", achievement, str(cohort)]
+    keyed = [*issue, "--idempotency-key", "nightly-2026-11-30"]
+    if not environment["CREDSTACK_DATABASE_URL"].startswith("sqlite"):
+        keyed.append("--no-wait")  # no worker runs here: the job waits, and is found again
+    first = credstack(environment, *keyed).stdout.strip()
+    again = credstack(environment, *keyed)
+    assert again.stdout.strip() == first
+    with reading(environment) as connection:
+        assert connection.scalar(select(func.count()).select_from(BulkJobRecord)) == 1
+    cohort.write_text("recipient\nlin@example.com\n")
+    other = subprocess.run(
+        [sys.executable, "-m", "credstack", *keyed],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+    assert other.returncode == 1, other.stderr
+    assert "[idempotency_key_reused]" in other.stderr
+
+
 def _job_id(env: dict[str, str]) -> str:
     with reading(env) as connection:
         return str(connection.scalar(select(BulkJobRecord.id)))

@@ -52,11 +52,18 @@ def test_preview_shows_row_errors_and_stores_nothing_until_started(
         assert refused.status_code == 400
         assert "invalid_bulk_file" in refused.text
         assert issued(api_platform, org.slug) == []
+        fields["idempotency_key"] = _hidden(preview.text, "idempotency_key")
         started = client.post(
             "/console/bulk", data={**fields, "skip_invalid": "on"}, follow_redirects=False
         )
         assert started.status_code == 303
         job_path = started.headers["location"].split("?")[0]
+        # A second click on "Start" (the form posted again) lands on the same job.
+        twice = client.post(
+            "/console/bulk", data={**fields, "skip_invalid": "on"}, follow_redirects=False
+        )
+        assert twice.headers["location"].split("?")[0] == job_path
+        assert len(client.get("/console/bulk").text.split('href="/console/bulk/')) == 2
         finish(api_platform, job_path.rsplit("/", 1)[1])
         progress = client.get(f"{job_path}/progress").json()
         assert progress == {

@@ -12,6 +12,7 @@ import gc
 import io
 import json
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
@@ -21,7 +22,14 @@ from sqlalchemy import func, select
 
 from credstack.adapters.signing_pool import ProcessSigning
 from credstack.bootstrap import Platform
-from credstack.errors import Conflict, Forbidden, InvalidBulkFile, InvalidInput, NotFound
+from credstack.errors import (
+    Conflict,
+    Forbidden,
+    InvalidBulkFile,
+    InvalidInput,
+    NotFound,
+    StorageError,
+)
 from credstack.jobs.garbage import YOUNG_THRESHOLD
 from credstack.jobs.tasks import run_bulk_job
 from credstack.services import Services
@@ -363,6 +371,102 @@ def test_results_of_a_large_job_come_page_by_page_and_by_status(platform: Platfo
     assert [int(row["line"]) for row in invalid] == list(range(3, bad + 3))
     assert {row["status"] for row in invalid} == {"invalid"}
     assert [row.line for row in issued] == [2, bad + 3]
+
+
+def test_an_upload_sent_again_under_its_key_is_the_same_job(platform: Platform) -> None:
+    slug, achievement = setup(platform)
+    sent: list[tuple[str, dict[str, str]]] = []
+    platform.dispatch = lambda task, arguments: sent.append((task, arguments))
+    try:
+        with platform.unit_of_work() as services:
+            first = services.bulk.create(
+                OPERATOR, slug, achievement, cohort(3), "c.csv", idempotency_key=" retry-1 "
+            )
+        job_id = str(first.job.id)
+        copies = len(sent)
+        # Sent again while it runs: the same job, enqueued once more (its process may have died).
+        with platform.unit_of_work() as services:
+            again = services.bulk.create(
+                OPERATOR, slug, achievement, cohort(3), "c.csv", idempotency_key="retry-1"
+            )
+        assert str(again.job.id) == job_id
+        assert sent[copies:] == [("run_bulk_job", {"job_id": job_id})]
+        run_bulk_job(platform.unit_of_work, job_id)
+        with platform.unit_of_work() as services:
+            done = services.bulk.create(
+                OPERATOR, slug, achievement, cohort(3), "c.csv", idempotency_key="retry-1"
+            )
+        assert (str(done.job.id), done.counts["issued"], done.finished) == (job_id, 3, True)
+        assert len(sent) == copies + 1  # a finished job is not enqueued again
+    finally:
+        platform.dispatch = None
+    # The key with another file, achievement or option is refused, and nothing is stored.
+    for data, options in (
+        (cohort(4), {}),
+        (cohort(3), {"skip_invalid": True}),
+        (cohort(3), {"status_purpose": "suspension"}),
+    ):
+        with pytest.raises(Conflict) as refused, platform.unit_of_work() as services:
+            services.bulk.create(
+                OPERATOR, slug, achievement, data, "c.csv", idempotency_key="retry-1", **options
+            )
+        assert refused.value.code == "idempotency_key_reused"
+    for bad in ("", " ", "x" * 256, "tab\there"):
+        with pytest.raises(InvalidInput) as invalid, platform.unit_of_work() as services:
+            services.bulk.create(
+                OPERATOR, slug, achievement, cohort(3), "c.csv", idempotency_key=bad
+            )
+        assert invalid.value.code == "invalid_idempotency_key"
+    # Without a key, the same file is a second job: the key is how a client asks for once.
+    with platform.unit_of_work() as services:
+        other = services.bulk.create(OPERATOR, slug, achievement, cohort(3), "c.csv")
+        assert [str(view.job.id) for view in services.bulk.list(OPERATOR, slug)] == [
+            str(other.job.id),
+            job_id,
+        ]
+    assert len(credentials_of(platform, slug)) == 3
+
+
+def test_two_uploads_racing_under_one_key_make_one_job(platform: Platform) -> None:
+    """The second waits for the first's commit, then answers with its job (PostgreSQL), or is
+    refused as a storage conflict that its retry replays (SQLite, one writer at a time)."""
+    slug, achievement = setup(platform)
+    started = threading.Event()
+    outcome: list[object] = []
+
+    def second() -> None:
+        started.wait()
+        try:
+            with platform.unit_of_work() as services:
+                outcome.append(
+                    services.bulk.create(
+                        OPERATOR, slug, achievement, cohort(2), "c.csv", idempotency_key="race"
+                    ).job.id
+                )
+        except StorageError as exc:
+            outcome.append(exc)
+
+    racer = threading.Thread(target=second)
+    racer.start()
+    with platform.unit_of_work() as services:
+        first = services.bulk.create(
+            OPERATOR, slug, achievement, cohort(2), "c.csv", idempotency_key="race"
+        )
+        started.set()
+        time.sleep(0.3)  # the second reads no job under the key, then waits to write its own
+    racer.join(timeout=60)
+    assert len(outcome) == 1
+    if platform.uses_postgres:
+        assert outcome == [first.job.id]
+    else:
+        assert isinstance(outcome[0], StorageError) or outcome == [first.job.id]
+        with platform.unit_of_work() as services:
+            retried = services.bulk.create(
+                OPERATOR, slug, achievement, cohort(2), "c.csv", idempotency_key="race"
+            )
+        assert retried.job.id == first.job.id
+    with platform.unit_of_work() as services:
+        assert len(services.bulk.list(OPERATOR, slug)) == 1
 
 
 def test_a_draft_achievement_is_not_issued_in_bulk(platform: Platform) -> None:

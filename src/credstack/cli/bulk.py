@@ -44,6 +44,14 @@ def issue(
     wait: Annotated[
         bool, typer.Option("--wait/--no-wait", help="Follow the job until it finishes.")
     ] = True,
+    idempotency_key: Annotated[
+        str | None,
+        typer.Option(
+            "--idempotency-key",
+            help="Run again with the same key and file, the command follows the job it made "
+            "(a script's retry issues nobody twice).",
+        ),
+    ] = None,
 ) -> None:
     """Validate FILE, then issue one credential of ACHIEVEMENT per row, exactly once."""
     from credstack.services.actors import Actor
@@ -64,6 +72,7 @@ def issue(
                     skip_invalid=skip_invalid,
                     suite=suite,
                     status_purpose=status_purpose,
+                    idempotency_key=idempotency_key,
                 )
         except InvalidBulkFile as exc:
             for line, reason in exc.problems:

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import builtins
 import csv
+import hashlib
 import io
+import json
 import secrets
 import uuid
 from collections.abc import Iterator
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from credstack.errors import Conflict, Error, InvalidBulkFile, InvalidInput, NotFound
@@ -32,7 +35,7 @@ from credstack.services.achievements import AchievementService, AchievementView
 from credstack.services.actors import Actor, Role, authorize, check_role
 from credstack.services.audit import AuditTrail
 from credstack.services.credentials import CredentialService
-from credstack.services.issuing import IssueRequest, SignedAhead, Slot
+from credstack.services.issuing import IssueRequest, SignedAhead, Slot, checked_key
 from credstack.services.organizations import OrganizationService
 from credstack.services.ports import NO_EVENTS, NO_QUEUE, EventPublisher, TaskQueue
 from credstack.store.bulk import (
@@ -126,10 +129,22 @@ class BulkService:
         skip_invalid: bool = False,
         suite: str = "eddsa-rdfc-2022",
         status_purpose: str = "revocation",
+        idempotency_key: str | None = None,
     ) -> BulkJobView:
-        """Validate the whole file, store the job and its rows, and enqueue its issuance."""
+        """Validate the whole file, store the job and its rows, and enqueue its issuance.
+
+        With ``idempotency_key``, the same upload again (a retry after a lost answer, a second
+        click) returns the job the first one made, as it is now; the key with another file,
+        achievement or option is a conflict. Without one, every upload is a new job.
+        """
         org = self._organizations.get(slug)
         authorize(actor, org.id, "issue")
+        digest = _digest(achievement_id, filename, data, skip_invalid, suite, status_purpose)
+        if idempotency_key is not None:
+            idempotency_key = checked_key(idempotency_key)
+            earlier = self._jobs.by_idempotency_key(org.id, idempotency_key)
+            if earlier is not None:
+                return self._replay(earlier, digest)
         view = self._published(slug, achievement_id)
         if suite not in SUITES:
             raise InvalidInput(
@@ -164,6 +179,8 @@ class BulkService:
             actor_kind=actor.kind,
             actor_id=actor.id,
             actor_role=actor.role,
+            idempotency_key=idempotency_key,
+            request_digest=digest,
         )
         rows = [
             {
@@ -186,7 +203,16 @@ class BulkService:
             }
             for problem in bulk.problems
         ]
-        self._jobs.add(job, rows)
+        try:
+            self._jobs.add(job, rows)
+        except IntegrityError:
+            # A concurrent upload with the same key won the race: answer with its job.
+            winner = (
+                self._jobs.by_idempotency_key(org.id, idempotency_key) if idempotency_key else None
+            )
+            if winner is None:
+                raise
+            return self._replay(winner, digest)
         self._audit.record(
             actor,
             org.id,
@@ -196,6 +222,21 @@ class BulkService:
         )
         self.enqueue(job, len(bulk.rows))
         return BulkJobView(job, counts_of(job))
+
+    def _replay(self, job: BulkJobRecord, digest: str) -> BulkJobView:
+        """The job an earlier upload under the same key made. While unfinished it is enqueued
+        once more, since the process that ran it may be what died (on SQLite, a killed command);
+        a copy that finds no row queued ends at once."""
+        if job.request_digest != digest:
+            raise Conflict(
+                "This Idempotency-Key was used for another bulk upload (another file, "
+                "achievement or option); use a new key.",
+                code="idempotency_key_reused",
+            )
+        view = BulkJobView(job, counts_of(job))
+        if not view.finished:
+            self._queue.enqueue("run_bulk_job", job_id=str(job.id))
+        return view
 
     def preview(
         self, actor: Actor, slug: str, achievement_id: str, data: bytes, filename: str
@@ -511,6 +552,19 @@ def _creator(job: BulkJobRecord) -> Actor:
 
 def _role(value: str | None) -> Role | None:
     return None if value is None else check_role(value)
+
+
+def _digest(
+    achievement_id: str,
+    filename: str,
+    data: bytes,
+    skip_invalid: bool,
+    suite: str,
+    status_purpose: str,
+) -> str:
+    # The file's name picks its format, so it is part of what was asked.
+    asked = json.dumps([achievement_id, filename, skip_invalid, suite, status_purpose])
+    return hashlib.sha256(asked.encode() + b"\n" + data).hexdigest()
 
 
 def _row_status(value: str | None) -> str | None:

@@ -47,6 +47,7 @@ from credstack.services.issuing import (
     Resolved,
     SignedAhead,
     Slot,
+    checked_key,
 )
 from credstack.services.organizations import OrganizationService, Signer, SigningKind
 from credstack.services.ports import (
@@ -140,7 +141,7 @@ class CredentialService:
         authorize(actor, org.id, "issue")
         suite = _suite(request.suite)
         if idempotency_key is not None:
-            idempotency_key = _key(idempotency_key)
+            idempotency_key = checked_key(idempotency_key)
             earlier = self._credentials.by_idempotency_key(org.id, idempotency_key)
             if earlier is not None:
                 return _replayed(earlier, request)
@@ -195,7 +196,7 @@ class CredentialService:
         """
         org = self._organizations.get(slug)
         authorize(actor, org.id, "issue")
-        keys = [_key(key) for _, key in items]
+        keys = [checked_key(key) for _, key in items]
         earlier = self._earlier(org, keys, unused)
         batch = BatchReads(list(reversed(slots)))
         results: builtins.list[uuid.UUID | Error | None] = []
@@ -269,7 +270,7 @@ class CredentialService:
             return None
         org = self._organizations.get(slug)
         authorize(actor, org.id, "issue")
-        keys = [_key(key) for _, key in items]
+        keys = [checked_key(key) for _, key in items]
         earlier = self._earlier(org, keys, unused)
         batch = BatchReads(list(reversed(slots)), draw=False)
         rows: dict[SigningKind, builtins.list[tuple[str, Prepared, IssueCall]]] = {}
@@ -925,15 +926,6 @@ def _suite(value: str) -> Suite:
         f"Unknown suite {value!r}; choose one of {', '.join(SUITES)}.",
         code="unsupported_cryptosuite",
     )
-
-
-def _key(value: str) -> str:
-    key = value.strip()
-    if not key or len(key) > 255 or not key.isprintable():
-        raise InvalidInput(
-            "An Idempotency-Key is 1 to 255 printable characters.", code="invalid_idempotency_key"
-        )
-    return key
 
 
 def _detail(prepared: Prepared) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from credstack.errors import Error
+from credstack.errors import Error, InvalidInput
 from credstack.issue import IssueCall, SignedText, Suite
 from credstack.services.organizations import Signer, SigningKind
 from credstack.store.ids import time_ordered_id
@@ -123,3 +123,14 @@ class SignedAhead:
     def close(self) -> None:
         for _, _, signed in self._streams:
             signed.close()
+
+
+def checked_key(value: str) -> str:
+    """An Idempotency-Key (a credential's, a bulk job's), trimmed; refused unless it is 1 to
+    255 printable characters."""
+    key = value.strip()
+    if not key or len(key) > 255 or not key.isprintable():
+        raise InvalidInput(
+            "An Idempotency-Key is 1 to 255 printable characters.", code="invalid_idempotency_key"
+        )
+    return key

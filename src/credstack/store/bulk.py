@@ -48,6 +48,8 @@ class BulkJobRecord(Base):
     __table_args__ = (
         CheckConstraint(_one_of("status", JOB_STATUSES), name="status"),
         Index(None, "organization_id", "created_at"),
+        # A retried upload (Idempotency-Key, the console's form) finds its job (migration 0022).
+        Index(None, "organization_id", "idempotency_key", unique=True),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -72,6 +74,10 @@ class BulkJobRecord(Base):
     actor_role: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=_now)
     finished_at: Mapped[datetime | None]
+    # The upload's Idempotency-Key, and the SHA-256 of what it asked for (the achievement, the
+    # options and the file): the same key again is the same job, or a conflict.
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    request_digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class BulkJobRowRecord(Base):
@@ -154,14 +160,27 @@ class BulkJobRepository:
 
     def add(self, job: BulkJobRecord, rows: list[dict[str, Any]]) -> BulkJobRecord:
         """The job and its rows (plain dicts written in one go, ``store.batch``: not an ORM
-        unit per row)."""
-        self._session.add(job)
-        self._session.flush()
+        unit per row).
+
+        The job is written in a savepoint: when a concurrent upload took its idempotency key,
+        only it is undone (``IntegrityError``), and the caller can read that upload's job.
+        """
+        with self._session.begin_nested():
+            self._session.add(job)
+            self._session.flush()
         insert_rows(self._session, cast(Table, BulkJobRowRecord.__table__), rows)
         return job
 
     def get(self, job_id: uuid.UUID) -> BulkJobRecord | None:
         return self._session.get(BulkJobRecord, job_id)
+
+    def by_idempotency_key(self, organization_id: uuid.UUID, key: str) -> BulkJobRecord | None:
+        return self._session.scalar(
+            select(BulkJobRecord).where(
+                BulkJobRecord.organization_id == organization_id,
+                BulkJobRecord.idempotency_key == key,
+            )
+        )
 
     def for_organization(
         self, organization_id: uuid.UUID, *, offset: int, limit: int

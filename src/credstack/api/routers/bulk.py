@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal, NamedTuple
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
@@ -168,6 +168,8 @@ def create_job(
     skip_invalid: Annotated[bool, Query(alias="skipInvalid")] = False,
     suite: Annotated[str, Query(max_length=32)] = "eddsa-rdfc-2022",
     status_purpose: Annotated[str, Query(alias="statusPurpose", max_length=16)] = "revocation",
+    # The same upload again (a retry after a lost answer) answers with the job it made.
+    idempotency_key: Annotated[str | None, Header()] = None,
 ) -> BulkJobPublic:
     view = services.bulk.create(
         actor,
@@ -178,6 +180,7 @@ def create_job(
         skip_invalid=skip_invalid,
         suite=suite,
         status_purpose=status_purpose,
+        idempotency_key=idempotency_key,
     )
     return BulkJobPublic.of(view)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import secrets
 import uuid
 from typing import Annotated, Any, Final
 
@@ -58,6 +59,8 @@ def preview(
         filename=filename,
         content=base64.b64encode(data).decode("ascii"),
         achievement_id=achievement_id,
+        # A second click on "Start", or the form posted again, finds the job the first made.
+        idempotency_key=f"console:{secrets.token_urlsafe(16)}",
         error=None,
     )
 
@@ -72,6 +75,7 @@ def start(
     filename: Annotated[str, Form(max_length=255)] = "bulk.csv",
     content: Annotated[str, Form(max_length=1_400_000)] = "",
     skip_invalid: Annotated[str, Form(max_length=3)] = "",
+    idempotency_key: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     try:
         data = base64.b64decode(content, validate=True)
@@ -87,6 +91,7 @@ def start(
             data,
             filename,
             skip_invalid=skip_invalid == "on",
+            idempotency_key=idempotency_key or None,
         )
     except Error as exc:
         session.rollback()
