@@ -4,7 +4,8 @@ started again, with every row issued once, none twice and none missing.
 Real processes: on SQLite ``credstack bulk issue`` issues the rows itself and is killed, then
 ``credstack bulk resume`` finishes the job; on PostgreSQL a ``credstack worker`` is killed and
 a new worker (which enqueues unfinished jobs when it starts) finishes it. The database is read
-directly to see progress and to check the outcome.
+directly to see progress and to check the outcome. A command run again under its idempotency
+key (a script's retry) finds the job it made.
 """
 
 from __future__ import annotations
@@ -206,13 +207,19 @@ def test_a_command_run_again_with_its_key_follows_the_same_job(
     cohort.write_text("recipient\nada@example.com\ngrace@example.com\n")
     issue = ["bulk", "issue", "--org", "acme", "--achievement", achievement, str(cohort)]
     keyed = [*issue, "--idempotency-key", "nightly-2026-11-30"]
-    if not environment["CREDSTACK_DATABASE_URL"].startswith("sqlite"):
+    sqlite = environment["CREDSTACK_DATABASE_URL"].startswith("sqlite")
+    if not sqlite:
         keyed.append("--no-wait")  # no worker runs here: the job waits, and is found again
     first = credstack(environment, *keyed).stdout.strip()
     again = credstack(environment, *keyed)
     assert again.stdout.strip() == first
     with reading(environment) as connection:
         assert connection.scalar(select(func.count()).select_from(BulkJobRecord)) == 1
+    # `bulk list` finds a job whose id the terminal lost.
+    (listed,) = credstack(environment, "bulk", "list", "--org", "acme").stdout.splitlines()
+    assert listed.startswith(f"{first}  ")
+    assert listed.endswith("  cohort.csv")
+    assert ("2 issued, 0 failed" if sqlite else "0 issued, 0 failed, 0 invalid, 2 queued") in listed
     cohort.write_text("recipient\nlin@example.com\n")
     other = subprocess.run(
         [sys.executable, "-m", "credstack", *keyed],

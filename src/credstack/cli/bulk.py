@@ -1,4 +1,4 @@
-"""``credstack bulk issue|resume|results`` and ``credstack worker``.
+"""``credstack bulk issue|resume|results|list`` and ``credstack worker``.
 
 ``bulk issue`` validates the whole file, creates the job, and follows it with a progress bar
 (rate and ETA) until every row is done. With SQLite the command itself issues the rows (in a
@@ -120,6 +120,25 @@ def results(
     with open_platform() as platform, platform.unit_of_work(read_mostly=True) as services:
         for chunk in services.bulk.results_csv(Actor.operator(), org, job, status=status):
             sys.stdout.write(chunk)
+
+
+@app.command("list")
+def list_jobs(
+    org: Annotated[str, typer.Option("--org")],
+    limit: Annotated[int, typer.Option("--limit", help="The newest N jobs.")] = 20,
+) -> None:
+    """The organisation's jobs, newest first: id, created (UTC), status, counts, file."""
+    from credstack.services.actors import Actor
+
+    with open_platform() as platform, platform.unit_of_work(read_mostly=True) as services:
+        views = services.bulk.list(Actor.operator(), org, limit=limit)
+    for view in views:
+        job, counts = view.job, view.counts
+        typer.echo(
+            f"{job.id}  {job.created_at:%Y-%m-%d %H:%M}  {job.status:8}  "
+            f"{counts['issued']} issued, {counts['failed']} failed, {counts['invalid']} invalid, "
+            f"{counts['queued']} queued  {job.filename}"
+        )
 
 
 def _follow(platform: Platform, org: str, job_id: str) -> None:
