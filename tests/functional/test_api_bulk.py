@@ -174,11 +174,11 @@ def test_multipart_upload(client: TestClient, api_platform: Platform, make_org: 
     achievement = published(client, org.slug, secret)
     url = f"/orgs/{org.slug}/bulk?achievementId={achievement}"
     cohort = b"recipient,grade\nada@example.com,A\ngrace@example.com,B\n"
-    created = client.post(
-        url,
-        files={"file": ("C:\\exports\\cohort.csv", cohort, "application/octet-stream")},
-        headers=bearer(secret),
-    )
+
+    def upload(name: str, data: bytes, media_type: str) -> Any:
+        return client.post(url, files={"file": (name, data, media_type)}, headers=bearer(secret))
+
+    created = upload("C:\\exports\\cohort.csv", cohort, "application/octet-stream")
     assert created.status_code == 202, created.text
     assert created.json()["filename"] == "cohort.csv"
     assert created.json()["counts"]["queued"] == 2
@@ -190,19 +190,11 @@ def test_multipart_upload(client: TestClient, api_platform: Platform, make_org: 
     ]
 
     # JSON by the part's type when its name says nothing; a bad row refuses the whole file.
-    refused = client.post(
-        url,
-        files={"file": ("export", b'[{"recipient": "nobody"}]', "application/json")},
-        headers=bearer(secret),
-    )
+    refused = upload("export", b'[{"recipient": "nobody"}]', "application/json")
     assert refused.status_code == 400, refused.text
     assert refused.json()["code"] == "invalid_bulk_file"
     assert [p["line"] for p in refused.json()["problems"]] == [1]
-    by_name = client.post(
-        url,
-        files={"file": ("cohort.JSON", b'[{"recipient": "did:example:lin"}]', "text/plain")},
-        headers=bearer(secret),
-    )
+    by_name = upload("cohort.JSON", b'[{"recipient": "did:example:lin"}]', "text/plain")
     assert by_name.status_code == 202, by_name.text
     assert by_name.json()["filename"] == "cohort.JSON"
     jobs = client.get(f"/orgs/{org.slug}/bulk", headers=bearer(secret)).json()

@@ -47,7 +47,9 @@ def environment(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict
             yield env
 
 
-def credstack(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+def credstack(
+    env: dict[str, str], *args: str, exit_code: int = 0
+) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
         [sys.executable, "-m", "credstack", *args],
         capture_output=True,
@@ -56,7 +58,7 @@ def credstack(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[st
         timeout=300,
         check=False,
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == exit_code, done.stderr
     return done
 
 
@@ -170,15 +172,7 @@ def test_a_killed_job_finishes_exactly_once(environment: dict[str, str], tmp_pat
     assert len(credstack(environment, *results_of, "issued").stdout.splitlines()) == ROWS + 1
     failed = credstack(environment, *results_of, "failed").stdout
     assert failed.splitlines() == ["line,recipient,status,credential,error"]
-    unknown = subprocess.run(
-        [sys.executable, "-m", "credstack", *results_of, "done"],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=120,
-        check=False,
-    )
-    assert unknown.returncode == 1, unknown.stderr
+    unknown = credstack(environment, *results_of, "done", exit_code=1)
     assert "not one of queued, issued, failed, invalid" in unknown.stderr
 
 
@@ -221,15 +215,7 @@ def test_a_command_run_again_with_its_key_follows_the_same_job(
     assert listed.endswith("  cohort.csv")
     assert ("2 issued, 0 failed" if sqlite else "0 issued, 0 failed, 0 invalid, 2 queued") in listed
     cohort.write_text("recipient\nlin@example.com\n")
-    other = subprocess.run(
-        [sys.executable, "-m", "credstack", *keyed],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=120,
-        check=False,
-    )
-    assert other.returncode == 1, other.stderr
+    other = credstack(environment, *keyed, exit_code=1)
     assert "[idempotency_key_reused]" in other.stderr
 
 
