@@ -141,6 +141,61 @@ def test_a_clean_file_starts_and_bad_uploads_are_explained(
     assert len(issued(api_platform, org.slug)) == 2
 
 
+def test_a_file_of_a_whole_cohort_goes_through_preview_and_start(
+    api_platform: Platform, make_org: Any
+) -> None:
+    """Past the 1 MiB of an ordinary form: a 2 MB file of 40,000 rows is previewed, comes
+    back (compressed) with "Start", and becomes one job of all its rows."""
+    org = make_org()
+    achievement = published(api_platform, org.slug)
+    member = make_member(api_platform, org.slug, "issuer")
+    # Rows without an @ are invalid: kept by the job, never issued, so the test stays quick.
+    lines = [
+        f"learner-{i:05d}.example.org,Learner {i:05d} of the big cohort" for i in range(40_000)
+    ]
+    data = ("recipient,name\nada@example.com,Ada\n" + "\n".join(lines) + "\n").encode()
+    assert len(data) > 2 * 1_048_576
+    with browser(api_platform) as client:
+        sign_in(client, member)
+        preview = client.post(
+            "/console/bulk/preview",
+            data={"achievement_id": achievement, "csrf_token": csrf(client.get("/console/bulk"))},
+            files={"file": ("cohort.csv", data, "text/csv")},
+        )
+        assert preview.status_code == 200, preview.text[:500]
+        assert "1 row can be issued; 40000 rows have problems." in preview.text
+        content = _hidden(preview.text, "content")
+        assert len(content) < len(data) / 4  # compressed: the page stays small
+        started = client.post(
+            "/console/bulk",
+            data={
+                "achievement_id": achievement,
+                "filename": "cohort.csv",
+                "content": content,
+                "skip_invalid": "on",
+                "idempotency_key": _hidden(preview.text, "idempotency_key"),
+                "csrf_token": csrf(preview),
+            },
+            follow_redirects=False,
+        )
+        assert started.status_code == 303, started.text[:500]
+        job_id = started.headers["location"].split("?")[0].rsplit("/", 1)[1]
+        finish(api_platform, job_id)
+        progress = client.get(f"/console/bulk/{job_id}/progress").json()
+        assert progress["counts"] == {"queued": 0, "issued": 1, "failed": 0, "invalid": 40_000}
+        # A field that is not what the preview packed is the file not coming back.
+        garbled = client.post(
+            "/console/bulk",
+            data={
+                "achievement_id": achievement,
+                "content": content[:-8],
+                "csrf_token": csrf(preview),
+            },
+        )
+        assert garbled.status_code == 400
+        assert "missing_file" in garbled.text
+
+
 def test_an_assessor_may_not_preview_or_start(api_platform: Platform, make_org: Any) -> None:
     org = make_org()
     achievement = published(api_platform, org.slug)

@@ -14,6 +14,8 @@ from credstack.api.problems import problem_response
 DEFAULT_MAX_BODY_BYTES = 1_048_576
 # A bulk issuance file (POST /orgs/{slug}/bulk): 100,000 rows of a few columns fit.
 BULK_MAX_BODY_BYTES = 32 * 1_048_576
+# Where a bulk file is posted: the API's upload, the console's preview and its "Start".
+BULK_PATHS = ("/bulk", "/bulk/preview")
 
 
 class BodySizeLimit:
@@ -35,7 +37,7 @@ class BodySizeLimit:
             await self.app(scope, receive, send)
             return
         limit = self.max_bytes
-        if scope["method"] == "POST" and str(scope["path"]).endswith("/bulk"):
+        if scope["method"] == "POST" and str(scope["path"]).endswith(BULK_PATHS):
             limit = self.bulk_max_bytes
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length")

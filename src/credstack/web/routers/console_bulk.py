@@ -12,12 +12,14 @@ import base64
 import binascii
 import secrets
 import uuid
+import zlib
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from credstack.api.deps import ServicesDep, SessionDep
+from credstack.api.limits import BULK_MAX_BODY_BYTES
 from credstack.api.problems import status_for
 from credstack.errors import Error, InvalidInput
 from credstack.services import Services
@@ -57,7 +59,7 @@ def preview(
         row_count=len(found.rows),
         problems=found.problems,
         filename=filename,
-        content=base64.b64encode(data).decode("ascii"),
+        content=_pack(data),
         achievement_id=achievement_id,
         # A second click on "Start", or the form posted again, finds the job the first made.
         idempotency_key=f"console:{secrets.token_urlsafe(16)}",
@@ -73,15 +75,12 @@ def start(
     session: SessionDep,
     achievement_id: Annotated[str, Form(max_length=100)] = "",
     filename: Annotated[str, Form(max_length=255)] = "bulk.csv",
-    content: Annotated[str, Form(max_length=1_400_000)] = "",
+    content: Annotated[str, Form(max_length=BULK_MAX_BODY_BYTES)] = "",
     skip_invalid: Annotated[str, Form(max_length=3)] = "",
     idempotency_key: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     try:
-        data = base64.b64decode(content, validate=True)
-    except (binascii.Error, ValueError):
-        data = b""
-    try:
+        data = _unpack(content)
         if not data:
             raise InvalidInput("The file did not come back; upload it again.", code="missing_file")
         view = services.bulk.create(
@@ -150,6 +149,28 @@ def results(
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="bulk-{job_id}.csv"'},
     )
+
+
+def _pack(data: bytes) -> str:
+    """The previewed file, for the hidden field that brings it back with "Start issuing":
+    compressed, a 5 MB file of 50,000 learners comes back as 2 MB of page, not 7."""
+    return base64.b64encode(zlib.compress(data, 6)).decode("ascii")
+
+
+def _unpack(content: str) -> bytes:
+    """``_pack``'s file again; empty when the field is missing or garbled. A field that would
+    inflate past a bulk file's limit is refused before it is inflated further."""
+    try:
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(base64.b64decode(content, validate=True), BULK_MAX_BODY_BYTES)
+    except (binascii.Error, ValueError, zlib.error):
+        return b""
+    if inflater.unconsumed_tail:
+        raise InvalidInput(
+            f"The file is larger than {BULK_MAX_BODY_BYTES:,} bytes; split it.",
+            code="bulk_file_too_large",
+        )
+    return data if inflater.eof else b""
 
 
 def _upload_page(
