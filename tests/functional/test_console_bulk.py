@@ -3,9 +3,12 @@ errors, nothing stored until started, the job's progress and results, roles and 
 
 from __future__ import annotations
 
+import base64
 import re
+import zlib
 from typing import Any
 
+from credstack.api.limits import BULK_MAX_BODY_BYTES
 from credstack.bootstrap import Platform
 from tests.functional.console import browser, csrf, issued, make_member, published, sign_in
 from tests.functional.test_api_bulk import finish
@@ -194,6 +197,14 @@ def test_a_file_of_a_whole_cohort_goes_through_preview_and_start(
         )
         assert garbled.status_code == 400
         assert "missing_file" in garbled.text
+        # One that would inflate past a bulk file's limit is refused, not inflated.
+        bomb = base64.b64encode(zlib.compress(b"x" * (BULK_MAX_BODY_BYTES + 1), 9)).decode()
+        refused = client.post(
+            "/console/bulk",
+            data={"achievement_id": achievement, "content": bomb, "csrf_token": csrf(preview)},
+        )
+        assert refused.status_code == 400
+        assert "bulk_file_too_large" in refused.text
 
 
 def test_an_assessor_may_not_preview_or_start(api_platform: Platform, make_org: Any) -> None:
