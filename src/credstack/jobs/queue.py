@@ -2,16 +2,19 @@
 
 A task that ran before its transaction committed would not see what the transaction wrote
 (a new bulk job, a flipped status bit), and one whose transaction rolled back must not run at
-all; so the queue holds tasks until SQLAlchemy's ``after_commit`` and drops them on rollback.
+all; so the queue holds tasks until the transaction commits and drops them when it ends
+otherwise. A savepoint's release or rollback (``begin_nested``) is not the transaction's end:
+SQLAlchemy tells ``after_commit`` and ``after_rollback`` of those too, so the queue looks at
+which transaction ended.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final, Protocol
+from typing import Final, Protocol
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 # Tasks of one row each (a delivery, a message): the clock may ask for one that is already
 # waiting in the queue, so a dispatcher keeps at most one waiting copy per row.
@@ -37,7 +40,7 @@ class AfterCommitQueue:
         self._dispatch = dispatch
         self._pending: list[tuple[str, dict[str, str], float]] = []
         event.listen(session, "after_commit", self._send)
-        event.listen(session, "after_rollback", self._drop)
+        event.listen(session, "after_transaction_end", self._end)
 
     def enqueue(self, task: str, /, **arguments: str) -> None:
         self._pending.append((task, arguments, 0.0))
@@ -45,7 +48,9 @@ class AfterCommitQueue:
     def enqueue_in(self, seconds: float, task: str, /, **arguments: str) -> None:
         self._pending.append((task, arguments, max(0.0, seconds)))
 
-    def _send(self, _session: Any) -> None:
+    def _send(self, session: Session) -> None:
+        if session.in_nested_transaction():
+            return  # a savepoint released: its tasks wait for the transaction's commit
         pending, self._pending = self._pending, []
         for task, arguments, delay in pending:
             if delay:
@@ -53,5 +58,6 @@ class AfterCommitQueue:
             else:
                 self._dispatch(task, arguments)
 
-    def _drop(self, _session: Any) -> None:
-        self._pending = []
+    def _end(self, _session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None:  # the transaction, not a savepoint: what is left goes
+            self._pending = []
