@@ -28,6 +28,8 @@ from credstack.web.staff import CheckedStaffDep, Staff, StaffDep
 
 router = APIRouter(prefix="/console/bulk", tags=["pages"], include_in_schema=False)
 PREVIEW_ROWS: Final = 100
+PREVIEW_PROBLEMS: Final = 1000
+PART_CHARS: Final = 512 * 1024
 ROW_PAGE: Final = 200
 
 
@@ -57,7 +59,8 @@ def preview(
         "console/bulk_preview.html",
         rows=found.rows[:PREVIEW_ROWS],
         row_count=len(found.rows),
-        problems=found.problems,
+        problems=found.problems[:PREVIEW_PROBLEMS],
+        problem_count=len(found.problems),
         filename=filename,
         content=_pack(data),
         achievement_id=achievement_id,
@@ -75,12 +78,12 @@ def start(
     session: SessionDep,
     achievement_id: Annotated[str, Form(max_length=100)] = "",
     filename: Annotated[str, Form(max_length=255)] = "bulk.csv",
-    content: Annotated[str, Form(max_length=BULK_MAX_BODY_BYTES)] = "",
+    content: Annotated[list[str] | None, Form()] = None,
     skip_invalid: Annotated[str, Form(max_length=3)] = "",
     idempotency_key: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     try:
-        data = _unpack(content)
+        data = _unpack(content or [])
         if not data:
             raise InvalidInput("The file did not come back; upload it again.", code="missing_file")
         view = services.bulk.create(
@@ -151,18 +154,21 @@ def results(
     )
 
 
-def _pack(data: bytes) -> str:
-    """The previewed file, for the hidden field that brings it back with "Start issuing":
-    compressed, a 5 MB file of 50,000 learners comes back as 2 MB of page, not 7."""
-    return base64.b64encode(zlib.compress(data, 6)).decode("ascii")
+def _pack(data: bytes) -> list[str]:
+    """The previewed file, for the hidden fields that bring it back with "Start issuing":
+    compressed (a 5 MB file of 50,000 learners comes back as 2 MB of page, not 7), in parts
+    of at most ``PART_CHARS``, as a form field may not pass 1 MiB (Starlette's limit)."""
+    packed = base64.b64encode(zlib.compress(data, 6)).decode("ascii")
+    return [packed[i : i + PART_CHARS] for i in range(0, len(packed), PART_CHARS)]
 
 
-def _unpack(content: str) -> bytes:
-    """``_pack``'s file again; empty when the field is missing or garbled. A field that would
-    inflate past a bulk file's limit is refused before it is inflated further."""
+def _unpack(parts: list[str]) -> bytes:
+    """``_pack``'s file again; empty when the fields are missing or garbled. Fields that would
+    inflate past a bulk file's limit are refused before they are inflated further."""
     try:
         inflater = zlib.decompressobj()
-        data = inflater.decompress(base64.b64decode(content, validate=True), BULK_MAX_BODY_BYTES)
+        packed = base64.b64decode("".join(parts), validate=True)
+        data = inflater.decompress(packed, BULK_MAX_BODY_BYTES)
     except (binascii.Error, ValueError, zlib.error):
         return b""
     if inflater.unconsumed_tail:
