@@ -2,8 +2,9 @@
 row's reason, start, and the job's progress.
 
 The preview is ``BulkService.preview`` (the same reader as the job, nothing stored); the file
-travels back with the "Start" button as a hidden field, so nothing is kept between the two
-posts. The job page polls ``progress`` with a little script, and refreshes itself without one.
+travels back with the "Start" button in hidden fields (``_pack``), so nothing is kept between
+the two posts. The job page polls ``progress`` with a little script, and refreshes itself
+without one.
 """
 
 from __future__ import annotations
