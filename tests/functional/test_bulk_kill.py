@@ -62,6 +62,16 @@ def credstack(
     return done
 
 
+def published_achievement(env: dict[str, str], folder: Path) -> str:
+    """The id of a published achievement of a new organisation ``acme``."""
+    credstack(env, "org", "create", "--slug", "acme", "--name", "Acme")
+    (folder / "a.json").write_text(ACHIEVEMENT)
+    made = credstack(
+        env, "achievement", "create", "--org", "acme", "--file", str(folder / "a.json"), "--publish"
+    )
+    return made.stdout.strip().splitlines()[-1]
+
+
 def start(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "credstack", *args],
@@ -126,19 +136,7 @@ def kill_mid_job(process: subprocess.Popen[str], env: dict[str, str]) -> int:
 
 
 def test_a_killed_job_finishes_exactly_once(environment: dict[str, str], tmp_path: Path) -> None:
-    credstack(environment, "org", "create", "--slug", "acme", "--name", "Acme")
-    (tmp_path / "a.json").write_text(ACHIEVEMENT)
-    made = credstack(
-        environment,
-        "achievement",
-        "create",
-        "--org",
-        "acme",
-        "--file",
-        str(tmp_path / "a.json"),
-        "--publish",
-    )
-    achievement = made.stdout.strip().splitlines()[-1]
+    achievement = published_achievement(environment, tmp_path)
     cohort = tmp_path / "cohort.csv"
     cohort.write_text("recipient,grade\n" + "".join(f"l{i}@example.com,A\n" for i in range(ROWS)))
     sqlite = environment["CREDSTACK_DATABASE_URL"].startswith("sqlite")
@@ -181,22 +179,7 @@ def test_a_command_run_again_with_its_key_follows_the_same_job(
 ) -> None:
     """A script that retries ``bulk issue`` (after a kill, a lost terminal) with
     ``--idempotency-key`` gets the job it made, not a second one."""
-    credstack(environment, "org", "create", "--slug", "acme", "--name", "Acme")
-    (tmp_path / "a.json").write_text(ACHIEVEMENT)
-    achievement = (
-        credstack(
-            environment,
-            "achievement",
-            "create",
-            "--org",
-            "acme",
-            "--file",
-            str(tmp_path / "a.json"),
-            "--publish",
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
+    achievement = published_achievement(environment, tmp_path)
     cohort = tmp_path / "cohort.csv"
     cohort.write_text("recipient\nada@example.com\ngrace@example.com\n")
     issue = ["bulk", "issue", "--org", "acme", "--achievement", achievement, str(cohort)]
