@@ -48,8 +48,8 @@ def issue(
         str | None,
         typer.Option(
             "--idempotency-key",
-            help="Run again with the same key and file, the command follows the job it made "
-            "(a script's retry issues nobody twice).",
+            help="A second run with the same key and file follows the job the first run made: "
+            "a script's retry issues nobody twice.",
         ),
     ] = None,
 ) -> None:
