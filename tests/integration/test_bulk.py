@@ -16,9 +16,12 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from credstack.adapters.signing_pool import ProcessSigning
 from credstack.bootstrap import Platform
@@ -34,7 +37,7 @@ from credstack.jobs.garbage import YOUNG_THRESHOLD
 from credstack.jobs.tasks import run_bulk_job
 from credstack.services import Services
 from credstack.services.actors import Actor
-from credstack.store.bulk import BulkJobRepository
+from credstack.store.bulk import BulkJobRepository, RowOutcome
 from credstack.store.credentials import IssuedCredentialRecord, StatusListRecord
 from credstack.store.ledger import LedgerCheckpoint
 from credstack.store.models import AuditEntry
@@ -595,3 +598,66 @@ def test_a_job_signed_ahead_in_batches_issues_each_row_once(platform: Platform) 
         assert services.bulk.get(OPERATOR, slug, view.job.id).finished
         for record in issued:
             assert services.ledger.inclusion(record.credential_id).pending == []
+
+
+def rows_read(session: Session, statement: str, parameters: Any) -> int:
+    """The rows of bulk_job_rows that ``statement`` reads from its index on PostgreSQL (run
+    under EXPLAIN ANALYZE, in the caller's transaction); on SQLite, 1 per index search by line
+    (the statement finds its rows by line: SQLite reads an IN list as searches)."""
+    connection = session.connection()
+    if isinstance(parameters, list):  # an executemany: its first row's statement
+        parameters = parameters[0]
+    if connection.dialect.name != "postgresql":
+        plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+        return sum("bulk_job_rows" in str(step[-1]) and "line" in str(step[-1]) for step in plan)
+    document = connection.exec_driver_sql(
+        f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters
+    ).scalar_one()
+    nodes, read = [document[0]["Plan"]], 0
+    while nodes:
+        node = nodes.pop()
+        nodes += node.get("Plans", [])
+        if node.get("Relation Name") == "bulk_job_rows" and "Scan" in node["Node Type"]:
+            read += node["Actual Rows"] + node.get("Rows Removed by Filter", 0)
+    return int(read)
+
+
+def test_a_batch_reads_only_its_own_rows(platform: Platform) -> None:
+    """Claiming the rows signed ahead, and recording a batch's outcomes, read the batch's rows,
+    not the job's. On PostgreSQL 15 the claim read the lines' IN list as a filter over every
+    queued row of the job (a worker with signing processes ran at half the speed of one
+    without), and the outcomes' join read every row of the job."""
+    slug, achievement = setup(platform)
+    with platform.unit_of_work() as services:
+        view = services.bulk.create(OPERATOR, slug, achievement, cohort(1200), "c.csv")
+    lines = list(range(600, 650))
+    statements: list[tuple[str, Any]] = []
+
+    def seen(_c: object, _k: object, statement: str, parameters: Any, *_: object) -> None:
+        if "bulk_job_rows" in statement and (" IN (" in statement or "UPDATE" in statement):
+            statements.append((statement, parameters))
+
+    event.listen(platform.engine, "before_cursor_execute", seen)
+    try:
+        with platform.sessions() as session:
+            jobs = BulkJobRepository(session)
+            claimed = jobs.claim_lines(view.job.id, lines)
+            assert [row.line for row in claimed] == lines
+            claim = statements[-1]
+            claim_read = rows_read(session, *claim)
+            jobs.finish_rows(
+                view.job.id,
+                datetime.now(UTC),
+                [RowOutcome(line, "failed", "test", None) for line in lines[:10]],
+            )
+            finish = statements[-1]
+            assert finish != claim
+            finish_read = rows_read(session, *finish)
+            if platform.engine.dialect.name == "postgresql":
+                assert (claim_read, finish_read) == (len(lines), 10)
+            else:
+                assert claim_read >= 1, claim
+                assert finish_read >= 1, finish
+            session.rollback()
+    finally:
+        event.remove(platform.engine, "before_cursor_execute", seen)
