@@ -262,14 +262,15 @@ class BulkJobRepository:
             # One UPDATE for the batch: an executemany is a statement per row on psycopg, which
             # cost PostgreSQL (and this process) as much as storing the credentials' audit
             # entries, inside the part of the batch that holds the ledger's lock.
+            lines = [o.line for o in outcomes]
             self._session.execute(
                 FINISH_ROWS,
                 {
                     "job": job_id,
                     "at": at,
-                    "first": min(o.line for o in outcomes),
-                    "last": max(o.line for o in outcomes),
-                    "lines": [o.line for o in outcomes],
+                    "first": min(lines),
+                    "last": max(lines),
+                    "lines": lines,
                     "statuses": [o.status for o in outcomes],
                     "errors": [o.error for o in outcomes],
                     "credentials": [o.credential_id for o in outcomes],
