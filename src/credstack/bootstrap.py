@@ -216,7 +216,7 @@ class Platform:
             case "bulk":
                 return BulkService(
                     session, base_url, s.audit, s.organizations, s.achievements, s.credentials,
-                    queue(), events=s.webhooks,
+                    queue(), events=s.webhooks, mail=s.mail,
                 )  # fmt: skip
             case "witness":
                 return WitnessService(

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from credstack.bootstrap import Platform
 from credstack.jobs.inprocess import InProcessDispatcher
 from credstack.jobs.tasks import run_bulk_job
+from credstack.services.actors import Actor
 from tests.functional.conftest import ACHIEVEMENT, token_for
 
 BADGE = {key: value for key, value in ACHIEVEMENT.items() if key != "id"}
@@ -104,6 +105,61 @@ def test_json_upload(client: TestClient, api_platform: Platform, make_org: Any) 
     job = client.get(f"/orgs/{org.slug}/bulk/{created.json()['id']}", headers=bearer(secret))
     assert job.json()["counts"]["issued"] == 1
     assert job.json()["statusPurpose"] == "suspension"
+
+
+def outbox_for(platform: Platform, *recipients: str) -> list[tuple[str, str]]:
+    """The credential announcements in the outbox for ``recipients``: (recipient, body)."""
+    with platform.unit_of_work() as services:
+        kept = services.mail.outbox(Actor.operator(), limit=500)
+    return sorted(
+        (m.recipient, m.body or "")
+        for m in kept
+        if m.purpose == "credential_issued" and m.recipient in recipients
+    )
+
+
+def test_notify_emails_each_learner_their_credential(
+    client: TestClient, api_platform: Platform, make_org: Any
+) -> None:
+    org = make_org()
+    secret = token_for(api_platform, org.slug, "admin")
+    achievement = published(client, org.slug, secret)
+    body = "recipient\nnotified-ada@example.com\ndid:example:notified\nnotified-bo@example.com\n"
+    created = client.post(
+        f"/orgs/{org.slug}/bulk?achievementId={achievement}&notify=true",
+        content=body,
+        headers=bearer(secret, **{"Content-Type": "text/csv"}),
+    )
+    assert created.status_code == 202, created.text
+    assert created.json()["notify"] is True
+    finish(api_platform, created.json()["id"])
+    rows = client.get(
+        f"/orgs/{org.slug}/bulk/{created.json()['id']}/rows", headers=bearer(secret)
+    ).json()
+    by_recipient = {row["recipient"]: row["credentialId"] for row in rows}
+    sent = outbox_for(api_platform, "notified-ada@example.com", "notified-bo@example.com")
+    assert [recipient for recipient, _ in sent] == [
+        "notified-ada@example.com",
+        "notified-bo@example.com",
+    ]
+    for recipient, text in sent:
+        assert f"/credentials/{by_recipient[recipient]}\n" in text
+    # Without it, nobody is emailed; a value that is not a boolean is refused.
+    quiet = client.post(
+        f"/orgs/{org.slug}/bulk?achievementId={achievement}",
+        content="recipient\nquiet-cy@example.com\n",
+        headers=bearer(secret, **{"Content-Type": "text/csv"}),
+    )
+    assert quiet.json()["notify"] is False
+    finish(api_platform, quiet.json()["id"])
+    assert outbox_for(api_platform, "quiet-cy@example.com") == []
+    odd = client.post(
+        f"/orgs/{org.slug}/bulk?achievementId={achievement}&notify=perhaps",
+        content="recipient\nodd@example.com\n",
+        headers=bearer(secret, **{"Content-Type": "text/csv"}),
+    )
+    assert odd.status_code == 422
+    assert odd.headers["content-type"] == "application/problem+json"
 
 
 def test_rows_of_one_status(client: TestClient, api_platform: Platform, make_org: Any) -> None:

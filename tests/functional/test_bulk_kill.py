@@ -25,6 +25,7 @@ from sqlalchemy import Connection, func, select
 from credstack.store.bulk import BulkJobRecord, BulkJobRowRecord
 from credstack.store.credentials import IssuedCredentialRecord
 from credstack.store.db import deferred, make_engine
+from credstack.store.mail import MailMessage
 from tests.integration.databases import DATABASES, postgres_schema
 
 ROWS = 400
@@ -109,6 +110,19 @@ def counts(env: dict[str, str]) -> tuple[int, int, int]:
         return int(issued or 0), int(stored or 0), int(recipients or 0)
 
 
+def announced(env: dict[str, str]) -> tuple[int, int]:
+    """(credential emails in the outbox, distinct recipients of those)."""
+    with reading(env) as connection:
+        found = select(MailMessage.recipient).where(MailMessage.purpose == "credential_issued")
+        count = connection.scalar(select(func.count()).select_from(found.subquery()))
+        distinct = connection.scalar(
+            select(func.count(func.distinct(MailMessage.recipient))).where(
+                MailMessage.purpose == "credential_issued"
+            )
+        )
+        return int(count or 0), int(distinct or 0)
+
+
 def job_issued(env: dict[str, str]) -> int:
     """The job's own count of its rows issued (kept by its batches)."""
     with reading(env) as connection:
@@ -140,7 +154,9 @@ def test_a_killed_job_finishes_exactly_once(environment: dict[str, str], tmp_pat
     cohort = tmp_path / "cohort.csv"
     cohort.write_text("recipient,grade\n" + "".join(f"l{i}@example.com,A\n" for i in range(ROWS)))
     sqlite = environment["CREDSTACK_DATABASE_URL"].startswith("sqlite")
-    issue = ["bulk", "issue", "--org", "acme", "--achievement", achievement, str(cohort)]
+    # --notify: each learner is emailed once too, the emails written with the batch's rows.
+    issue = ["bulk", "issue", "--org", "acme", "--achievement", achievement, "--notify"]
+    issue.append(str(cohort))
     if sqlite:
         at_kill = kill_mid_job(start(environment, *issue), environment)
         assert 0 < at_kill < ROWS
@@ -163,6 +179,7 @@ def test_a_killed_job_finishes_exactly_once(environment: dict[str, str], tmp_pat
     assert job_finished(environment)
     assert counts(environment) == (ROWS, ROWS, ROWS)
     assert job_issued(environment) == ROWS  # the batch the kill undid was not counted
+    assert announced(environment) == (ROWS, ROWS)
     results = credstack(environment, "bulk", "results", "--org", "acme", job).stdout
     assert results.count(",issued,") == ROWS
     # --status: the rows of one outcome only; an unknown one is refused, with the known ones.

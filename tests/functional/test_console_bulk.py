@@ -12,7 +12,7 @@ from typing import Any
 from credstack.api.limits import BULK_MAX_BODY_BYTES
 from credstack.bootstrap import Platform
 from tests.functional.console import browser, csrf, issued, make_member, published, sign_in
-from tests.functional.test_api_bulk import finish
+from tests.functional.test_api_bulk import finish, outbox_for
 
 GOOD = b"recipient,name\nada@example.com,Ada\nbob@example.com,Bob\n"
 ONE_BAD = b"recipient,name\nada@example.com,Ada\nnot-an-address,Nobody\ncy@example.com,Cy\n"
@@ -148,6 +148,44 @@ def test_a_clean_file_starts_and_bad_uploads_are_explained(
         finish(api_platform, job_path.rsplit("/", 1)[1])
         assert "learners.csv" in client.get("/console/bulk").text
     assert len(issued(api_platform, org.slug)) == 2
+    # The box was left unticked: nobody was emailed.
+    assert outbox_for(api_platform, "ada@example.com", "bob@example.com") == []
+
+
+def test_the_learners_can_be_emailed_their_credentials(
+    api_platform: Platform, make_org: Any
+) -> None:
+    org = make_org()
+    achievement = published(api_platform, org.slug)
+    member = make_member(api_platform, org.slug, "issuer")
+    data = b"recipient,name\nconsole-ada@example.com,Ada\nconsole-bo@example.com,Bo\n"
+    with browser(api_platform) as client:
+        sign_in(client, member)
+        token = csrf(client.get("/console/bulk"))
+        preview = client.post(
+            "/console/bulk/preview",
+            data={"achievement_id": achievement, "csrf_token": token},
+            files={"file": ("learners.csv", data, "text/csv")},
+        )
+        assert 'name="notify"' in preview.text
+        started = client.post(
+            "/console/bulk",
+            data={
+                "achievement_id": achievement,
+                "filename": "learners.csv",
+                "content": _contents(preview.text),
+                "csrf_token": token,
+                "notify": "on",
+            },
+            follow_redirects=False,
+        )
+        assert started.status_code == 303
+        finish(api_platform, started.headers["location"].split("?")[0].rsplit("/", 1)[1])
+    by_recipient = {r.recipient_email: r.id for r in issued(api_platform, org.slug)}
+    sent = outbox_for(api_platform, "console-ada@example.com", "console-bo@example.com")
+    assert [recipient for recipient, _ in sent] == sorted(by_recipient)
+    for recipient, text in sent:
+        assert f"/credentials/{by_recipient[recipient]}\n" in text
 
 
 def test_a_file_of_a_whole_cohort_goes_through_preview_and_start(

@@ -52,6 +52,12 @@ def issue(
             "a script's retry issues nobody twice.",
         ),
     ] = None,
+    notify: Annotated[
+        bool,
+        typer.Option(
+            "--notify", help="Email each learner with an address their credential's link."
+        ),
+    ] = False,
 ) -> None:
     """Validate FILE, then issue one credential of ACHIEVEMENT per row, exactly once."""
     from credstack.services.actors import Actor
@@ -73,6 +79,7 @@ def issue(
                     suite=suite,
                     status_purpose=status_purpose,
                     idempotency_key=idempotency_key,
+                    notify=notify,
                 )
         except InvalidBulkFile as exc:
             for line, reason in exc.problems:

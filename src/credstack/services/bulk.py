@@ -30,12 +30,13 @@ from sqlalchemy.orm import Session
 
 from credstack.errors import Conflict, Error, InvalidBulkFile, InvalidInput, NotFound
 from credstack.formats import BulkFile, BulkRow, read_bulk_file
-from credstack.issue import SUITES
+from credstack.issue import SUITES, recipient_kind
 from credstack.services.achievements import AchievementService, AchievementView
 from credstack.services.actors import Actor, Role, authorize, check_role
 from credstack.services.audit import AuditTrail
 from credstack.services.credentials import CredentialService
 from credstack.services.issuing import IssueRequest, SignedAhead, Slot, checked_key
+from credstack.services.mail import Letter, MailService
 from credstack.services.organizations import OrganizationService
 from credstack.services.ports import NO_EVENTS, NO_QUEUE, EventPublisher, TaskQueue
 from credstack.store.bulk import (
@@ -107,8 +108,10 @@ class BulkService:
         credentials: CredentialService,
         queue: TaskQueue = NO_QUEUE,
         events: EventPublisher = NO_EVENTS,
+        mail: MailService | None = None,
     ) -> None:
         self._session = session
+        self._mail = mail
         self._events = events
         self._base_url = base_url.rstrip("/")
         self._audit = audit
@@ -130,8 +133,11 @@ class BulkService:
         suite: str = "eddsa-rdfc-2022",
         status_purpose: str = "revocation",
         idempotency_key: str | None = None,
+        notify: bool = False,
     ) -> BulkJobView:
         """Validate the whole file, store the job and its rows, and enqueue its issuance.
+        With ``notify``, each learner with an email address is emailed their credential's
+        link when it is issued.
 
         With ``idempotency_key``, the same upload again (a retry after a lost answer, a second
         click) returns the job the first one made, as it is now; the key with another file,
@@ -139,7 +145,9 @@ class BulkService:
         """
         org = self._organizations.get(slug)
         authorize(actor, org.id, "issue")
-        digest = _digest(achievement_id, filename, data, skip_invalid, suite, status_purpose)
+        digest = _digest(
+            achievement_id, filename, data, skip_invalid, suite, status_purpose, notify
+        )
         if idempotency_key is not None:
             idempotency_key = checked_key(idempotency_key)
             earlier = self._jobs.by_idempotency_key(org.id, idempotency_key)
@@ -181,6 +189,7 @@ class BulkService:
             actor_role=actor.role,
             idempotency_key=idempotency_key,
             request_digest=digest,
+            notify=notify,
         )
         rows = [
             {
@@ -428,9 +437,12 @@ class BulkService:
             (known.get(row.line) or self._request(job, row), row.idempotency_key) for row in rows
         ]
 
-        def finish(outcomes: builtins.list[uuid.UUID | Error]) -> None:
+        def finish(outcomes: builtins.list[uuid.UUID | Error], new: set[uuid.UUID]) -> None:
             # Before the batch's ledger leaves: the rows are this batch's already (claimed), so
-            # their update waits for no one and is not done under the log's head lock.
+            # their update waits for no one and is not done under the log's head lock. The
+            # emails are written in the same transaction: a row issued once is announced once.
+            if job.notify:
+                self._announce(job, org, items, outcomes, new)
             self._jobs.finish_rows(
                 job.id,
                 datetime.now(UTC),
@@ -455,6 +467,36 @@ class BulkService:
         # commit, while the log's head is locked already.
         failed = sum(isinstance(outcome, Error) for outcome in outcomes)
         self._jobs.add_counts(job.id, len(outcomes) - failed, failed)
+
+    def _announce(
+        self,
+        job: BulkJobRecord,
+        org: Organization,
+        items: builtins.list[tuple[IssueRequest, str]],
+        outcomes: builtins.list[uuid.UUID | Error],
+        new: set[uuid.UUID],
+    ) -> None:
+        """An email to each learner with an address whom this batch issued a credential (not
+        to one whose row replayed an earlier credential: they had it already)."""
+        if self._mail is None:
+            return
+        name = self._achievements.get(job.achievement_id, organization=org.slug).document.get(
+            "name", ""
+        )
+        letters = [
+            issued_letter(
+                request.recipient.strip(),
+                str(name),
+                org.name,
+                f"{self._base_url}/credentials/{outcome}",
+                f"{self._base_url}/wallet",
+            )
+            for (request, _), outcome in zip(items, outcomes, strict=True)
+            if isinstance(outcome, uuid.UUID)
+            and outcome in new
+            and recipient_kind(request.recipient) == "email"
+        ]
+        self._mail.send_many(letters, purpose="credential_issued")
 
     @staticmethod
     def _request(job: BulkJobRecord, row: BulkJobRowRecord) -> IssueRequest:
@@ -554,6 +596,21 @@ def _role(value: str | None) -> Role | None:
     return None if value is None else check_role(value)
 
 
+def issued_letter(
+    recipient: str, achievement: str, issuer: str, credential_url: str, wallet_url: str
+) -> Letter:
+    """The email that tells a learner a credential was issued to them."""
+    return Letter(
+        recipient,
+        # One line: a name's line break would be a header of its own.
+        " ".join(f"Your credential from {issuer}: {achievement}".split())[:300],
+        f'{issuer} has issued you the credential "{achievement}".\n\n'
+        f"See it, download it or share it:\n{credential_url}\n\n"
+        f"Keep it with your other credentials in your wallet: sign in at {wallet_url} with "
+        f"this email address ({recipient}).\n",
+    )
+
+
 def _digest(
     achievement_id: str,
     filename: str,
@@ -561,9 +618,13 @@ def _digest(
     skip_invalid: bool,
     suite: str,
     status_purpose: str,
+    notify: bool = False,
 ) -> str:
-    # The file's name picks its format, so it is part of what was asked.
-    asked = json.dumps([achievement_id, filename, skip_invalid, suite, status_purpose])
+    # The file's name picks its format, so it is part of what was asked. ``notify`` is added
+    # only when asked, so jobs made before it existed keep their digests.
+    asked = json.dumps(
+        [achievement_id, filename, skip_invalid, suite, status_purpose] + (["notify"] * notify)
+    )
     return hashlib.sha256(asked.encode() + b"\n" + data).hexdigest()
 
 

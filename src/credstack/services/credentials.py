@@ -178,7 +178,7 @@ class CredentialService:
         *,
         ahead: SignedAhead | None = None,
         unused: Collection[str] = frozenset(),
-        stored: Callable[[builtins.list[uuid.UUID | Error]], None] | None = None,
+        stored: Callable[[builtins.list[uuid.UUID | Error], set[uuid.UUID]], None] | None = None,
     ) -> builtins.list[uuid.UUID | Error]:
         """Issue each ``(request, idempotency key)`` through the same path as ``issue``: each
         row's credential (its record's id), or the reason it was refused.
@@ -190,9 +190,10 @@ class CredentialService:
         already, with the achievement version and key still current, take those credentials.
         A row that is refused gives its error in place of a credential; the others are issued.
         ``unused``: keys the caller knows no credential holds (a bulk job's own), not looked up.
-        ``stored``, when given, is called with the outcomes once the credentials are written and
-        before their ledger leaves lock the log's head: what it writes is not done under that
-        lock, which every issue waits for.
+        ``stored``, when given, is called with the outcomes and the ids of the credentials this
+        call issued (not those replayed) once they are written and before their ledger leaves
+        lock the log's head: what it writes is not done under that lock, which every issue
+        waits for.
         """
         org = self._organizations.get(slug)
         authorize(actor, org.id, "issue")
@@ -246,7 +247,7 @@ class CredentialService:
         done = [outcome for outcome in results if outcome is not None]
         assert len(done) == len(items)  # every row signed was stored or refused
         if stored is not None:
-            stored(done)
+            stored(done, {row["id"] for row in values})
         self._append_leaves(org, values, signed)  # last: it locks the log's head
         return done
 

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     Uuid,
     bindparam,
+    false,
     func,
     literal_column,
     select,
@@ -78,6 +79,9 @@ class BulkJobRecord(Base):
     # options and the file): the same key again is the same job, or a conflict.
     idempotency_key: Mapped[str | None] = mapped_column(String(255))
     request_digest: Mapped[str | None] = mapped_column(String(64))
+    # Email each learner issued a credential by the job (migration 0023): written in the batch
+    # that issues it, so a row issued once is announced once.
+    notify: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class BulkJobRowRecord(Base):

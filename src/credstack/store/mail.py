@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Final
+from typing import Any, Final, cast
 
-from sqlalchemy import CheckConstraint, Index, String, Text, select
+from sqlalchemy import CheckConstraint, Index, String, Table, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from credstack.store.batch import insert_rows
 from credstack.store.models import Base, _now, _one_of
 
 MAIL_STATUSES: Final = ("queued", "sent", "failed")
@@ -54,6 +55,10 @@ class MailRepository:
     def add(self, message: MailMessage) -> MailMessage:
         self._session.add(message)
         return message
+
+    def add_many(self, rows: list[dict[str, Any]]) -> None:
+        """Many messages in one write (``store.batch``), each row giving every column."""
+        insert_rows(self._session, cast(Table, MailMessage.__table__), rows)
 
     def get(self, message_id: uuid.UUID) -> MailMessage | None:
         return self._session.get(MailMessage, message_id)

@@ -111,6 +111,7 @@ class BulkJobPublic(_Model):
     achievement_id: uuid.UUID
     suite: str
     status_purpose: str
+    notify: bool
     total: int
     counts: BulkCounts
     created_at: AwareDatetime
@@ -126,6 +127,7 @@ class BulkJobPublic(_Model):
             achievement_id=job.achievement_id,
             suite=job.suite,
             status_purpose=job.status_purpose,
+            notify=job.notify,
             total=job.total,
             counts=BulkCounts(**view.counts),
             created_at=job.created_at,
@@ -168,6 +170,8 @@ def create_job(
     skip_invalid: Annotated[bool, Query(alias="skipInvalid")] = False,
     suite: Annotated[str, Query(max_length=32)] = "eddsa-rdfc-2022",
     status_purpose: Annotated[str, Query(alias="statusPurpose", max_length=16)] = "revocation",
+    # Email each learner with an address their credential's link, as it is issued.
+    notify: bool = False,
     # The same upload again (a retry after a lost answer) answers with the job it made.
     idempotency_key: Annotated[str | None, Header()] = None,
 ) -> BulkJobPublic:
@@ -181,6 +185,7 @@ def create_job(
         suite=suite,
         status_purpose=status_purpose,
         idempotency_key=idempotency_key,
+        notify=notify,
     )
     return BulkJobPublic.of(view)
 

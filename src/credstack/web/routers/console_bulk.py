@@ -81,6 +81,7 @@ def start(
     filename: Annotated[str, Form(max_length=255)] = "bulk.csv",
     content: Annotated[list[str] | None, Form()] = None,
     skip_invalid: Annotated[str, Form(max_length=3)] = "",
+    notify: Annotated[str, Form(max_length=3)] = "",
     idempotency_key: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     try:
@@ -95,6 +96,7 @@ def start(
             filename,
             skip_invalid=skip_invalid == "on",
             idempotency_key=idempotency_key or None,
+            notify=notify == "on",
         )
     except Error as exc:
         session.rollback()
