@@ -22,6 +22,7 @@ from credstack.services import Services
 from credstack.store.db import make_engine, make_session_factory
 from credstack.store.migrate import upgrade
 from tests.integration.databases import DATABASES, postgres_schema
+from tests.integration.smtp import inbox  # noqa: F401 (a fixture of tests/integration)
 
 BASE_URL = "https://badges.example.edu:8443"
 MASTER_SECRET = "integration-test-master-secret-0123456789"

@@ -6,42 +6,23 @@ server on loopback by the clock's look for due messages."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from credstack.bootstrap import Platform
 from credstack.errors import Conflict
 from credstack.jobs.tasks import requeue_due, run_bulk_job
-from credstack.services.actors import Actor
 from credstack.services.bulk import issued_letter
 from credstack.store.mail import MailMessage
 from tests.integration.databases import DATABASES, own_platform
-from tests.integration.test_mail_smtp import Inbox, free_port
+from tests.integration.smtp import Inbox
+from tests.integration.test_bulk import OPERATOR, setup
 
-OPERATOR = Actor.operator("test")
-BADGE = {
-    "type": ["Achievement"],
-    "name": "Data Literacy",
-    "description": "Reads data.",
-    "criteria": {"narrative": "Passed the course."},
-}
 BASE = "https://badges.example.edu"
 SECRET = "bulk-notify-master-secret-0123456789abcdef"
-
-
-def setup(platform: Platform) -> tuple[str, str]:
-    slug = f"notify-{uuid.uuid4().hex[:10]}"
-    with platform.unit_of_work() as services:
-        services.organizations.create(OPERATOR, slug=slug, name="Bulk Academy")
-        view = services.achievements.create(
-            OPERATOR, organization=slug, achievement=BADGE, publish=True
-        )
-    return slug, str(view.record.id)
 
 
 def issue(platform: Platform, slug: str, achievement: str, data: bytes, *, notify: bool) -> str:
@@ -145,18 +126,6 @@ def test_notify_is_part_of_what_an_idempotency_key_asked(kind: str, tmp_path: Pa
         with pytest.raises(Conflict) as refused, platform.unit_of_work() as services:
             services.bulk.create(OPERATOR, slug, achievement, data, "c.csv", idempotency_key="up-1")
         assert refused.value.code == "idempotency_key_reused"
-
-
-@pytest.fixture
-def inbox() -> Iterator[tuple[Inbox, int]]:
-    handler = Inbox()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
 
 
 def test_the_emails_leave_through_smtp_after_the_batch(
