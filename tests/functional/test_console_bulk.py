@@ -145,6 +145,7 @@ def test_a_clean_file_starts_and_bad_uploads_are_explained(
         job_path = started.headers["location"].split("?")[0]
         running = client.get(job_path)
         assert "bulk-progress" in running.text
+        assert 'id="bulk-notify"' not in running.text
         finish(api_platform, job_path.rsplit("/", 1)[1])
         assert "learners.csv" in client.get("/console/bulk").text
     assert len(issued(api_platform, org.slug)) == 2
@@ -180,7 +181,9 @@ def test_the_learners_can_be_emailed_their_credentials(
             follow_redirects=False,
         )
         assert started.status_code == 303
-        finish(api_platform, started.headers["location"].split("?")[0].rsplit("/", 1)[1])
+        job_path = started.headers["location"].split("?")[0]
+        finish(api_platform, job_path.rsplit("/", 1)[1])
+        assert 'id="bulk-notify"' in client.get(job_path).text
     by_recipient = {r.recipient_email: r.id for r in issued(api_platform, org.slug)}
     sent = outbox_for(api_platform, "console-ada@example.com", "console-bo@example.com")
     assert [recipient for recipient, _ in sent] == sorted(by_recipient)

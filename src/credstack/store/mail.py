@@ -34,7 +34,7 @@ class MailMessage(Base):
     subject: Mapped[str] = mapped_column(String(300))
     # Emptied once an SMTP server has it (or it failed for good): a sign-in link is a secret.
     body: Mapped[str | None] = mapped_column(Text)
-    # What the message is for (sign_in, confirm_email), for the operator's list.
+    # What the message is for (sign_in, confirm_email, credential_issued), for the operator's list.
     purpose: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default="queued")
     # Where it went: "smtp" or "outbox".
