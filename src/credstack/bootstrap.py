@@ -175,6 +175,7 @@ class Platform:
                     queue(),
                     s.ledger,
                     signing=self.signing,
+                    mail=s.mail,
                 )
                 webhooks = WebhookService(
                     session,

@@ -9,7 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from credstack.bootstrap import Platform
-from tests.functional.conftest import ACHIEVEMENT, token_for
+from tests.functional.conftest import ACHIEVEMENT, BASE_URL, token_for
+from tests.functional.test_api_bulk import outbox_for
 
 BADGE = {key: value for key, value in ACHIEVEMENT.items() if key != "id"}
 
@@ -90,6 +91,31 @@ def test_idempotent_retry_and_key_reuse(
     other = client.post(url, json={**body, "recipient": "did:example:other"}, headers=headers)
     assert other.status_code == 409
     assert other.json()["code"] == "idempotency_key_reused"
+
+
+def test_notify_emails_the_learner_once(
+    client: TestClient, api_platform: Platform, make_org: Any
+) -> None:
+    org = make_org()
+    secret = token_for(api_platform, org.slug)
+    url = f"/orgs/{org.slug}/credentials"
+    body = {"achievement": BADGE, "recipient": "told-once@example.com", "notify": True}
+    headers = bearer(secret, **{"Idempotency-Key": "notify-1"})
+    first = client.post(url, json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    # The client's retry replays the credential; the learner is not told twice.
+    assert client.post(url, json=body, headers=headers).content == first.content
+    record = first.headers["Credstack-Credential"]
+    [(recipient, text)] = outbox_for(api_platform, "told-once@example.com")
+    assert f"{BASE_URL}/credentials/{record}\n" in text
+    assert f'credential "{BADGE["name"]}"' in text
+    # Without notify, or to a DID, nobody is emailed; notify must be a boolean.
+    issue(client, org.slug, secret, recipient="untold@example.com")
+    issue(client, org.slug, secret, recipient="did:example:told", notify=True)
+    assert outbox_for(api_platform, "untold@example.com", "did:example:told") == []
+    odd = client.post(url, json={**body, "notify": "perhaps"}, headers=bearer(secret))
+    assert odd.status_code == 422
+    assert outbox_for(api_platform, "told-once@example.com") == [(recipient, text)]
 
 
 @pytest.mark.parametrize("role_or_other", ["assessor", "other-owner"])

@@ -16,6 +16,7 @@ from credstack.store.credentials import IssuedCredentialRecord
 from credstack.store.models import AuditEntry
 from tests.functional.conftest import BASE_URL, OPERATOR
 from tests.functional.console import browser, csrf, issued, make_member, published, sign_in
+from tests.functional.test_api_bulk import outbox_for
 
 
 def test_issue_find_and_revoke(api_platform: Platform, make_org: Any) -> None:
@@ -80,6 +81,26 @@ def test_issue_find_and_revoke(api_platform: Platform, make_org: Any) -> None:
     assert not read_status(entry, listed.json()).valid
 
 
+def test_the_learner_can_be_emailed_the_credential(api_platform: Platform, make_org: Any) -> None:
+    org = make_org()
+    achievement = published(api_platform, org.slug)
+    member = make_member(api_platform, org.slug, "issuer")
+    with browser(api_platform) as client:
+        sign_in(client, member)
+        form = client.get("/console/issue")
+        assert 'name="notify"' in form.text
+        data = {
+            "achievement_id": achievement,
+            "recipient": "console-told@example.com",
+            "csrf_token": csrf(form),
+            "notify": "on",
+        }
+        assert client.post("/console/issue", data=data, follow_redirects=False).status_code == 303
+    [record] = issued(api_platform, org.slug)
+    [(_, text)] = outbox_for(api_platform, "console-told@example.com")
+    assert f"{BASE_URL}/credentials/{record.id}\n" in text
+
+
 def test_issue_form_errors_keep_the_values_and_store_nothing(
     api_platform: Platform, make_org: Any
 ) -> None:
@@ -90,7 +111,10 @@ def test_issue_form_errors_keep_the_values_and_store_nothing(
         sign_in(client, member)
         token = csrf(client.get("/console/issue"))
         for data, code in [
-            ({"achievement_id": achievement, "recipient": "not an address"}, "invalid_recipient"),
+            (
+                {"achievement_id": achievement, "recipient": "not an address", "notify": "on"},
+                "invalid_recipient",
+            ),
             ({"achievement_id": "", "recipient": "ada@example.com"}, "missing_achievement"),
             (
                 {
@@ -105,6 +129,7 @@ def test_issue_form_errors_keep_the_values_and_store_nothing(
             assert answer.status_code == 400, answer.text
             assert code in answer.text
             assert f'value="{data["recipient"]}"' in answer.text
+            assert ('name="notify" checked' in answer.text) is ("notify" in data)
         assert (
             client.post(
                 "/console/issue", data={"achievement_id": achievement, "recipient": "a@example.com"}

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from credstack.bootstrap import Platform
 from credstack.errors import Conflict
 from credstack.jobs.tasks import requeue_due, run_bulk_job
-from credstack.services.bulk import issued_letter
+from credstack.services.notices import issued_letter
 from credstack.store.mail import MailMessage
 from tests.integration.databases import DATABASES, own_platform
 from tests.integration.smtp import Inbox

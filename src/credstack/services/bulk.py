@@ -36,7 +36,8 @@ from credstack.services.actors import Actor, Role, authorize, check_role
 from credstack.services.audit import AuditTrail
 from credstack.services.credentials import CredentialService
 from credstack.services.issuing import IssueRequest, SignedAhead, Slot, checked_key
-from credstack.services.mail import Letter, MailService
+from credstack.services.mail import MailService
+from credstack.services.notices import ISSUED, issued_letter
 from credstack.services.organizations import OrganizationService
 from credstack.services.ports import NO_EVENTS, NO_QUEUE, EventPublisher, TaskQueue
 from credstack.store.bulk import (
@@ -496,7 +497,7 @@ class BulkService:
             and outcome in new
             and recipient_kind(request.recipient) == "email"
         ]
-        self._mail.send_many(letters, purpose="credential_issued")
+        self._mail.send_many(letters, purpose=ISSUED)
 
     @staticmethod
     def _request(job: BulkJobRecord, row: BulkJobRowRecord) -> IssueRequest:
@@ -594,21 +595,6 @@ def _creator(job: BulkJobRecord) -> Actor:
 
 def _role(value: str | None) -> Role | None:
     return None if value is None else check_role(value)
-
-
-def issued_letter(
-    recipient: str, achievement: str, issuer: str, credential_url: str, wallet_url: str
-) -> Letter:
-    """The email that tells a learner a credential was issued to them."""
-    return Letter(
-        recipient,
-        # One line: a name's line break would be a header of its own.
-        " ".join(f"Your credential from {issuer}: {achievement}".split())[:300],
-        f'{issuer} has issued you the credential "{achievement}".\n\n'
-        f"See it, download it or share it:\n{credential_url}\n\n"
-        f"Keep it with your other credentials in your wallet: sign in at {wallet_url} with "
-        f"this email address ({recipient}).\n",
-    )
 
 
 def _digest(

@@ -49,6 +49,8 @@ from credstack.services.issuing import (
     Slot,
     checked_key,
 )
+from credstack.services.mail import MailService
+from credstack.services.notices import ISSUED, issued_letter
 from credstack.services.organizations import OrganizationService, Signer, SigningKind
 from credstack.services.ports import (
     IN_PROCESS,
@@ -102,9 +104,11 @@ class CredentialService:
         ledger: LedgerRecorder | None = None,
         *,
         signing: Signing = IN_PROCESS,
+        mail: MailService | None = None,
     ) -> None:
         self._session = session
         self._signing = signing
+        self._mail = mail  # for ``issue(..., notify=True)``
         # The transparency ledger gets one entry per issuance and status change, in this
         # transaction (services/ledger.py); None only where no ledger is wanted.
         self._ledger = ledger
@@ -135,8 +139,11 @@ class CredentialService:
         request: IssueRequest,
         *,
         idempotency_key: str | None = None,
+        notify: bool = False,
     ) -> IssuedCredentialRecord:
-        """Sign and store one credential; a retry with the same key returns the stored one."""
+        """Sign and store one credential; a retry with the same key returns the stored one.
+        With ``notify``, a learner with an email address is emailed the credential's link (in
+        this transaction's outbox, so once: not again for a retry that replays it)."""
         org = self._organizations.get(slug)
         authorize(actor, org.id, "issue")
         suite = _suite(request.suite)
@@ -156,7 +163,7 @@ class CredentialService:
         (slot,) = self._allocate(org, _purpose(request.status_purpose), 1)
         signer = self._organizations.signer(slug, _KIND.get(suite, "ed25519"))
         return self._sign_and_store(
-            actor, org, request, suite, idempotency_key, slot, resolved, signer
+            actor, org, request, suite, idempotency_key, slot, resolved, signer, notify=notify
         )
 
     def reserve(self, actor: Actor, slug: str, purpose: str, count: int) -> list[Slot]:
@@ -358,13 +365,15 @@ class CredentialService:
         slot: Slot,
         resolved: Resolved,
         signer: Signer,
+        *,
+        notify: bool = False,
     ) -> IssuedCredentialRecord:
         prepared = Prepared(request, suite, idempotency_key, slot, resolved)
         call = self._call(org, prepared, signer)
         (outcome,) = issue_many(signer.private_key, [call])
         if isinstance(outcome, Error):
             raise outcome
-        return self._store(actor, org, prepared, outcome)
+        return self._store(actor, org, prepared, outcome, notify=notify)
 
     def _call(self, org: Organization, prepared: Prepared, signer: Signer) -> IssueCall:
         """What signing needs, with the credential's id (a new uuid) chosen here."""
@@ -424,8 +433,11 @@ class CredentialService:
         org: Organization,
         prepared: Prepared,
         issued: SignedText,
+        *,
+        notify: bool = False,
     ) -> IssuedCredentialRecord:
-        """Store one signed credential, with its audit entry, listeners and ledger leaf."""
+        """Store one signed credential, with its audit entry, listeners and ledger leaf (and,
+        with ``notify``, its email to the learner)."""
         request, idempotency_key = prepared.request, prepared.key
         record = IssuedCredentialRecord(**self._values(org, prepared, issued))
         try:
@@ -454,6 +466,15 @@ class CredentialService:
         )
         for listener in self._listeners:
             listener.issued(record)
+        if notify and self._mail is not None and record.recipient_email is not None:
+            letter = issued_letter(
+                record.recipient_email,
+                str(prepared.resolved[0].get("name", "")),
+                org.name,
+                record.credential_id,
+                f"{self._base_url}/wallet",
+            )
+            self._mail.send(letter.recipient, letter.subject, letter.body, purpose=ISSUED)
         if self._ledger is not None:
             # Last: the append locks the log's head until commit, so every other lock of this
             # credential is taken before it, in the same order in every transaction. The

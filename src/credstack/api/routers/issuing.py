@@ -43,6 +43,9 @@ class CredentialCreate(_Model):
     result: list[dict[str, Any]] = Field(default_factory=list, max_length=100)
     evidence: list[dict[str, Any]] = Field(default_factory=list, max_length=100)
     status_purpose: Literal["revocation", "suspension"] = "revocation"
+    notify: bool = Field(
+        default=False, description="Email the learner (an email recipient) the credential's link."
+    )
 
 
 class StatusChange(_Model):
@@ -89,8 +92,10 @@ def issue_credential(
     actor: CurrentActor,
     idempotency_key: Annotated[str | None, Header()] = None,
 ) -> Response:
-    request = IssueRequest(**body.model_dump(exclude_unset=False, by_alias=False))
-    record = services.credentials.issue(actor, slug, request, idempotency_key=idempotency_key)
+    request = IssueRequest(**body.model_dump(exclude={"notify"}, by_alias=False))
+    record = services.credentials.issue(
+        actor, slug, request, idempotency_key=idempotency_key, notify=body.notify
+    )
     return Response(
         record.text,
         status_code=201,

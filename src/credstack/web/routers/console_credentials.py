@@ -52,8 +52,10 @@ def issue_one(
     status_purpose: Annotated[str, Form(max_length=16)] = "revocation",
     valid_until: Annotated[str, Form(max_length=10)] = "",
     idempotency_key: Annotated[str, Form(max_length=100)] = "",
+    notify: Annotated[str, Form(max_length=3)] = "",
 ) -> Response:
     posted = {
+        "notify": notify,
         "achievement_id": achievement_id,
         "recipient": recipient,
         "status_purpose": status_purpose,
@@ -73,6 +75,7 @@ def issue_one(
                 valid_until=_end_of(valid_until),
             ),
             idempotency_key=idempotency_key or None,
+            notify=notify == "on",
         )
     except Error as exc:
         session.rollback()
