@@ -89,11 +89,16 @@ def test_issuer_creates_issues_and_revokes(page: Page, platform: Platform) -> No
 
     page.get_by_role("navigation", name="Console").get_by_role("link", name="Issue one").click()
     page.get_by_label("Achievement").select_option(label="Data Analytics with Python")
-    page.get_by_label("Recipient").fill("learner@example.com")
+    learner = f"learner-{uuid.uuid4().hex[:8]}@example.com"
+    page.get_by_label("Recipient").fill(learner)
+    page.get_by_label("Email the learner a link to it").check()
     labelled(page)
     page.get_by_role("button", name="Issue and sign").click()
     expect(page.get_by_role("status")).to_have_text("The credential was issued and signed.")
     expect(page.locator("#credential-status")).to_have_text("active")
+    with platform.unit_of_work() as services:
+        told = services.mail.outbox(OPERATOR, recipient=learner)
+    assert [m.purpose for m in told] == ["credential_issued"]
 
     page.get_by_label("Reason").fill("Issued to the wrong learner")
     page.get_by_role("button", name="Revoke for good").click()
