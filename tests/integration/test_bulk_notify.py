@@ -36,13 +36,11 @@ def issue(platform: Platform, slug: str, achievement: str, data: bytes, *, notif
 
 def letters(platform: Platform) -> list[MailMessage]:
     with platform.sessions() as session:
-        return list(
-            session.scalars(
-                select(MailMessage)
-                .where(MailMessage.purpose == "credential_issued")
-                .order_by(MailMessage.recipient)
-            )
+        found = session.scalars(
+            select(MailMessage).where(MailMessage.purpose == "credential_issued")
         )
+        # Sorted here: the databases' collations order mixed case differently.
+        return sorted(found, key=lambda m: m.recipient)
 
 
 def issued_to(platform: Platform, slug: str, job_id: str) -> dict[str, uuid.UUID]:
