@@ -91,19 +91,20 @@ def test_a_batch_gives_its_outcomes_before_its_leaves_lock_the_head(services: Se
     services.organizations.create(OPERATOR, slug="early", name="Early Academy")
     start = services.ledger.size()
     items = cohort("early", 4)
-    seen: list[tuple[list[uuid.UUID | Error], int, list[str]]] = []
+    seen: list[tuple[list[uuid.UUID | Error], set[uuid.UUID], int, list[str]]] = []
 
-    def stored(outcomes: list[uuid.UUID | Error]) -> None:
+    def stored(outcomes: list[uuid.UUID | Error], new: set[uuid.UUID]) -> None:
         written = [
             services.credentials.get(outcome).credential_id
             for outcome in outcomes
             if isinstance(outcome, uuid.UUID)
         ]
-        seen.append((list(outcomes), services.ledger.size(), written))
+        seen.append((list(outcomes), new, services.ledger.size(), written))
 
     results = services.credentials.issue_batch(OPERATOR, "early", items, stored=stored)
-    ((outcomes, size, written),) = seen
+    ((outcomes, new, size, written),) = seen
     assert outcomes == results
+    assert new == {outcome for outcome in results if isinstance(outcome, uuid.UUID)}
     assert isinstance(results[4], Error)
     assert len(written) == 4  # the credentials are written...
     assert size == start  # ...and their leaves not yet appended
