@@ -108,8 +108,9 @@ class BulkService:
         achievements: AchievementService,
         credentials: CredentialService,
         queue: TaskQueue = NO_QUEUE,
+        *,
+        mail: MailService,
         events: EventPublisher = NO_EVENTS,
-        mail: MailService | None = None,
     ) -> None:
         self._session = session
         self._mail = mail
@@ -479,8 +480,6 @@ class BulkService:
     ) -> None:
         """An email to each learner with an address whom this batch issued a credential (not
         to one whose row replayed an earlier credential: they had it already)."""
-        if self._mail is None:
-            return
         name = self._achievements.get(job.achievement_id, organization=org.slug).document.get(
             "name", ""
         )

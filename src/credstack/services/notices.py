@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from credstack.services.mail import Letter
 
 # The outbox's purpose of a credential's announcement (the operator's list filters by it).
-ISSUED: str = "credential_issued"
+ISSUED: Final = "credential_issued"
 
 
 def issued_letter(
